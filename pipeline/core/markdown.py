@@ -1,0 +1,181 @@
+"""Turn a text or markdown page dump into logical lines with their markup features.
+
+Every pattern here is linear-time (no nested quantifiers), because dumps are
+hostile input: one 5 MB line must not stall the run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\(([^)\n]{0,2000})\)")
+_LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\(([^)\n]{0,2000})\)")
+_EMPTY_LINK = re.compile(r"\[\]\(([^)\n]{0,2000})\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]{1,2000})>")
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]{2,2000}")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
+_LIST_ITEM = re.compile(r"^\s*(?:[*+\-•·]|\d{1,3}[.)])\s+")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_RULE = re.compile(r"^\s*(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})\s*$")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*")
+_PLACEHOLDER = "\ue000"
+_PLACEHOLDER_RE = re.compile("\ue000([\ue100-\uf0ff])")
+
+
+@dataclass
+class LogicalLine:
+    """A line as the page shows it: markdown stripped, wrapped pieces joined."""
+
+    block: int  # index of the blank-line separated block it came from
+    raw: str
+    text: str
+    heading: int  # markdown heading level, 0 if none
+    list_item: bool
+    table: bool
+    link_chars: int  # characters of text inside links, images or URLs
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def strip_inline(raw: str) -> tuple[str, int]:
+    """Plain text of one markdown line and how many of its characters were link text."""
+    link_chars = 0
+    escaped: list[str] = []
+
+    def protect(m: re.Match) -> str:
+        escaped.append(m.group(1))
+        return _PLACEHOLDER + chr(0xE100 + (len(escaped) - 1) % 0x1000)
+
+    text = _ESCAPED.sub(protect, raw)
+
+    def image(m: re.Match) -> str:
+        nonlocal link_chars
+        link_chars += len(m.group(1)) + 1
+        return m.group(1)
+
+    def link(m: re.Match) -> str:
+        nonlocal link_chars
+        link_chars += max(len(m.group(1).strip()), 1)
+        return m.group(1)
+
+    def url(m: re.Match) -> str:
+        nonlocal link_chars
+        link_chars += len(m.group(1) if m.groups() else m.group(0))
+        return m.group(1) if m.groups() else m.group(0)
+
+    text = _IMAGE.sub(image, text)
+    text = _EMPTY_LINK.sub(lambda m: " ", text)
+    text = _LINK.sub(link, text)
+    text = _LINK.sub(link, text)  # one level of nesting: [![img](src)](href)
+    text = _AUTOLINK.sub(url, text)
+    for m in _BARE_URL.finditer(text):
+        link_chars += len(m.group(0))
+    text = _EMPHASIS.sub("", text)
+    if escaped:
+        text = _PLACEHOLDER_RE.sub(lambda m: escaped[ord(m.group(1)) - 0xE100], text) if len(escaped) <= 0x1000 \
+            else _PLACEHOLDER_RE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return text, min(link_chars, len(text))
+
+
+def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
+    heading = 0
+    list_item = False
+    m = _HEADING.match(raw)
+    if m:
+        heading = len(m.group(1))
+        raw = raw[m.end():]
+        raw = raw.rstrip().rstrip("#").rstrip()
+    raw = _QUOTE.sub("", raw)
+    m = _LIST_ITEM.match(raw)
+    if m and not heading:
+        list_item = True
+        raw = raw[m.end():]
+    table = raw.count("|") >= 2
+    if table:
+        raw = raw.replace("|", " ")
+    return raw, heading, list_item, table
+
+
+def _is_wrapped_block(lines: list[str]) -> bool:
+    """A block hard-wrapped at a fixed width: lines of similar length, none a list item or heading."""
+    if len(lines) < 3:
+        return False
+    body = [ln.rstrip() for ln in lines[:-1]]
+    longest = max(len(ln) for ln in body)
+    if longest < 50:
+        return False
+    similar = sum(1 for ln in body if len(ln) >= 0.8 * longest)
+    return similar >= 0.7 * len(body)
+
+
+def _starts_lower(text: str) -> bool:
+    for ch in text:
+        if ch.isalpha():
+            return ch.islower()
+        if ch.isdigit():
+            return False
+        if ch in "«\"'(—–-":
+            continue
+        return False
+    return False
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of raw lines (horizontal rules also separate)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip() or _RULE.match(line):
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def logical_lines(text: str) -> list[LogicalLine]:
+    """Segment a dump into logical lines.
+
+    Inside a block, a line is joined to the previous one when the dump wrapped
+    it: no markdown hard break ("two spaces" or backslash) and the next piece
+    starts in lowercase, or the whole block is hard-wrapped at a fixed width.
+    """
+    out: list[LogicalLine] = []
+    for b, block in enumerate(split_blocks(text)):
+        wrapped = _is_wrapped_block(block)
+        pieces: list[tuple[str, bool]] = []  # (raw, ends_with_hard_break)
+        for raw in block:
+            hard = raw.endswith("  ") or raw.rstrip().endswith("\\") and not raw.rstrip().endswith("\\\\")
+            pieces.append((raw.rstrip().rstrip("\\") if hard and raw.rstrip().endswith("\\") else raw.rstrip(), hard))
+        merged: list[str] = []
+        prev_hard = True
+        for raw, hard in pieces:
+            stripped = raw.strip()
+            if merged and not _HEADING.match(stripped) and not _LIST_ITEM.match(stripped) \
+                    and not _HEADING.match(merged[-1].strip()) \
+                    and (wrapped or (not prev_hard and _starts_lower(stripped))):
+                merged[-1] = merged[-1].rstrip() + " " + stripped
+            else:
+                merged.append(raw)
+            prev_hard = hard
+        for raw in merged:
+            body, heading, list_item, table = _line_markup(raw.strip())
+            plain, link_chars = strip_inline(body)
+            if not plain and not raw.strip():
+                continue
+            out.append(LogicalLine(b, raw.strip(), plain, heading, list_item, table, link_chars))
+    return out

@@ -1,0 +1,144 @@
+"""The single source of truth for Vostok's published tables.
+
+Every table is a list of :class:`Column` definitions. Parquet writers
+(:func:`arrow_schema`), the schema-derived Great Expectations expectations
+(:func:`basic_expectations`), the README's data contract and, later,
+``datapackage.json`` and the dataset card all derive from :data:`TABLES`.
+This module imports no pipeline stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    nullable: bool
+    description: str
+    unique: bool = False
+    allowed: tuple[str, ...] | None = None  # closed vocabulary, enforced by GX
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    sort_by: tuple[str, ...]
+    primary_key: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+STRING_LIST = pa.list_(pa.string())
+
+#: language codes the language identifier can emit (ISO 639-1), plus "und"
+LANGUAGE_CODES = ("ru", "uk", "be", "kk", "en", "mn", "und")
+
+#: reject reasons and the stage that emits them
+REJECT_REASONS = (
+    "empty",
+    "binary",
+    "undecodable",
+    "too_large",
+    "duplicate_raw",
+    "unsupported_format",
+    "unreadable",
+    "no_article_text",
+)
+STAGES = ("ingest", "extract", "metadata")
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per usable news article: cleaned text plus the metadata the page states.",
+    primary_key=("article_id",),
+    sort_by=("article_id",),
+    columns=(
+        Column("article_id", pa.string(), False,
+               "Stable id: sha256 of the canonical URL when known, else of the raw file's bytes (16 hex chars).",
+               unique=True),
+        Column("source_path", pa.string(), False, "Path of the raw file relative to raw/.", unique=True),
+        Column("raw_sha256", pa.string(), False, "sha256 of the raw file's bytes."),
+        Column("url", pa.string(), True, "Canonical URL stated by the page, if any."),
+        Column("outlet", pa.string(), True, "Outlet domain, e.g. babr24.com; null when the page does not say."),
+        Column("title", pa.string(), False, "Headline."),
+        Column("lead", pa.string(), True, "Standfirst paragraph, when the page has one."),
+        Column("body", pa.string(), False, "Main text: paragraphs separated by a blank line, no line breaks inside."),
+        Column("authors", STRING_LIST, False, "Bylined authors as stated (empty when none)."),
+        Column("published_at", UTC_TIMESTAMP, True, "Publication time converted to UTC; null when the page states none."),
+        Column("published_local", pa.string(), True,
+               "Publication time as stated on the page (ISO 8601, local wall-clock, no offset)."),
+        Column("timezone", pa.string(), True,
+               "IANA zone used to convert published_local to UTC: the outlet profile's, else Europe/Moscow (see timezone_source)."),
+        Column("timezone_source", pa.string(), True, "Where the zone came from: 'profile' or 'default'.",
+               allowed=("profile", "default")),
+        Column("rubrics", STRING_LIST, False, "Section labels the page states (empty when none)."),
+        Column("views", pa.int64(), True, "View counter shown on the page."),
+        Column("cited_agencies", STRING_LIST, False, "News agencies the page cites as its source, e.g. Kyodo."),
+        Column("language", pa.string(), False, "Detected language of the body, ISO 639-1 ('und' if unsure).",
+               allowed=LANGUAGE_CODES),
+        Column("word_count", pa.int32(), False, "Number of words in title, lead and body."),
+        Column("boilerplate_share", pa.float64(), False, "Share of the page's non-empty lines removed as boilerplate."),
+    ),
+)
+
+REJECTS = Table(
+    name="rejects",
+    description="One row per raw file that could not become an article, with the reason.",
+    primary_key=("source_path",),
+    sort_by=("source_path",),
+    columns=(
+        Column("source_path", pa.string(), False, "Path of the raw file relative to raw/.", unique=True),
+        Column("raw_sha256", pa.string(), True, "sha256 of the raw bytes (null if the file could not be read)."),
+        Column("stage", pa.string(), False, "Stage that rejected the file.", allowed=STAGES),
+        Column("reason", pa.string(), False, "Short reason code.", allowed=REJECT_REASONS),
+        Column("message", pa.string(), False, "Human-readable explanation."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, REJECTS)}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    fields = [pa.field(c.name, c.type, nullable=c.nullable,
+                       metadata={"description": c.description}) for c in table.columns]
+    return pa.schema(fields, metadata={"table": table.name, "description": table.description})
+
+
+def basic_expectations(table: Table) -> list[dict]:
+    """GX expectation configs that follow from the schema alone."""
+    exps: list[dict] = [{
+        "type": "expect_table_columns_to_match_ordered_list",
+        "kwargs": {"column_list": table.column_names},
+    }]
+    for c in table.columns:
+        if not c.nullable:
+            exps.append({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c.name}})
+        if c.unique:
+            exps.append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": c.name}})
+        if c.allowed is not None:
+            exps.append({"type": "expect_column_values_to_be_in_set",
+                         "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
+    return exps
+
+
+def markdown_contract(table: Table) -> str:
+    """The table's column contract as a markdown table (for the README and dataset card)."""
+    lines = ["| column | type | nullable | meaning |", "|---|---|---|---|"]
+    for c in table.columns:
+        lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} |")
+    return "\n".join(lines)
