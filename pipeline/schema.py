@@ -59,6 +59,7 @@ REJECT_REASONS = (
     "unsupported_format",
     "unreadable",
     "no_article_text",
+    "internal_error",
 )
 STAGES = ("ingest", "extract", "metadata")
 

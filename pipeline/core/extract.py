@@ -263,6 +263,14 @@ def main_region(scores: Sequence[float]) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- output
+@dataclass(frozen=True)
+class RemovedLine:
+    text: str
+    reason: str
+    line: int  # index among the page's logical lines
+    block: int  # index of its blank-line separated block
+
+
 @dataclass
 class CleanDocument:
     source_path: str
@@ -270,11 +278,13 @@ class CleanDocument:
     title: str
     lead: str | None
     paragraphs: list[str]
-    removed: list[tuple[str, str]]  # (line text, reason)
+    removed: list["RemovedLine"]
     url: str | None
     outlet_hint: str | None
     text: str  # the decoded page, for metadata parsing
     line_count: int
+    title_line: int | None = None
+    region: tuple[int, int] = (0, 0)
 
     @property
     def body(self) -> str:
@@ -366,6 +376,8 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             continue
         if lines[i].heading and f.words >= 2:
             kept.append(i)
+        elif _is_standalone_caption(lines, feats, i):
+            reasons[i] = "caption"
         elif is_prose(f) or (f.terminal and f.words >= 3):
             kept.append(i)
         else:
@@ -374,12 +386,12 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
 
-    removed: list[tuple[str, str]] = []
+    removed: list[RemovedLine] = []
     kept_set = set(kept)
     for i, ln in enumerate(lines):
         if i in kept_set or i == title_idx:
             continue
-        removed.append((ln.text, reasons[i] or "outside_main_text"))
+        removed.append(RemovedLine(ln.text, reasons[i] or "outside_main_text", i, ln.block))
 
     title = _clean_title(lines[title_idx].text) if title_idx is not None else ""
     lead_idx = choose_lead(paragraphs, markups, has_lead_profile)
@@ -394,7 +406,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         raise RejectError("no_article_text", f"only {body_words} words of article text found")
     url = find_url(doc.text)
     return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
-                         group, doc.text, len(lines))
+                         group, doc.text, len(lines), title_idx, (start, end))
 
 
 def _forgive_syndicated(feats: list[Features], reasons: list[str | None]) -> None:
@@ -422,6 +434,23 @@ def _mark_captions(lines: list[LogicalLine], feats: list[Features], reasons: lis
                     reasons[i] = "caption"
 
 
+def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
+    """A short line alone in its block, without sentence punctuation, not continued by a lowercase line."""
+    f = feats[i]
+    if f.terminal or f.words > 12 or lines[i].heading or lines[i].list_item:
+        return False
+    alone = (i == 0 or lines[i - 1].block != lines[i].block) and \
+        (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
+    continued = i + 1 < len(lines) and feats[i + 1].starts_lower
+    return alone and not continued
+
+
+@dataclass
+class ExtractResult:
+    cleaned: list[CleanDocument]
+    rejects: list[Reject]
+
+
 def outlet_group(doc: RawDocument) -> str | None:
     return detect_outlet(doc.text, find_url(doc.text))
 
@@ -445,4 +474,7 @@ def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], lis
             cleaned.append(extract_lines(doc, lines, templates, group, bool(profile.get("has_lead"))))
         except RejectError as exc:
             rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
+        except Exception as exc:  # a heuristic's bug must cost one page, not the run
+            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, "internal_error",
+                                  f"{type(exc).__name__}: {exc}"[:500]))
     return cleaned, rejects

@@ -244,6 +244,17 @@ def document_from_bytes(rel: str, data: bytes) -> RawDocument:
     return RawDocument(rel, digest, len(data), kind, encoding, text)
 
 
+@dataclass
+class IngestResult:
+    documents: list[RawDocument]
+    rejects: list[Reject]
+
+
+def ingest_result(root: Path, max_bytes: int = MAX_BYTES) -> IngestResult:
+    documents, rejects = ingest(root, max_bytes)
+    return IngestResult(documents, rejects)
+
+
 def ingest(root: Path, max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], list[Reject]]:
     """Ingest every file under ``root``. Exact byte duplicates keep the first path in sort order."""
     documents: list[RawDocument] = []

@@ -1,0 +1,51 @@
+# Vostok: `make dataset` builds dataset/current/ from raw/; `make test` runs the tests.
+# Needs only python3 and make: uv is bootstrapped into .tools/ and installs the locked environment into .venv/.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export DAGSTER_HOME := $(CURDIR)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export TQDM_DISABLE := 1
+
+.PHONY: install dataset test test-fast dev bench extract clean lock
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed  ## install the locked environment
+
+lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
+	$(UV) lock
+
+dataset: install  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
+	mkdir -p .dagster_home
+	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*'
+	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','rejects')]"
+
+test: install  ## unit, integration and real-data tests
+	$(PY) -m pytest
+
+test-fast: install  ## unit tests only
+	$(PY) -m pytest tests/unit
+
+dev: install  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
+	mkdir -p .dagster_home
+	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+
+bench: install  ## extraction quality on ../shared/eval/daniel_ru_dev
+	$(PY) benchmarks/extraction.py
+
+extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
+	$(PY) -m pipeline extract $(FILES)
+
+clean:
+	rm -rf .dagster_home dataset/current

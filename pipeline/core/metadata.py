@@ -1,0 +1,185 @@
+"""Metadata: a clean document plus the lines removed from it → one ``articles`` row.
+
+Parses only what the page states and never invents the rest: author,
+publication time (converted to UTC with the outlet profile's zone), rubrics,
+view count, URL, outlet and the news agencies cited as the source.
+Metadata is looked for in the page's *metadata zone*: removed lines that carry
+a byline/copyright/date keyword, the other lines of their block, and the lines
+right around the title. Dates inside the article body or in teaser lists
+are never taken as the publication date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import phrase_lines
+from .dates import DEFAULT_TIMEZONE, find_dates, to_utc
+from .extract import CleanDocument, RemovedLine
+from .language import detect_language
+from .markdown import words_of
+from .outlets import detect_outlet, profile_for
+
+STAGE = "metadata"
+
+_NAME = r"[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+_INITIAL = r"[A-ZА-ЯЁ]\."
+_PERSON = rf"(?:{_INITIAL}\s?){{0,2}}{_NAME}(?:\s(?:{_INITIAL}\s?){{0,2}}{_NAME}){{0,2}}"
+_AUTHOR = re.compile(rf"(?:^|\s)(?:Автор(?:\s(?:текста|материала|статьи))?|Текст|Автор[ыи]|By)\s?:\s?\**\s?({_PERSON}(?:\s?(?:,|и)\s{_PERSON})*)")
+_META_KEYWORDS = re.compile(r"Автор|©|Опубликовано|Дата публикации|время публикации|Обновлено|Просмотр|👁|Рубрик",
+                            re.I)
+_VIEWS = re.compile(r"(?:👁|Просмотров|Просмотры|Views)\s?:?\s?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?![\d.])", re.I)
+_VIEWS_AFTER = re.compile(r"(?<!\d)(\d{1,9})\s(?:просмотр(?:ов|а)?)\b", re.I)
+_RUBRICS = re.compile(r"(?:Рубрик[аи]|Раздел)\s?:\s?([^\n|]{2,200})", re.I)
+_SOURCE_LINE = re.compile(r"^\s*(?:Источник|Source|Джерело)\s?:\s?(.{2,120})$", re.I)
+_ATTRIBUTION = r"(?:сообщает|сообщило|сообщил|сообщили|передает|передаёт|пишет|по данным|со ссылкой на|по сообщению|информирует)"
+_AGENCY_SKIP_AUTHORS = re.compile(r"^(?:Фото|Photo|Иллюстрация)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def agency_variants() -> tuple[tuple[str, str], ...]:
+    """(variant, canonical) pairs from ``phrases/agencies.txt``, longest variant first."""
+    pairs = []
+    for line in phrase_lines("phrases/agencies.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for n in names:
+            pairs.append((n, names[0]))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return tuple(pairs)
+
+
+def _agency_in(text: str) -> str | None:
+    for variant, canonical in agency_variants():
+        if re.search(r"(?<![\w])" + re.escape(variant) + r"(?![\w])", text):
+            return canonical
+    return None
+
+
+def metadata_zone(doc: CleanDocument) -> list[RemovedLine]:
+    """Removed lines that can carry the article's own metadata (see module docstring)."""
+    keyword_blocks = {r.block for r in doc.removed if _META_KEYWORDS.search(r.text)}
+    zone = []
+    for r in doc.removed:
+        near_title = doc.title_line is not None and abs(r.line - doc.title_line) <= 4
+        if r.block in keyword_blocks or near_title:
+            zone.append(r)
+    return zone
+
+
+def parse_authors(lines: list[str]) -> list[str]:
+    authors: list[str] = []
+    for text in lines:
+        if _AGENCY_SKIP_AUTHORS.match(text):
+            continue
+        for m in _AUTHOR.finditer(text):
+            for name in re.split(r",\s?|\sи\s", m.group(1)):
+                name = " ".join(name.split()).strip(" .")
+                if not name or _agency_in(name):
+                    continue
+                if any(a.startswith(name) for a in authors):
+                    continue
+                authors = [a for a in authors if not name.startswith(a)]
+                authors.append(name)
+    return authors
+
+
+def parse_views(lines: list[str]) -> int | None:
+    for text in lines:
+        m = _VIEWS.search(text) or _VIEWS_AFTER.search(text)
+        if m:
+            digits = re.sub(r"\D", "", m.group(1))
+            if digits and len(digits) <= 12:
+                return int(digits)
+    return None
+
+
+def parse_rubrics(lines: list[str], profile: dict | None) -> list[str]:
+    pattern = (profile or {}).get("rubrics_pattern")
+    for text in lines:
+        m = re.search(pattern, text) if pattern else None
+        if m is None:
+            m = _RUBRICS.search(text)
+            if m is None:
+                continue
+            raw = m.group(1)
+        else:
+            raw = m.group("rubrics")
+        rubrics = [r.strip(" .") for r in raw.split(",") if r.strip(" .")]
+        if rubrics:
+            return rubrics
+    return []
+
+
+def parse_cited_agencies(removed: list[RemovedLine], body: str) -> list[str]:
+    cited: list[str] = []
+    for r in removed:
+        m = _SOURCE_LINE.match(r.text)
+        if m:
+            agency = _agency_in(m.group(1))
+            if agency and agency not in cited:
+                cited.append(agency)
+    for m in re.finditer(_ATTRIBUTION + r"[^.!?\n]{0,60}", body):
+        agency = _agency_in(m.group(0))
+        if agency and agency not in cited:
+            cited.append(agency)
+    return cited
+
+
+def article_id(url: str | None, raw_sha256: str) -> str:
+    """Stable id: from the canonical URL when the page states one, else from the raw bytes."""
+    basis = f"url:{url}" if url else f"sha256:{raw_sha256}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PublishedTime:
+    utc: object
+    local: str | None
+    timezone: str | None
+    timezone_source: str | None
+
+
+def parse_published(lines: list[str], profile: dict | None) -> PublishedTime:
+    for text in lines:
+        dates = [d for d in find_dates(text) if 1990 <= d.local.year <= 2100]
+        if dates:
+            stated = dates[0]
+            tz_name = (profile or {}).get("timezone")
+            source = "profile" if tz_name else "default"
+            tz_name = tz_name or DEFAULT_TIMEZONE
+            return PublishedTime(to_utc(stated, tz_name), stated.iso_local(), tz_name, source)
+    return PublishedTime(None, None, None, None)
+
+
+def build_article(doc: CleanDocument) -> dict:
+    """The ``articles`` row for one clean document (see :data:`pipeline.schema.ARTICLES`)."""
+    zone = [r.text for r in metadata_zone(doc)]
+    outlet = detect_outlet("\n".join(r.text for r in doc.removed), doc.url) or doc.outlet_hint
+    profile = profile_for(outlet)
+    published = parse_published(zone, profile)
+    body = doc.body
+    text_for_language = "\n".join(filter(None, [doc.title, doc.lead, body]))
+    return {
+        "article_id": article_id(doc.url, doc.raw_sha256),
+        "source_path": doc.source_path,
+        "raw_sha256": doc.raw_sha256,
+        "url": doc.url,
+        "outlet": outlet,
+        "title": doc.title,
+        "lead": doc.lead,
+        "body": body,
+        "authors": parse_authors(zone),
+        "published_at": published.utc,
+        "published_local": published.local,
+        "timezone": published.timezone,
+        "timezone_source": published.timezone_source,
+        "rubrics": parse_rubrics(zone, profile),
+        "views": parse_views(zone),
+        "cited_agencies": parse_cited_agencies(doc.removed, body),
+        "language": detect_language(text_for_language),
+        "word_count": len(words_of(text_for_language)),
+        "boilerplate_share": doc.boilerplate_share,
+    }

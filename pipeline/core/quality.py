@@ -1,0 +1,127 @@
+"""Quality: run a table's Great Expectations 1.x suite on a pandas frame.
+
+A suite = the expectations that follow from :mod:`pipeline.schema`
+(:func:`pipeline.schema.basic_expectations`) + the hand-written file
+``data/gx/<table>.json``. The GX context is ephemeral and built once per
+process. Results are reduced to a deterministic summary (no run ids or
+timestamps) so they can be published with a release.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+from ..resources import read_text
+from ..schema import TABLES, basic_expectations
+
+SAMPLE_SIZE = 5
+
+
+@dataclass
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    success: bool
+    unexpected_count: int | None
+    sample: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        where = f"{self.column}: " if self.column else ""
+        extra = f" ({self.unexpected_count} unexpected, e.g. {self.sample[:3]})" if self.unexpected_count else ""
+        return f"{where}{self.expectation}{extra}"
+
+
+@dataclass
+class SuiteReport:
+    table: str
+    success: bool
+    outcomes: list[ExpectationOutcome]
+
+    @property
+    def failures(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+    def to_json(self) -> dict:
+        return {
+            "table": self.table,
+            "success": self.success,
+            "evaluated": len(self.outcomes),
+            "failed": len(self.failures),
+            "results": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def suite_expectations(table_name: str, today: date | None = None) -> list[dict]:
+    """All expectation configs for a table, with $TOMORROW resolved."""
+    table = TABLES[table_name]
+    config = json.loads(read_text(f"gx/{table_name}.json"))
+    tomorrow = ((today or date.today()) + timedelta(days=1)).isoformat() + "T00:00:00+00:00"
+    exps = basic_expectations(table) + config["expectations"]
+    resolved = json.loads(json.dumps(exps).replace('"$TOMORROW"', json.dumps(tomorrow)))
+    return resolved
+
+
+@lru_cache(maxsize=1)
+def _context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
+
+
+def _batch_definition(table_name: str):
+    ctx = _context()
+    try:
+        source = ctx.data_sources.get("vostok")
+    except (KeyError, ValueError, Exception):  # GX raises its own DataSourceNotFound types
+        source = ctx.data_sources.add_pandas("vostok")
+    try:
+        asset = source.get_asset(table_name)
+    except (LookupError, Exception):
+        asset = source.add_dataframe_asset(table_name)
+    try:
+        return asset.get_batch_definition("all")
+    except (KeyError, Exception):
+        return asset.add_batch_definition_whole_dataframe("all")
+
+
+def _jsonable(value):
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return str(value)
+
+
+def validate_frame(table_name: str, frame, today: date | None = None) -> SuiteReport:
+    """Validate ``frame`` against the table's suite; never raises on failing data."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    suite = gx.ExpectationSuite(name=f"{table_name}_suite")
+    for cfg in suite_expectations(table_name, today):
+        suite.add_expectation_configuration(ExpectationConfiguration(type=cfg["type"], kwargs=cfg["kwargs"],
+                                                                     meta=cfg.get("meta", {})))
+    batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format={"result_format": "SUMMARY",
+                                                  "partial_unexpected_count": SAMPLE_SIZE})
+    outcomes = []
+    for r in result.results:
+        cfg = r.expectation_config
+        res = r.result or {}
+        kwargs = {k: _jsonable(v) for k, v in sorted(cfg.kwargs.items()) if k != "batch_id"}
+        exception = (r.exception_info or {}).get("exception_message") if isinstance(r.exception_info, dict) else None
+        sample = [_jsonable(v) for v in (res.get("partial_unexpected_list") or [])][:SAMPLE_SIZE]
+        if exception:
+            sample = [re.sub(r"\s+", " ", exception)[:300]]
+        outcomes.append(ExpectationOutcome(cfg.type, cfg.kwargs.get("column"), bool(r.success),
+                                           res.get("unexpected_count"), sample, kwargs))
+    outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
+    return SuiteReport(table_name, all(o.success for o in outcomes), outcomes)

@@ -1,0 +1,22 @@
+"""The single Dagster entry point: ``dagster dev -m pipeline.definitions``."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from .defs.assets import articles_and_rejects, clean_documents, raw_documents, working_tables
+from .defs.checks import articles_gx_suite, rejects_gx_suite
+from .defs.resources import VostokPaths
+
+ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, working_tables]
+ALL_CHECKS = [articles_gx_suite, rejects_gx_suite]
+
+build_dataset_job = dg.define_asset_job("build_dataset", selection=dg.AssetSelection.all(),
+                                        description="Ingest raw/, clean, parse, validate and write dataset/current/.")
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    jobs=[build_dataset_job],
+    resources={"paths": VostokPaths()},
+)

@@ -1,0 +1,1 @@
+"""The Dagster layer: wiring only. Stage logic lives in :mod:`pipeline.core`."""

@@ -1,0 +1,105 @@
+"""Assets, one group per stage: ingest → extract → metadata → publish."""
+
+
+import hashlib
+from collections import Counter
+
+import dagster as dg
+import pandas as pd
+
+from ..core import extract as extract_core
+from ..core import ingest as ingest_core
+
+from ..core.build import articles_from
+from ..core.tables import markdown_preview, to_arrow, write_parquet
+from ..resources import data_version
+from ..schema import ARTICLES, REJECTS
+from .metadata import counts_md, table_metadata
+from .resources import VostokPaths
+
+# Bump a stage's version when its code changes; data-file hashes are folded in automatically.
+INGEST_VERSION = "1"
+EXTRACT_VERSION = "1-" + data_version("phrases", "outlets")
+METADATA_VERSION = "1-" + data_version("phrases", "outlets")
+PUBLISH_VERSION = "1"
+
+
+@dg.asset(group_name="ingest", code_version=INGEST_VERSION, kinds={"python"},
+          owners=["team:vostok"])
+def raw_documents(context: dg.AssetExecutionContext, paths: VostokPaths) -> ingest_core.IngestResult:
+    """Inventory of raw/: every file decoded into a raw document (path, sha256, size, kind, encoding) or rejected."""
+    result = ingest_core.ingest_result(paths.raw)
+    inventory = pd.DataFrame([d.inventory_row() for d in result.documents],
+                             columns=["source_path", "raw_sha256", "size", "kind", "encoding"])
+    context.add_output_metadata({
+        "dagster/row_count": len(result.documents),
+        "rejected": len(result.rejects),
+        "inventory": dg.MetadataValue.md(inventory.head(20).to_markdown(index=False) if len(inventory) else "(empty)"),
+        "encodings": counts_md(Counter(d.encoding for d in result.documents), ("encoding", "files")),
+    })
+    return result
+
+
+@dg.asset(group_name="extract", code_version=EXTRACT_VERSION, kinds={"python"}, owners=["team:vostok"])
+def clean_documents(context: dg.AssetExecutionContext, raw_documents: ingest_core.IngestResult) -> extract_core.ExtractResult:
+    """Boilerplate removed: title, lead and body paragraphs per page, plus every removed line with its reason."""
+    cleaned, rejects = extract_core.extract_batch(raw_documents.documents)
+    removed = sum(len(c.removed) for c in cleaned)
+    total = sum(c.line_count for c in cleaned)
+    context.add_output_metadata({
+        "dagster/row_count": len(cleaned),
+        "rejected": len(rejects),
+        "boilerplate_line_share": round(removed / total, 4) if total else 0.0,
+        "removed_by_rule": counts_md(Counter(r.reason for c in cleaned for r in c.removed), ("rule", "lines")),
+    })
+    return extract_core.ExtractResult(cleaned, rejects)
+
+
+@dg.multi_asset(
+    group_name="metadata",
+    code_version=METADATA_VERSION,
+    outs={
+        "articles": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
+                                description="The articles table: one row per usable article (see pipeline/schema.py)."),
+        "rejects": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
+                               description="Every raw file that did not become an article, with stage and reason."),
+    },
+)
+def articles_and_rejects(raw_documents: ingest_core.IngestResult, clean_documents: extract_core.ExtractResult):
+    """Parse metadata into `articles`; gather every stage's rejects into `rejects`."""
+    rows, metadata_rejects = articles_from(clean_documents.cleaned)
+    reject_rows = [r.as_row() for r in raw_documents.rejects + clean_documents.rejects + metadata_rejects]
+    articles = to_arrow(ARTICLES, rows)
+    rejects = to_arrow(REJECTS, reject_rows)
+    yield dg.Output(articles.to_pandas(), output_name="articles",
+                    metadata=table_metadata(ARTICLES, articles, ["article_id", "outlet", "title", "published_at", "language"]))
+    reject_meta = table_metadata(REJECTS, rejects, ["source_path", "stage", "reason", "message"])
+    reject_meta["by_reason"] = counts_md(Counter(r["reason"] for r in reject_rows), ("reason", "files"))
+    yield dg.Output(rejects.to_pandas(), output_name="rejects", metadata=reject_meta)
+
+
+def _sha256_file(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dg.asset(group_name="publish", code_version=PUBLISH_VERSION, kinds={"parquet"}, owners=["team:vostok"],
+          deps=[])
+def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articles: pd.DataFrame,
+                   rejects: pd.DataFrame) -> dg.MaterializeResult:
+    """Validated tables written to dataset/current/ as deterministic Parquet. Runs only after the GX checks pass."""
+    from ..core.tables import from_pandas
+
+    written = {}
+    for table, frame in ((ARTICLES, articles), (REJECTS, rejects)):
+        arrow = from_pandas(table, frame)
+        path = write_parquet(arrow, paths.dataset / f"{table.name}.parquet")
+        written[table.name] = (path, arrow)
+    return dg.MaterializeResult(metadata={
+        **{f"{name}_path": dg.MetadataValue.path(str(p)) for name, (p, _) in written.items()},
+        **{f"{name}_sha256": _sha256_file(p) for name, (p, _) in written.items()},
+        **{f"{name}_rows": a.num_rows for name, (_, a) in written.items()},
+        "preview": dg.MetadataValue.md(markdown_preview(written["articles"][1], ["article_id", "title", "word_count"])),
+    })
+
+
+

@@ -1,0 +1,40 @@
+"""Blocking asset checks that run the Great Expectations suites of pipeline/data/gx/."""
+
+
+import dagster as dg
+import pandas as pd
+
+from ..core.quality import SuiteReport, validate_frame
+from ..resources import data_version
+
+
+def _check_result(report: SuiteReport) -> dg.AssetCheckResult:
+    failures = report.failures
+    lines = ["| expectation | column | unexpected | sample |", "|---|---|---|---|"]
+    for o in failures:
+        sample = ", ".join(str(v)[:60].replace("|", "\\|").replace("\n", " ") for v in o.sample[:3])
+        lines.append(f"| {o.expectation} | {o.column or ''} | {o.unexpected_count if o.unexpected_count is not None else ''} | {sample} |")
+    return dg.AssetCheckResult(
+        passed=report.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "expectations_evaluated": len(report.outcomes),
+            "expectations_failed": len(failures),
+            "failures": dg.MetadataValue.md("\n".join(lines) if failures else "all expectations met"),
+            "suite_version": data_version("gx"),
+        },
+        description=("GX suite passed" if report.success else
+                     "GX suite failed: " + "; ".join(o.describe() for o in failures)[:1000]),
+    )
+
+
+@dg.asset_check(asset="articles", blocking=True, name="articles_gx_suite",
+                description="Great Expectations suite for articles (schema-derived + data/gx/articles.json). Blocks publishing.")
+def articles_gx_suite(articles: pd.DataFrame) -> dg.AssetCheckResult:
+    return _check_result(validate_frame("articles", articles))
+
+
+@dg.asset_check(asset="rejects", blocking=True, name="rejects_gx_suite",
+                description="Great Expectations suite for rejects (schema-derived + data/gx/rejects.json). Blocks publishing.")
+def rejects_gx_suite(rejects: pd.DataFrame) -> dg.AssetCheckResult:
+    return _check_result(validate_frame("rejects", rejects))
