@@ -73,13 +73,14 @@ def strip_inline(raw: str) -> tuple[str, int]:
         link_chars += len(m.group(1) if m.groups() else m.group(0))
         return m.group(1) if m.groups() else m.group(0)
 
+    # bare URLs outside link syntax (links and autolinks are counted by their own handlers)
+    residual = _AUTOLINK.sub(" ", _LINK.sub(" ", _IMAGE.sub(" ", text)))
+    link_chars += sum(len(m.group(0)) for m in _BARE_URL.finditer(residual))
     text = _IMAGE.sub(image, text)
     text = _EMPTY_LINK.sub(lambda m: " ", text)
     text = _LINK.sub(link, text)
     text = _LINK.sub(link, text)  # one level of nesting: [![img](src)](href)
     text = _AUTOLINK.sub(url, text)
-    for m in _BARE_URL.finditer(text):
-        link_chars += len(m.group(0))
     text = _EMPHASIS.sub("", text)
     if escaped:
         text = _PLACEHOLDER_RE.sub(lambda m: escaped[ord(m.group(1)) - 0xE100], text) if len(escaped) <= 0x1000 \

@@ -1,0 +1,115 @@
+"""Materialize the real asset graph on a temporary Dagster instance."""
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, defs
+from pipeline.defs.resources import VostokPaths
+from tests.conftest import RAW
+
+pytestmark = pytest.mark.integration
+SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "asset_graph.json"
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (raw / "copy of 000.txt").write_bytes((RAW / "000_b61806aaad658de3.txt").read_bytes())
+    (raw / "menu.md").write_text("\n".join(f"- [Раздел {i}](/s{i})" for i in range(20)), encoding="utf-8")
+    return tmp_path
+
+
+def _materialize(workdir, assets, instance):
+    return dg.materialize(
+        [*assets, *ALL_CHECKS],
+        resources={"paths": VostokPaths(raw_dir=str(workdir / "raw"), dataset_dir=str(workdir / "dataset"))},
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def _check_results(result) -> dict[str, bool]:
+    return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+
+def test_full_graph_materializes_and_publishes(workdir):
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = _materialize(workdir, ALL_ASSETS, instance)
+    assert result.success
+    assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True}
+    articles = pd.read_parquet(workdir / "dataset" / "articles.parquet")
+    rejects = pd.read_parquet(workdir / "dataset" / "rejects.parquet")
+    assert sorted(articles.source_path) == sorted(p.name for p in RAW.iterdir())
+    assert dict(zip(rejects.source_path, rejects.reason)) == {
+        "copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text", "picture.txt": "binary"}
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "working_tables"}
+    meta = result.asset_materializations_for_node("articles_and_rejects")[0].metadata
+    assert meta["dagster/row_count"].value == 5 and "preview" in meta
+
+
+def test_rebuild_is_byte_identical(workdir, tmp_path_factory):
+    digests = []
+    for _ in range(2):
+        with dg.DagsterInstance.ephemeral() as instance:
+            assert _materialize(workdir, ALL_ASSETS, instance).success
+        digests.append({p.name: p.read_bytes() for p in sorted((workdir / "dataset").glob("*.parquet"))})
+    assert digests[0] == digests[1]
+
+
+def test_failing_check_blocks_publishing(workdir):
+    """Feed a broken `articles` table: the GX check fails and working_tables is not materialized."""
+    real = next(a for a in ALL_ASSETS if "articles" in {k.to_user_string() for k in a.keys})
+
+    @dg.multi_asset(outs={"articles": dg.AssetOut(), "rejects": dg.AssetOut()}, name="articles_and_rejects",
+                    ins={"clean_documents": dg.AssetIn(), "raw_documents": dg.AssetIn()})
+    def broken_articles(clean_documents, raw_documents):
+        frame = pd.DataFrame([{"article_id": "not-an-id", "title": "", "body": "пишите: a@b.ru [ссылка](#)"}])
+        yield dg.Output(frame, output_name="articles")
+        yield dg.Output(pd.DataFrame(columns=["source_path", "raw_sha256", "stage", "reason", "message"]),
+                        output_name="rejects")
+
+    assets = [broken_articles if a is real else a for a in ALL_ASSETS]
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = _materialize(workdir, assets, instance)
+    assert not result.success
+    assert _check_results(result)["articles_gx_suite"] is False
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "working_tables" not in materialized
+    assert not (workdir / "dataset" / "articles.parquet").exists()
+
+
+def _graph_snapshot() -> dict:
+    graph = defs.resolve_asset_graph()
+    snap = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        snap[key.to_user_string()] = {
+            "group": node.group_name,
+            "deps": sorted(p.to_user_string() for p in node.parent_keys),
+            "checks": sorted(c.name for c in node.check_keys),
+            "kinds": sorted(node.kinds),
+        }
+    return snap
+
+
+def test_asset_graph_snapshot():
+    """The asset graph's shape is reviewed in diffs: regenerate with VOSTOK_UPDATE_SNAPSHOT=1."""
+    import os
+
+    snap = _graph_snapshot()
+    if os.environ.get("VOSTOK_UPDATE_SNAPSHOT") or not SNAPSHOT.exists():
+        SNAPSHOT.write_text(json.dumps(snap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert snap == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_definitions_load():
+    assert defs.resolve_job_def("build_dataset") is not None

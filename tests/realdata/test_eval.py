@@ -1,0 +1,22 @@
+"""Extraction quality on the public DAniEL dev pages (skipped when ../shared/eval is absent)."""
+
+import importlib.util
+
+import pytest
+
+from tests.conftest import EVAL, REPO
+
+pytestmark = pytest.mark.realdata
+DANIEL = EVAL / "daniel_ru_dev"
+#: regression floor; the current figure is in the README and the issue notes
+F1_FLOOR = 0.82
+
+
+@pytest.mark.skipif(not (DANIEL / "manifest.json").exists(), reason="../shared/eval/daniel_ru_dev not present")
+def test_daniel_dev_f1_above_floor():
+    spec = importlib.util.spec_from_file_location("extraction_bench", REPO / "benchmarks" / "extraction.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.evaluate(DANIEL)
+    assert result["pages"] == 111 and result["extracted"] >= 105
+    assert result["f1"] >= F1_FLOOR, result

@@ -1,0 +1,115 @@
+from pipeline.core.extract import TemplateIndex, extract_batch, reflow, template_key
+from pipeline.core.ingest import document_from_bytes
+
+PROSE = [
+    "Министр иностранных дел Японии провёл переговоры со своим монгольским коллегой в Улан-Баторе, "
+    "и стороны обсудили вопросы безопасности в регионе.",
+    "По итогам встречи было принято решение усилить координацию и продолжить консультации на уровне "
+    "экспертов уже в следующем месяце.",
+    "Эксперты отмечают, что встреча демонстрирует желание двух стран вести диалог более независимо от "
+    "влияния соседей и крупных держав.",
+]
+
+
+def _doc(name: str, text: str):
+    return document_from_bytes(name, text.encode("utf-8"))
+
+
+def _page(title: str, extra_footer: str = "") -> str:
+    return "\n\n".join([
+        "[Главная](/) [Политика](/politics) [Экономика](/eco)",
+        f"# {title}",
+        PROSE[0],
+        "Читайте также: Япония и Корея договорились о чём-то важном",
+        PROSE[1],
+        "Фото: [agency.ru](#)",
+        PROSE[2],
+        "Поделиться в соцсетях:",
+        "- [Телеграм](#)\n- [ВКонтакте](#)",
+        "Связаться с редакцией: [news@example.ru](mailto:news@example.ru)",
+        extra_footer,
+    ])
+
+
+def test_keeps_prose_drops_furniture():
+    [clean], rejects = extract_batch([_doc("a.md", _page("Япония и Монголия провели переговоры"))])
+    assert not rejects
+    assert clean.title == "Япония и Монголия провели переговоры"
+    assert clean.paragraphs == PROSE
+    removed = {r.text: r.reason for r in clean.removed}
+    assert removed["Фото: agency.ru"] == "phrase"
+    assert removed["Поделиться в соцсетях:"] == "phrase"
+    assert "@" not in clean.body and "](" not in clean.body
+
+
+def test_body_has_no_line_breaks_inside_paragraphs():
+    [clean], _ = extract_batch([_doc("a.md", _page("Заголовок статьи о переговорах"))])
+    for paragraph in clean.body.split("\n\n"):
+        assert paragraph and "\n" not in paragraph
+
+
+def test_template_lines_learned_across_pages_of_an_outlet():
+    footer = "Редакция газеты Вестник Севера работает для вас круглосуточно и без выходных дней года."
+    topics = ["Японии", "Монголии", "Кореи"]
+
+    def page(topic: str) -> str:
+        prose = [p.replace("Японии", topic) + f" Речь шла о {topic.lower()}." for p in PROSE]
+        return "\n\n".join([f"# Новости {topic}", prose[0], prose[1], footer, prose[2], "© 2024 vestnik.ru"])
+
+    pages = [_doc(f"p{i}.md", page(t)) for i, t in enumerate(topics)]
+    cleaned, _ = extract_batch(pages)
+    assert len(cleaned) == 3
+    for clean in cleaned:
+        assert footer not in clean.body
+        assert any(r.reason == "template" and r.text == footer for r in clean.removed)
+    # on a single page nothing recurs, so the same line is kept as prose
+    [single], _ = extract_batch([pages[0]])
+    assert footer in single.body
+
+
+def test_template_index_counts_pages_not_lines():
+    from pipeline.core.markdown import logical_lines
+
+    lines = logical_lines("Подпишитесь на рассылку 2024\n\nПодпишитесь на рассылку 2024")
+    index = TemplateIndex.learn([("x.ru", lines)])
+    assert index.per_group[("x.ru", template_key("Подпишитесь на рассылку 1999"))] == 1
+    assert not index.is_template("x.ru", "Подпишитесь на рассылку 2024")
+
+
+def test_reflow_rejoins_paragraph_cut_by_page_break():
+    paragraphs, _ = reflow(["Позже пятеро были возвращены на родину, но судьба", "остальных остается неизвестной."],
+                           ["a", "b"])
+    assert paragraphs == ["Позже пятеро были возвращены на родину, но судьба остальных остается неизвестной."]
+    kept, _ = reflow(["Первый абзац закончен.", "второй начинается со строчной."], ["a", "b"])
+    assert len(kept) == 2
+
+
+def test_caption_broken_over_lines_is_removed():
+    text = "\n\n".join(["Заголовок о Японии и Монголии", PROSE[0], "Министр иностранных\nдел Японии Такэши\nИваэ",
+                       PROSE[1], PROSE[2]])
+    [clean], _ = extract_batch([_doc("c.txt", text)])
+    assert "Иваэ" not in clean.body and "Такэши" not in clean.body
+    assert clean.title == "Заголовок о Японии и Монголии"
+
+
+def test_promo_paragraph_and_language_switcher_removed():
+    promo = ("В России встретились два лидера, и это вызвало обеспокоенность у соседей. "
+             "О том, чем это опасно, читайте в статье нашего обозревателя.")
+    text = "\n\n".join(["UA / RU", "Поддержать ZN.ua", "Заголовок про переговоры в Нью-Йорке", *PROSE, promo])
+    [clean], _ = extract_batch([_doc("z.txt", text)])
+    assert "читайте в статье" not in clean.body
+    assert "UA / RU" not in clean.body and clean.title == "Заголовок про переговоры в Нью-Йорке"
+
+
+def test_page_without_prose_is_rejected_with_reason():
+    menu = "\n".join(f"- [Раздел {i}](/s{i})" for i in range(30))
+    cleaned, rejects = extract_batch([_doc("menu.md", menu)])
+    assert not cleaned
+    assert rejects[0].reason == "no_article_text" and rejects[0].stage == "extract"
+
+
+def test_extraction_is_idempotent_on_clean_text():
+    [clean], _ = extract_batch([_doc("a.md", _page("Япония и Монголия провели переговоры"))])
+    again_text = clean.title + "\n\n" + clean.body
+    [again], _ = extract_batch([_doc("b.md", again_text)])
+    assert again.title == clean.title and again.body == clean.body

@@ -1,0 +1,43 @@
+from pipeline.core.markdown import logical_lines, split_blocks, strip_inline
+
+
+def test_strip_inline_links_images_and_escapes():
+    text, link_chars = strip_inline(r"Телеграм: [@babr24\_link\_bot](#) и ![фото](x.jpg) **жирный**")
+    assert text == "Телеграм: @babr24_link_bot и фото жирный"
+    assert link_chars >= len("@babr24_link_bot")
+
+
+def test_bare_urls_count_as_links():
+    text, link_chars = strip_inline("URL: <https://babr24.com/?IDE=1>")
+    assert text == "URL: https://babr24.com/?IDE=1"
+    assert link_chars == len("https://babr24.com/?IDE=1")
+
+
+def test_lowercase_continuation_is_joined_but_hard_breaks_are_kept():
+    lines = logical_lines("Министр иностранных\nдел Японии\n\nТелеграм: @x  \nЭл.почта: a@b.ru")
+    assert [l.text for l in lines] == ["Министр иностранных дел Японии", "Телеграм: @x", "Эл.почта: a@b.ru"]
+    assert lines[0].block == 0 and lines[1].block == 1
+
+
+def test_fixed_width_wrapped_block_is_one_line():
+    para = ("Первая строка абзаца, перенесённая по ширине экрана ровно здесь.\n"
+            "Вторая строка того же абзаца, перенесённая по ширине экрана тут.\n"
+            "Третья строка того же абзаца, перенесённая по ширине экрана, да.\n"
+            "Конец.")
+    assert len(logical_lines(para)) == 1
+
+
+def test_headings_lists_and_rules():
+    lines = logical_lines("# Заголовок\n\n- пункт один\n- пункт два\n\n---\n\n### Ранее:")
+    assert [(l.heading, l.list_item, l.text) for l in lines] == [
+        (1, False, "Заголовок"), (0, True, "пункт один"), (0, True, "пункт два"), (3, False, "Ранее:")]
+    assert split_blocks("a\n---\nb") == [["a"], ["b"]]
+
+
+def test_pathological_line_is_linear_time():
+    import time
+
+    nasty = "[" * 200_000 + "](" * 100_000 + "*_" * 100_000
+    started = time.perf_counter()
+    logical_lines(nasty)
+    assert time.perf_counter() - started < 5

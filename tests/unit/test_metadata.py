@@ -1,0 +1,78 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from pipeline.core.dates import find_dates, to_utc
+from pipeline.core.metadata import (article_id, parse_authors, parse_cited_agencies, parse_published,
+                                    parse_rubrics, parse_views)
+from pipeline.core.extract import RemovedLine
+from pipeline.core.outlets import detect_outlet, find_url, normalize_domain
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("23.09.2024, 16:25", "2024-09-23T16:25"),
+    ("время публикации: 6 января 2012 г., 04:55", "2012-01-06T04:55"),
+    ("Опубликовано 2012-01-05T10:00", "2012-01-05T10:00"),
+    ("5 мая 2023", "2023-05-05"),
+    ("10:05, 17.01.2012", "2012-01-17T10:05"),
+])
+def test_russian_dates(text, expected):
+    assert find_dates(text)[0].iso_local() == expected
+
+
+def test_impossible_dates_ignored():
+    assert find_dates("31.02.2020 и 25:99") == []
+
+
+def test_local_time_converted_with_profile_zone():
+    stated = find_dates("23.09.2024, 16:25")[0]
+    assert to_utc(stated, "Asia/Irkutsk") == datetime(2024, 9, 23, 8, 25, tzinfo=timezone.utc)
+
+
+def test_published_uses_profile_zone_else_moscow_default():
+    with_profile = parse_published(["Автор: X 23.09.2024, 16:25"], {"timezone": "Asia/Irkutsk"})
+    assert with_profile.timezone_source == "profile" and with_profile.utc.hour == 8
+    without = parse_published(["23.09.2024, 16:25"], None)
+    assert without.timezone == "Europe/Moscow" and without.timezone_source == "default" and without.utc.hour == 13
+    assert parse_published(["нет даты"], None).utc is None
+
+
+def test_authors():
+    assert parse_authors(["Автор: Денис Большаков © Babr24.com ПОЛИТИКА"]) == ["Денис Большаков"]
+    assert parse_authors(["Автор текста: Денис", "Автор: Денис Большаков"]) == ["Денис Большаков"]
+    assert parse_authors(["Фото: Автор: Иван Петров"]) == []
+    assert parse_authors(["Автор: ТАСС"]) == []
+    assert parse_authors(["Текст: Анна Иванова и Пётр Сидоров"]) == ["Анна Иванова", "Пётр Сидоров"]
+
+
+def test_views_and_rubrics():
+    line = "Автор: Д. Б. © Babr24.com ПОЛИТИКА, АРМИЯ, МОНГОЛИЯ 👁 33862 23.09.2024, 16:25"
+    assert parse_views([line]) == 33862
+    assert parse_views(["Просмотров: 1 234"]) == 1234
+    assert parse_views(["без счётчика"]) is None
+    profile = {"rubrics_pattern": r"©\s*Babr24\.com\s+(?P<rubrics>[А-ЯЁA-Z][А-ЯЁA-Z \-]*(?:,\s*[А-ЯЁA-Z][А-ЯЁA-Z \-]*)*?)\s*(?:👁|$)"}
+    assert parse_rubrics([line], profile) == ["ПОЛИТИКА", "АРМИЯ", "МОНГОЛИЯ"]
+    assert parse_rubrics(["Рубрика: Политика, Общество"], None) == ["Политика", "Общество"]
+
+
+def test_cited_agencies_from_source_line_and_attribution():
+    removed = [RemovedLine("Источник: Kyodo", "phrase", 3, 2)]
+    assert parse_cited_agencies(removed, "Текст без ссылок.") == ["Kyodo"]
+    assert parse_cited_agencies([], "Об этом сообщает Yonhap. Ещё пишет ТАСС.") == ["Yonhap", "TASS"]
+    assert parse_cited_agencies([], "Агентство Yonhap основано давно.") == []
+
+
+def test_outlet_from_url_copyright_or_support_call():
+    assert find_url("URL: <https://babr24.com/?IDE=265274> Bytes") == "https://babr24.com/?IDE=265274"
+    assert detect_outlet("", "https://www.Example.ru/news/1") == "example.ru"
+    assert detect_outlet("Автор: X © Babr24.com ПОЛИТИКА") == "babr24.com"
+    assert detect_outlet("UA / RU\nПоддержать ZN.ua") == "zn.ua"
+    assert detect_outlet("Только главные новости в нашем Telegram") is None
+    assert normalize_domain("HTTP://M.Site.RU:8080/x") == "m.site.ru"
+
+
+def test_article_id_is_stable_and_prefers_url():
+    a = article_id("https://babr24.com/?IDE=1", "ab" * 32)
+    assert a == article_id("https://babr24.com/?IDE=1", "cd" * 32)
+    assert a != article_id(None, "ab" * 32)
+    assert len(a) == 16

@@ -1,0 +1,46 @@
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from pipeline.core.tables import to_arrow, write_parquet
+from pipeline.schema import ARTICLES, REJECTS, TABLES, arrow_schema, basic_expectations, markdown_contract
+from tests.conftest import REPO
+
+
+def _article(i: int) -> dict:
+    return {"article_id": f"{i:016x}", "source_path": f"{i}.txt", "raw_sha256": "0" * 64, "url": None,
+            "outlet": None, "title": "Заголовок", "lead": None, "body": "Текст статьи.", "authors": [],
+            "published_at": datetime(2024, 1, i + 1, tzinfo=timezone.utc), "published_local": None,
+            "timezone": None, "timezone_source": None, "rubrics": [], "views": None, "cited_agencies": [],
+            "language": "ru", "word_count": 2, "boilerplate_share": 0.5}
+
+
+def test_contract_columns_present():
+    required = ["article_id", "source_path", "raw_sha256", "url", "outlet", "title", "lead", "body", "authors",
+                "published_at", "rubrics", "views", "cited_agencies", "language", "word_count"]
+    assert ARTICLES.column_names[: len(required)] == required
+    assert REJECTS.column_names == ["source_path", "raw_sha256", "stage", "reason", "message"]
+    assert arrow_schema(ARTICLES).field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert arrow_schema(ARTICLES).field("authors").type == pa.list_(pa.string())
+
+
+def test_basic_expectations_follow_schema():
+    exps = basic_expectations(ARTICLES)
+    not_null = {e["kwargs"]["column"] for e in exps if e["type"] == "expect_column_values_to_not_be_null"}
+    assert not_null == {c.name for c in ARTICLES.columns if not c.nullable}
+    assert any(e["type"] == "expect_column_values_to_be_unique" and e["kwargs"]["column"] == "article_id" for e in exps)
+
+
+def test_readme_data_contract_matches_schema():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        assert markdown_contract(table) in readme, f"README's {table.name} contract is out of date with schema.py"
+
+
+def test_parquet_is_sorted_and_byte_identical(tmp_path):
+    rows = [_article(i) for i in (3, 1, 2)]
+    t1 = to_arrow(ARTICLES, rows)
+    assert t1.column("article_id").to_pylist() == [f"{i:016x}" for i in (1, 2, 3)]
+    a = write_parquet(t1, tmp_path / "a.parquet").read_bytes()
+    b = write_parquet(to_arrow(ARTICLES, list(reversed(rows))), tmp_path / "b.parquet").read_bytes()
+    assert a == b
