@@ -40,6 +40,7 @@ class PhraseRules:
     short_contains: tuple[str, ...]
     anywhere: tuple[str, ...]
     stopwords: frozenset[str]
+    section_breaks: tuple[str, ...] = ()
 
     @classmethod
     def load(cls) -> "PhraseRules":
@@ -54,7 +55,8 @@ class PhraseRules:
         stop = set()
         for line in phrase_lines("phrases/stopwords_ru.txt"):
             stop.update(w.lower() for w in line.split())
-        return cls(tuple(starts), tuple(short), tuple(anywhere), frozenset(stop))
+        breaks = tuple(p.lower() for p in phrase_lines("phrases/section_breaks.txt"))
+        return cls(tuple(starts), tuple(short), tuple(anywhere), frozenset(stop), breaks)
 
 
 _RULES_CACHE: list[PhraseRules] = []
@@ -239,13 +241,15 @@ def line_score(f: Features, reason: str | None, line: LogicalLine, position: flo
 
 
 TEASER_FACTOR = 0.3
+TEASER_MIN_LINK_SHARE = 0.08
 LIST_ITEM_FACTOR = 0.6
 
 
 def starts_with_link(line: LogicalLine) -> bool:
     """A headline link followed by a snippet: the shape of a teaser for another article."""
     raw = line.raw.lstrip("*_#>-+ ")
-    return raw.startswith("[") and not raw.startswith("[]") and line.link_chars >= 15
+    return raw.startswith("[") and not raw.startswith("[]") and line.link_chars >= 15 \
+        and line.link_chars >= TEASER_MIN_LINK_SHARE * len(line.text)
 
 
 def main_region(scores: Sequence[float]) -> tuple[int, int]:
@@ -260,6 +264,39 @@ def main_region(scores: Sequence[float]) -> tuple[int, int]:
         if run > best:
             best, best_start, best_end = run, run_start, i + 1
     return best_start, best_end
+
+
+SECTION_BREAK_MAX_WORDS = 6
+MIN_PROSE_BEFORE_BREAK = 40
+
+
+def _strip_decoration(text: str) -> str:
+    return text.lower().lstrip("▪•·*-–—#|>«\"' ").rstrip()
+
+
+def is_section_break(line: LogicalLine, f: Features, rules: PhraseRules) -> bool:
+    """A short line that opens a related-articles, comments or latest-news section."""
+    if f.words == 0 or f.words > SECTION_BREAK_MAX_WORDS:
+        return False
+    low = _strip_decoration(line.text)
+    for p in rules.section_breaks:
+        if low.startswith(p):
+            nxt = low[len(p):len(p) + 1]
+            if not nxt or not nxt.isalpha():
+                return True
+    return False
+
+
+def cut_at_section_break(lines: list[LogicalLine], feats: list[Features], scores: Sequence[float],
+                         rules: PhraseRules, start: int, end: int) -> int:
+    """End of the article: the first section-opening line after enough prose, else ``end``."""
+    prose_words = 0
+    for i in range(start, end):
+        if prose_words >= MIN_PROSE_BEFORE_BREAK and is_section_break(lines[i], feats[i], rules):
+            return i
+        if scores[i] > 0:
+            prose_words += feats[i].words
+    return end
 
 
 # ---------------------------------------------------------------- output
@@ -367,6 +404,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     if not lines or max(scores, default=0) <= 0:
         raise RejectError("no_article_text", "no line of running prose found")
     start, end = main_region(scores)
+    end = cut_at_section_break(lines, feats, scores, rules, start, end)
     title_idx, start = choose_title(lines, feats, reasons, start)
 
     kept: list[int] = []
