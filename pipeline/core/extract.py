@@ -86,6 +86,7 @@ class Features:
     starts_lower: bool
     has_contact: bool
     letters: int
+    latin_share: float = 0.0
 
 
 def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
@@ -95,6 +96,7 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
     text = line.text
     contact = bool(_EMAIL.search(text) or _HANDLE.search(text) or _PHONE.search(text))
     letters = sum(1 for ch in text if ch.isalpha())
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
     first_alpha = next((ch for ch in text if ch.isalpha()), "")
     return Features(
         words=n,
@@ -104,6 +106,7 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
         starts_lower=first_alpha.islower(),
         has_contact=contact,
         letters=letters,
+        latin_share=latin / letters if letters else 0.0,
     )
 
 
@@ -223,7 +226,8 @@ POSITION_FLAT = 0.6
 POSITION_DROP = 0.6
 
 
-def line_score(f: Features, reason: str | None, line: LogicalLine, position: float = 0.0) -> float:
+def line_score(f: Features, reason: str | None, line: LogicalLine, position: float = 0.0,
+               page_is_cyrillic: bool = True) -> float:
     """Positive for running prose, negative for furniture, near zero for short neutral lines."""
     if reason is not None:
         return -(2.0 + 0.5 * f.words)
@@ -236,11 +240,16 @@ def line_score(f: Features, reason: str | None, line: LogicalLine, position: flo
             score *= TEASER_FACTOR
         if line.list_item:
             score *= LIST_ITEM_FACTOR
+        if page_is_cyrillic and f.latin_share > FOREIGN_SCRIPT_SHARE:
+            score *= FOREIGN_SCRIPT_FACTOR
         return score * position_weight(position)
     return -1.0
 
 
 TEASER_FACTOR = 0.3
+#: a Latin-script line on a Cyrillic page is usually a legal notice or an ad, not the article
+FOREIGN_SCRIPT_SHARE = 0.8
+FOREIGN_SCRIPT_FACTOR = 0.2
 TEASER_MIN_LINK_SHARE = 0.08
 LIST_ITEM_FACTOR = 0.6
 
@@ -400,7 +409,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     _forgive_syndicated(feats, reasons)
     _mark_captions(lines, feats, reasons)
     total = max(len(lines) - 1, 1)
-    scores = [line_score(f, r, ln, i / total) for i, (f, r, ln) in enumerate(zip(feats, reasons, lines))]
+    letters = sum(f.letters for f in feats)
+    cyrillic_page = letters > 0 and sum(f.letters * (1 - f.latin_share) for f in feats) / letters > 0.5
+    scores = [line_score(f, r, ln, i / total, cyrillic_page) for i, (f, r, ln) in enumerate(zip(feats, reasons, lines))]
     if not lines or max(scores, default=0) <= 0:
         raise RejectError("no_article_text", "no line of running prose found")
     start, end = main_region(scores)
@@ -420,6 +431,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             kept.append(i)
         else:
             reasons[i] = "caption_or_fragment"
+    kept = _drop_repeats(lines, kept, reasons)
     paragraphs = [lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
@@ -470,6 +482,20 @@ def _mark_captions(lines: list[LogicalLine], feats: list[Features], reasons: lis
             for i in idxs:
                 if reasons[i] is None:
                     reasons[i] = "caption"
+
+
+def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None]) -> list[int]:
+    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for i in kept:
+        key = template_key(lines[i].text)
+        if key in seen:
+            reasons[i] = "repeated"
+            continue
+        seen.add(key)
+        out.append(i)
+    return out
 
 
 def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
