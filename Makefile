@@ -6,7 +6,9 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
-export DAGSTER_HOME := $(CURDIR)
+# The instance is configured by the top-level dagster.yaml, linked into DAGSTER_HOME so that the
+# daemon's own files (logs, queues) also stay inside the ignored .dagster_home/.
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
@@ -26,8 +28,11 @@ install: $(VENV)/.installed  ## install the locked environment
 lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 	$(UV) lock
 
-dataset: install  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
+.dagster_home/dagster.yaml: dagster.yaml
 	mkdir -p .dagster_home
+	ln -sf ../dagster.yaml .dagster_home/dagster.yaml
+
+dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
 	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*'
 	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','rejects')]"
 
@@ -37,8 +42,7 @@ test: install  ## unit, integration and real-data tests
 test-fast: install  ## unit tests only
 	$(PY) -m pytest tests/unit
 
-dev: install  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
-	mkdir -p .dagster_home
+dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
 bench: install  ## extraction quality on ../shared/eval/daniel_ru_dev
