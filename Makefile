@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench extract clean lock
+.PHONY: install dataset test test-fast dev bench extract clean lock gazetteer
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,7 +34,7 @@ lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 
 dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
 	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*'
-	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','rejects')]"
+	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','mentions','entities','rejects')]"
 
 test: install  ## unit, integration and real-data tests
 	$(PY) -m pytest
@@ -45,11 +45,16 @@ test-fast: install  ## unit tests only
 dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
-bench: install  ## extraction quality on ../shared/eval/daniel_ru_dev
+bench: install  ## extraction and NER quality on ../shared/eval/
 	$(PY) benchmarks/extraction.py
+	$(PY) benchmarks/ner.py
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)
 
 clean:
 	rm -rf .dagster_home dataset/current
+
+gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group)
+	$(UV) sync --locked --all-groups --python $(PYTHON)
+	$(PY) scripts/build_gazetteer.py

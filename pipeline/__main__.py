@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract FILE...`` and ``python -m pipeline build``.
+"""Command line: ``python -m pipeline extract FILE...``, ``python -m pipeline tag`` and ``python -m pipeline build``.
 
 ``extract`` prints one JSON object per line: the ``articles`` fields for each
 file, or ``{"source_path", "error", "message"}``. All files are processed as
@@ -42,6 +42,29 @@ def cmd_extract(paths: list[str]) -> int:
     return 0 if not result.rejects else 1
 
 
+def cmd_tag(stdin, stdout) -> int:
+    """JSON Lines {"id", "text"} on stdin → {"id", "mentions": [...]} per line (same code as the mentions asset)."""
+    from .core.entities.linking import link_article
+
+    status = 0
+    for n, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            doc_id, text = record["id"], record["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            stdout.write(json.dumps({"line": n, "error": "bad_input", "message": str(exc)}, ensure_ascii=False) + "\n")
+            status = 1
+            continue
+        mentions = [{"start": m.start, "end": m.end, "type": m.type, "text": m.text, "normal": m.normal,
+                     "entity_id": m.entity_id, "link": m.link} for m in link_article(str(doc_id), text)]
+        stdout.write(json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n")
+    return status
+
+
 def cmd_build(raw: str, out: str) -> int:
     """Build the working tables without Dagster (same core functions, no GX gate)."""
     from .core.tables import to_arrow, write_parquet
@@ -59,12 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_extract = sub.add_parser("extract", help="clean and parse pages, print JSON lines")
     p_extract.add_argument("files", nargs="+")
+    sub.add_parser("tag", help="JSON Lines {id, text} on stdin -> linked entity mentions on stdout")
     p_build = sub.add_parser("build", help="build working tables from raw/ without Dagster")
     p_build.add_argument("--raw", default="raw")
     p_build.add_argument("--out", default="dataset/current")
     args = parser.parse_args(argv)
     if args.command == "extract":
         return cmd_extract(args.files)
+    if args.command == "tag":
+        return cmd_tag(sys.stdin, sys.stdout)
     return cmd_build(args.raw, args.out)
 
 

@@ -111,7 +111,52 @@ REJECTS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, REJECTS)}
+ENTITY_TYPES = ("PER", "LOC", "ORG")
+LINK_METHODS = ("gazetteer", "fuzzy", "coreference", "unlinked")
+
+MENTIONS = Table(
+    name="mentions",
+    description="One row per named-entity mention in an article body, linked to one canonical entity.",
+    primary_key=("mention_id",),
+    sort_by=("article_id", "start", "end"),
+    columns=(
+        Column("mention_id", pa.string(), False, "Stable id: sha256 of article_id, start and end (16 hex chars).",
+               unique=True),
+        Column("article_id", pa.string(), False, "The article (articles.article_id)."),
+        Column("entity_id", pa.string(), False, "The canonical entity (entities.entity_id)."),
+        Column("type", pa.string(), False, "PER, LOC or ORG.", allowed=ENTITY_TYPES),
+        Column("start", pa.int32(), False, "Character offset into the article's body (inclusive)."),
+        Column("end", pa.int32(), False, "Character offset into the article's body (exclusive)."),
+        Column("text", pa.string(), False, "Exactly body[start:end]."),
+        Column("normal", pa.string(), False, "Nominative form of the mention."),
+        Column("link", pa.string(), False,
+               "How the entity was found: gazetteer (exact alias), fuzzy (spelling variant), coreference "
+               "(a shorter reference to a full name in the same article) or unlinked.", allowed=LINK_METHODS),
+    ),
+)
+
+ENTITIES = Table(
+    name="entities",
+    description="One row per canonical entity mentioned in the corpus.",
+    primary_key=("entity_id",),
+    sort_by=("entity_id",),
+    columns=(
+        Column("entity_id", pa.string(), False,
+               "Stable id: country:ISO3, geonames:ID, person:/org:/region:slug from the gazetteer, or "
+               "type:hash of the normalized name for names outside it.", unique=True),
+        Column("type", pa.string(), False, "PER, LOC or ORG.", allowed=ENTITY_TYPES),
+        Column("name", pa.string(), False, "Canonical Russian name, nominative."),
+        Column("name_en", pa.string(), True, "English name, from the gazetteer."),
+        Column("wikidata_id", pa.string(), True, "Wikidata QID, only where certain."),
+        Column("country", pa.string(), True, "ISO 3166-1 alpha-3 of the country the entity is or belongs to."),
+        Column("aliases", STRING_LIST, False, "Other names: gazetteer aliases and the normal forms seen in the corpus."),
+        Column("mention_count", pa.int64(), False, "Mentions in the corpus."),
+        Column("article_count", pa.int64(), False, "Articles that mention it."),
+        Column("linked", pa.bool_(), False, "True when the entity comes from the gazetteer."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, REJECTS)}
 
 
 def arrow_schema(table: Table) -> pa.Schema:

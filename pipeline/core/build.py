@@ -49,3 +49,13 @@ def build_from_documents(documents: list[RawDocument], ingest_rejects: list[Reje
 def build_from_directory(raw_dir: Path) -> BuildResult:
     documents, rejects = ingest(Path(raw_dir))
     return build_from_documents(documents, rejects)
+
+
+def tag_articles(articles: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """Entities stage over a batch of article rows: (mention rows, entity rows)."""
+    from .entities.linking import build_entities, link_article
+
+    mentions = []
+    for article in sorted(articles, key=lambda a: a["article_id"]):
+        mentions.extend(link_article(article["article_id"], article["body"]))
+    return [m.as_row() for m in mentions], build_entities(mentions)

@@ -56,14 +56,46 @@ class SuiteReport:
         }
 
 
+def _iso3_codes() -> list[str]:
+    codes = []
+    for line in read_text("gazetteer/countries.tsv").splitlines():
+        if line.strip() and not line.startswith("#"):
+            codes.append(line.split("\t")[0])
+    return sorted(codes)
+
+
 def suite_expectations(table_name: str, today: date | None = None) -> list[dict]:
-    """All expectation configs for a table, with $TOMORROW resolved."""
+    """All expectation configs for a table, with $TOMORROW and $ISO3 resolved."""
     table = TABLES[table_name]
     config = json.loads(read_text(f"gx/{table_name}.json"))
     tomorrow = ((today or date.today()) + timedelta(days=1)).isoformat() + "T00:00:00+00:00"
     exps = basic_expectations(table) + config["expectations"]
-    resolved = json.loads(json.dumps(exps).replace('"$TOMORROW"', json.dumps(tomorrow)))
-    return resolved
+    text = json.dumps(exps).replace('"$TOMORROW"', json.dumps(tomorrow))
+    if '"$ISO3"' in text:
+        text = text.replace('"$ISO3"', json.dumps(_iso3_codes()))
+    return json.loads(text)
+
+
+def with_relational_columns(mentions, articles, entities):
+    """Mentions plus the derived columns its suite checks across tables: span_ok, entity_known.
+
+    Derived columns are appended after the schema's columns; the column-list expectation is
+    evaluated on the schema columns only (see :func:`validate_frame`'s ``extra_columns``).
+    """
+    bodies = dict(zip(articles["article_id"], articles["body"]))
+    known = set(entities["entity_id"])
+    frame = mentions.copy()
+
+    def span_ok(row) -> bool:
+        body = bodies.get(row["article_id"])
+        if body is None:
+            return False
+        start, end = int(row["start"]), int(row["end"])
+        return 0 <= start < end <= len(body) and body[start:end] == row["text"]
+
+    frame["span_ok"] = [span_ok(r) for r in frame.to_dict("records")] if len(frame) else []
+    frame["entity_known"] = frame["entity_id"].isin(known) if len(frame) else []
+    return frame
 
 
 @lru_cache(maxsize=1)
@@ -100,13 +132,18 @@ def _jsonable(value):
         return str(value)
 
 
-def validate_frame(table_name: str, frame, today: date | None = None) -> SuiteReport:
-    """Validate ``frame`` against the table's suite; never raises on failing data."""
+def validate_frame(table_name: str, frame, today: date | None = None, extra_columns: tuple[str, ...] = ()) -> SuiteReport:
+    """Validate ``frame`` against the table's suite; never raises on failing data.
+
+    ``extra_columns`` are derived check columns appended after the schema's columns.
+    """
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     suite = gx.ExpectationSuite(name=f"{table_name}_suite")
     for cfg in suite_expectations(table_name, today):
+        if cfg["type"] == "expect_table_columns_to_match_ordered_list" and extra_columns:
+            cfg = {**cfg, "kwargs": {"column_list": cfg["kwargs"]["column_list"] + list(extra_columns)}}
         suite.add_expectation_configuration(ExpectationConfiguration(type=cfg["type"], kwargs=cfg["kwargs"],
                                                                      meta=cfg.get("meta", {})))
     batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})

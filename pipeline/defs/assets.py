@@ -10,10 +10,10 @@ import pandas as pd
 from ..core import extract as extract_core
 from ..core import ingest as ingest_core
 
-from ..core.build import articles_from
+from ..core.build import articles_from, tag_articles
 from ..core.tables import markdown_preview, to_arrow, write_parquet
 from ..resources import data_version
-from ..schema import ARTICLES, REJECTS
+from ..schema import ARTICLES, ENTITIES, MENTIONS, REJECTS
 from .metadata import counts_md, table_metadata
 from .resources import VostokPaths
 
@@ -21,6 +21,7 @@ from .resources import VostokPaths
 INGEST_VERSION = "1"
 EXTRACT_VERSION = "1-" + data_version("phrases", "outlets")
 METADATA_VERSION = "1-" + data_version("phrases", "outlets")
+ENTITIES_VERSION = "1-" + data_version("gazetteer", "phrases")
 PUBLISH_VERSION = "1"
 
 
@@ -78,6 +79,33 @@ def articles_and_rejects(raw_documents: ingest_core.IngestResult, clean_document
     yield dg.Output(rejects.to_pandas(), output_name="rejects", metadata=reject_meta)
 
 
+@dg.multi_asset(
+    group_name="entities",
+    code_version=ENTITIES_VERSION,
+    outs={
+        "mentions": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
+                                description="Named-entity mentions in article bodies, each linked to an entity."),
+        "entities": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
+                                description="Canonical entities (gazetteer or derived), with mention counts."),
+    },
+)
+def mentions_and_entities(context: dg.AssetExecutionContext, articles: pd.DataFrame):
+    """NER (natasha) on every article body, normalized and linked to the gazetteer."""
+    rows = articles[["article_id", "body"]].to_dict("records")
+    context.log.info(f"tagging {len(rows)} articles")
+    mention_rows, entity_rows = tag_articles(rows)
+    mentions = to_arrow(MENTIONS, mention_rows)
+    entities = to_arrow(ENTITIES, entity_rows)
+    m_meta = table_metadata(MENTIONS, mentions, ["article_id", "type", "text", "normal", "entity_id", "link"])
+    m_meta["by_link"] = counts_md(Counter(r["link"] for r in mention_rows), ("link", "mentions"))
+    m_meta["by_type"] = counts_md(Counter(r["type"] for r in mention_rows), ("type", "mentions"))
+    yield dg.Output(mentions.to_pandas(), output_name="mentions", metadata=m_meta)
+    e_meta = table_metadata(ENTITIES, entities, ["entity_id", "name", "type", "country", "mention_count"])
+    e_meta["linked_vs_unlinked"] = counts_md(Counter("linked" if r["linked"] else "unlinked" for r in entity_rows),
+                                             ("entities", "count"))
+    yield dg.Output(entities.to_pandas(), output_name="entities", metadata=e_meta)
+
+
 def _sha256_file(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -85,12 +113,12 @@ def _sha256_file(path) -> str:
 @dg.asset(group_name="publish", code_version=PUBLISH_VERSION, kinds={"parquet"}, owners=["team:vostok"],
           deps=[])
 def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articles: pd.DataFrame,
-                   rejects: pd.DataFrame) -> dg.MaterializeResult:
+                   mentions: pd.DataFrame, entities: pd.DataFrame, rejects: pd.DataFrame) -> dg.MaterializeResult:
     """Validated tables written to dataset/current/ as deterministic Parquet. Runs only after the GX checks pass."""
     from ..core.tables import from_pandas
 
     written = {}
-    for table, frame in ((ARTICLES, articles), (REJECTS, rejects)):
+    for table, frame in ((ARTICLES, articles), (MENTIONS, mentions), (ENTITIES, entities), (REJECTS, rejects)):
         arrow = from_pandas(table, frame)
         path = write_parquet(arrow, paths.dataset / f"{table.name}.parquet")
         written[table.name] = (path, arrow)

@@ -4,7 +4,7 @@
 import dagster as dg
 import pandas as pd
 
-from ..core.quality import SuiteReport, validate_frame
+from ..core.quality import SuiteReport, validate_frame, with_relational_columns
 from ..resources import data_version
 
 
@@ -38,3 +38,17 @@ def articles_gx_suite(articles: pd.DataFrame) -> dg.AssetCheckResult:
                 description="Great Expectations suite for rejects (schema-derived + data/gx/rejects.json). Blocks publishing.")
 def rejects_gx_suite(rejects: pd.DataFrame) -> dg.AssetCheckResult:
     return _check_result(validate_frame("rejects", rejects))
+
+
+@dg.asset_check(asset="mentions", blocking=True, name="mentions_gx_suite",
+                additional_ins={"articles": dg.AssetIn("articles"), "entities": dg.AssetIn("entities")},
+                description="GX suite for mentions: offsets and text match the body, entity ids exist, unique spans.")
+def mentions_gx_suite(mentions: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
+    frame = with_relational_columns(mentions, articles, entities)
+    return _check_result(validate_frame("mentions", frame, extra_columns=("span_ok", "entity_known")))
+
+
+@dg.asset_check(asset="entities", blocking=True, name="entities_gx_suite",
+                description="GX suite for entities: types, ISO 3166 alpha-3 countries, QID shape, counts.")
+def entities_gx_suite(entities: pd.DataFrame) -> dg.AssetCheckResult:
+    return _check_result(validate_frame("entities", entities))

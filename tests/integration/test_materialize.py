@@ -44,14 +44,20 @@ def test_full_graph_materializes_and_publishes(workdir):
     with dg.DagsterInstance.ephemeral() as instance:
         result = _materialize(workdir, ALL_ASSETS, instance)
     assert result.success
-    assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True}
+    assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True,
+                                      "mentions_gx_suite": True, "entities_gx_suite": True}
     articles = pd.read_parquet(workdir / "dataset" / "articles.parquet")
     rejects = pd.read_parquet(workdir / "dataset" / "rejects.parquet")
     assert sorted(articles.source_path) == sorted(p.name for p in RAW.iterdir())
     assert dict(zip(rejects.source_path, rejects.reason)) == {
         "copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text", "picture.txt": "binary"}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "working_tables"}
+    assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "mentions", "entities",
+                            "working_tables"}
+    mentions = pd.read_parquet(workdir / "dataset" / "mentions.parquet")
+    entities = pd.read_parquet(workdir / "dataset" / "entities.parquet")
+    assert set(mentions.entity_id) <= set(entities.entity_id)
+    assert "person:park-jin" in set(entities.entity_id)
     meta = result.asset_materializations_for_node("articles_and_rejects")[0].metadata
     assert meta["dagster/row_count"].value == 5 and "preview" in meta
 
@@ -84,6 +90,7 @@ def test_failing_check_blocks_publishing(workdir):
     assert _check_results(result)["articles_gx_suite"] is False
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "working_tables" not in materialized
+    assert "mentions" not in materialized  # downstream of the failed check
     assert not (workdir / "dataset" / "articles.parquet").exists()
 
 

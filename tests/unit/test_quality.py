@@ -52,3 +52,38 @@ def test_duplicate_ids_fail(good_frame):
 def test_tomorrow_is_resolved():
     exps = suite_expectations("articles")
     assert "$TOMORROW" not in str(exps)
+
+
+def test_mentions_suite_checks_offsets_and_entity_ids():
+    from pipeline.core.quality import with_relational_columns
+    from pipeline.schema import ENTITIES, MENTIONS
+
+    articles = pd.DataFrame({"article_id": ["a"], "body": ["Пак Чжин прибыл в Токио."]})
+    entities = to_arrow(ENTITIES, [{"entity_id": "person:park-jin", "type": "PER", "name": "Пак Чжин", "name_en": None,
+                                    "wikidata_id": None, "country": "KOR", "aliases": [], "mention_count": 1,
+                                    "article_count": 1, "linked": True}]).to_pandas()
+    good = {"mention_id": "0" * 16, "article_id": "a", "entity_id": "person:park-jin", "type": "PER", "start": 0,
+            "end": 8, "text": "Пак Чжин", "normal": "Пак Чжин", "link": "gazetteer"}
+    frame = to_arrow(MENTIONS, [good]).to_pandas()
+    report = validate_frame("mentions", with_relational_columns(frame, articles, entities),
+                            extra_columns=("span_ok", "entity_known"))
+    assert report.success, [o.describe() for o in report.failures]
+    bad = [dict(good, mention_id="1" * 16, start=1, end=9),  # text no longer body[start:end]
+           dict(good, mention_id="2" * 16, start=12, end=18, text="прибыл", entity_id="per:unknown")]
+    frame = to_arrow(MENTIONS, [good, *bad]).to_pandas()
+    report = validate_frame("mentions", with_relational_columns(frame, articles, entities),
+                            extra_columns=("span_ok", "entity_known"))
+    failed = {o.column for o in report.failures}
+    assert {"span_ok", "entity_known"} <= failed
+
+
+def test_entities_suite_rejects_bad_country_and_qid():
+    from pipeline.schema import ENTITIES
+
+    row = {"entity_id": "person:x", "type": "PER", "name": "X", "name_en": None, "wikidata_id": "Q1",
+           "country": "JPN", "aliases": [], "mention_count": 2, "article_count": 1, "linked": True}
+    ok = validate_frame("entities", to_arrow(ENTITIES, [row]).to_pandas())
+    assert ok.success, [o.describe() for o in ok.failures]
+    bad = to_arrow(ENTITIES, [dict(row, country="JP", wikidata_id="wd:42")]).to_pandas()
+    failed = {o.column for o in validate_frame("entities", bad).failures}
+    assert {"country", "wikidata_id"} <= failed

@@ -1,0 +1,1 @@
+"""Entities stage: NER (natasha), normalization, gazetteer linking, variant matching, coreference."""

@@ -1,0 +1,96 @@
+"""Named-entity recognition with natasha (slovnet NER + morphology), loaded once per process.
+
+pymorphy2, which natasha 1.6 imports, is abandoned and does not run on
+Python 3.11 (pymorphy2 issue #159: ``inspect.getargspec``). pymorphy3 is its
+maintained fork with the same API; :func:`_install_pymorphy_compat` points
+the ``pymorphy2`` module names at it before natasha is imported.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    type: str  # PER | LOC | ORG
+    text: str
+    normal: str
+    cases: tuple[str, ...]  # the morph tagger's case per token (Nom, Gen, ...), "" when untagged
+    tokens: tuple[tuple[int, int], ...]  # token offsets (start, end) within the text
+
+
+def _install_pymorphy_compat() -> None:
+    if "pymorphy2" in sys.modules and not getattr(sys.modules["pymorphy2"], "__vostok_compat__", False):
+        try:
+            sys.modules["pymorphy2"].MorphAnalyzer()  # a working pymorphy2: leave it alone
+            return
+        except Exception:
+            pass
+    import pymorphy3
+    import pymorphy3.analyzer
+
+    pymorphy3.__vostok_compat__ = True
+    sys.modules["pymorphy2"] = pymorphy3
+    sys.modules["pymorphy2.analyzer"] = pymorphy3.analyzer
+
+
+@dataclass
+class NatashaModels:
+    segmenter: object
+    ner: object
+    morph: object
+    vocab: object
+
+
+@lru_cache(maxsize=1)
+def models() -> NatashaModels:
+    """Load natasha's models (shipped inside the wheels, no download) once per process."""
+    _install_pymorphy_compat()
+    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    embedding = NewsEmbedding()
+    return NatashaModels(Segmenter(), NewsNERTagger(embedding), NewsMorphTagger(embedding), MorphVocab())
+
+
+def model_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("natasha", "slovnet", "navec", "razdel", "pymorphy3")}
+
+
+def recognize(text: str) -> list[Span]:
+    """Natasha's PER/LOC/ORG spans in ``text`` with natasha's normal form (offsets into ``text``)."""
+    if not text.strip():
+        return []
+    m = models()  # installs the pymorphy compat before natasha is imported
+    from natasha import Doc
+
+    doc = Doc(text)
+    doc.segment(m.segmenter)
+    doc.tag_ner(m.ner)
+    doc.tag_morph(m.morph)
+    spans = []
+    for s in doc.spans:
+        try:
+            s.normalize(m.vocab)
+            normal = s.normal or s.text
+        except Exception:  # natasha's normalizer can trip on odd tokens; keep the surface form
+            normal = s.text
+        cases = tuple((t.feats or {}).get("Case", "") if getattr(t, "feats", None) else "" for t in s.tokens)
+        tokens = tuple((t.start, t.stop) for t in s.tokens)
+        spans.append(Span(s.start, s.stop, s.type, text[s.start:s.stop], normal, cases, tokens))
+    return spans
+
+
+def is_known_word(word: str) -> bool:
+    """True when pymorphy's dictionary knows ``word`` (East Asian names usually are not)."""
+    m = models()
+    try:
+        return any(getattr(p, "is_known", False) for p in m.vocab.parse(word))
+    except Exception:
+        return False

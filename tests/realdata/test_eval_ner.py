@@ -1,0 +1,28 @@
+"""NER on factRuEval-2016 dev (skipped when ../shared/eval is absent)."""
+
+import importlib.util
+
+import pytest
+
+from tests.conftest import EVAL, REPO
+
+pytestmark = pytest.mark.realdata
+FACTRU = EVAL / "factrueval2016_devset.jsonl"
+
+
+@pytest.mark.skipif(not FACTRU.exists(), reason="../shared/eval/factrueval2016_devset.jsonl not present")
+def test_pipeline_ner_beats_stock_natasha_on_dev(capsys):
+    spec = importlib.util.spec_from_file_location("ner_bench", REPO / "benchmarks" / "ner.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    import json
+
+    from pipeline.core.entities.linking import tag_spans
+    from pipeline.core.entities.ner import recognize
+
+    docs = [json.loads(line) for line in FACTRU.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [bench.gold_spans(d) for d in docs]
+    stock = bench.score([{(s.start, s.end, s.type) for s in recognize(d["text"])} for d in docs], gold)
+    ours = bench.score([{(s.start, s.end, s.type) for s in tag_spans(d["text"])} for d in docs], gold)
+    assert ours["micro"]["f1"] >= stock["micro"]["f1"] + 0.015, (ours, stock)
+    assert ours["micro"]["f1"] >= 0.875
