@@ -34,7 +34,7 @@ lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 
 dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
 	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*'
-	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','mentions','entities','rejects')]"
+	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','mentions','entities','events','rejects')]"
 
 test: install  ## unit, integration and real-data tests
 	$(PY) -m pytest
@@ -48,6 +48,7 @@ dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000
 bench: install  ## extraction and NER quality on ../shared/eval/
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
+	$(PY) benchmarks/events.py
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)

@@ -43,8 +43,13 @@ def cmd_extract(paths: list[str]) -> int:
 
 
 def cmd_tag(stdin, stdout) -> int:
-    """JSON Lines {"id", "text"} on stdin → {"id", "mentions": [...]} per line (same code as the mentions asset)."""
-    from .core.entities.linking import link_article
+    """JSON Lines {"id", "text"[, "published_at"]} on stdin → {"id", "mentions", "events"} per line.
+
+    Same code as the mentions and events assets. ``published_at`` (ISO date) lets dates without a year resolve.
+    """
+    from datetime import date as date_type
+
+    from .core.build import tag_document
 
     status = 0
     for n, line in enumerate(stdin, 1):
@@ -55,13 +60,13 @@ def cmd_tag(stdin, stdout) -> int:
             doc_id, text = record["id"], record["text"]
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
-        except (ValueError, KeyError, TypeError) as exc:
+            published = record.get("published_at")
+            published = date_type.fromisoformat(published[:10]) if published else None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             stdout.write(json.dumps({"line": n, "error": "bad_input", "message": str(exc)}, ensure_ascii=False) + "\n")
             status = 1
             continue
-        mentions = [{"start": m.start, "end": m.end, "type": m.type, "text": m.text, "normal": m.normal,
-                     "entity_id": m.entity_id, "link": m.link} for m in link_article(str(doc_id), text)]
-        stdout.write(json.dumps({"id": doc_id, "mentions": mentions}, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(tag_document(doc_id, text, published), ensure_ascii=False) + "\n")
     return status
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .defs.assets import articles_and_rejects, clean_documents, mentions_and_entities, raw_documents, working_tables
-from .defs.checks import articles_gx_suite, entities_gx_suite, mentions_gx_suite, rejects_gx_suite
+from .defs.assets import (articles_and_rejects, clean_documents, events, mentions_and_entities, raw_documents,
+                          working_tables)
+from .defs.checks import articles_gx_suite, entities_gx_suite, events_gx_suite, mentions_gx_suite, rejects_gx_suite
 from .defs.resources import VostokPaths
 
-ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, working_tables]
-ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite]
+ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables]
+ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite, events_gx_suite]
 
 build_dataset_job = dg.define_asset_job("build_dataset", selection=dg.AssetSelection.all(),
                                         description="Ingest raw/, clean, parse, validate and write dataset/current/.")

@@ -156,7 +156,45 @@ ENTITIES = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, REJECTS)}
+MODALITIES = ("asserted", "future", "possible", "negated", "reported_plan")
+DATE_PRECISIONS = ("day", "month", "year")
+STRING_LIST_NOTE = "entity ids (entities.entity_id)"
+
+EVENTS = Table(
+    name="events",
+    description="One row per event as reported in one article: CAMEO-coded, with actors, place, date, money and modality.",
+    primary_key=("event_id",),
+    sort_by=("article_id", "start", "event_id"),
+    columns=(
+        Column("event_id", pa.string(), False, "Stable id: sha256 of article, sentence, trigger and code (16 hex chars).",
+               unique=True),
+        Column("article_id", pa.string(), False, "The reporting article (articles.article_id)."),
+        Column("event_cluster_id", pa.string(), False,
+               "Shared by reports of one real event (same root, actor countries and place, dates within 3 days)."),
+        Column("cameo_code", pa.string(), False, "CAMEO event code, as a string (\"044\", \"071\")."),
+        Column("cameo_root", pa.string(), False, "CAMEO root code, 2 digits."),
+        Column("quad_class", pa.int8(), False, "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict."),
+        Column("goldstein", pa.float64(), False, "Goldstein scale value of the code (-10 .. +10)."),
+        Column("actor1_ids", STRING_LIST, False, "Source actors: " + STRING_LIST_NOTE + "."),
+        Column("actor2_ids", STRING_LIST, False, "Target actors: " + STRING_LIST_NOTE + "."),
+        Column("actor1_countries", STRING_LIST, False, "ISO3 countries of the source actors (entities and country adjectives)."),
+        Column("actor2_countries", STRING_LIST, False, "ISO3 countries of the target actors."),
+        Column("location_id", pa.string(), True, "Entity id of the place (a LOC mention in a locative phrase)."),
+        Column("event_date", pa.date32(), True, "Date stated in the sentence; null when none (never the publication date)."),
+        Column("date_precision", pa.string(), True, "day, month or year; null when event_date is null.",
+               allowed=DATE_PRECISIONS),
+        Column("modality", pa.string(), False, "asserted, future, possible, negated or reported_plan.", allowed=MODALITIES),
+        Column("amount", pa.float64(), True, "Money amount stated with the event."),
+        Column("currency", pa.string(), True, "ISO 4217 code of the amount."),
+        Column("trigger", pa.string(), False, "The words that triggered the code."),
+        Column("sentence", pa.string(), False, "The sentence, exactly body[start:end]."),
+        Column("start", pa.int32(), False, "Offset of the sentence in the article's body (inclusive)."),
+        Column("end", pa.int32(), False, "Offset of the sentence in the article's body (exclusive)."),
+        Column("confidence", pa.float64(), False, "Heuristic confidence in [0, 1]: parse-based actors, counterpart, place and date raise it."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, EVENTS, REJECTS)}
 
 
 def arrow_schema(table: Table) -> pa.Schema:

@@ -59,3 +59,50 @@ def tag_articles(articles: Sequence[dict]) -> tuple[list[dict], list[dict]]:
     for article in sorted(articles, key=lambda a: a["article_id"]):
         mentions.extend(link_article(article["article_id"], article["body"]))
     return [m.as_row() for m in mentions], build_entities(mentions)
+
+
+def events_from(articles: Sequence[dict], mention_rows: Sequence[dict]) -> list[dict]:
+    """Events stage over a batch: event rows with clusters, from articles and their linked mentions."""
+    from .entities.linking import Mention
+    from .events.cluster import assign_clusters
+    from .events.rows import event_rows
+
+    by_article: dict[str, list] = {}
+    for r in mention_rows:
+        by_article.setdefault(r["article_id"], []).append(
+            Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
+                    r["entity_id"], r["link"]))
+    rows = []
+    for article in sorted(articles, key=lambda a: a["article_id"]):
+        mentions = sorted(by_article.get(article["article_id"], []), key=lambda m: (m.start, m.end))
+        published = article.get("published_at")
+        published_date = published.date() if published is not None and hasattr(published, "date") else None
+        rows.extend(event_rows(article["article_id"], article["body"], mentions, published_date))
+    assign_clusters(rows)
+    return rows
+
+
+def tag_document(doc_id: str, text: str, published=None) -> dict:
+    """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them."""
+    from .entities.linking import link_article
+    from .events.extract import extract_events
+    from .events.rows import event_rows
+
+    mentions = link_article(str(doc_id), text)
+    drafts = extract_events(text, mentions, published)
+    rows = event_rows(str(doc_id), text, mentions, published, drafts)
+    events = []
+    for draft, row in zip(drafts, rows):
+        events.append({
+            "cameo_code": row["cameo_code"], "actor1": draft.actor1, "actor2": draft.actor2,
+            "location": draft.location,
+            "event_date": row["event_date"].isoformat() if row["event_date"] else None,
+            "date_precision": row["date_precision"], "modality": row["modality"], "amount": row["amount"],
+            "currency": row["currency"], "start": row["start"], "end": row["end"],
+        })
+    return {
+        "id": doc_id,
+        "mentions": [{"start": m.start, "end": m.end, "type": m.type, "text": m.text, "normal": m.normal,
+                      "entity_id": m.entity_id, "link": m.link} for m in mentions],
+        "events": events,
+    }

@@ -162,3 +162,57 @@ def validate_frame(table_name: str, frame, today: date | None = None, extra_colu
                                            res.get("unexpected_count"), sample, kwargs))
     outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
     return SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+
+
+EVENT_CHECK_COLUMNS = ("code_ok", "ids_known", "countries_ok", "sentence_ok", "date_ok", "precision_ok")
+
+
+def with_event_check_columns(events, articles, entities):
+    """Events plus the derived columns its suite checks against the ontology, articles and entities."""
+    import pandas as pd
+
+    from .events.ontology import ontology
+
+    codes = ontology()
+    iso3 = set(_iso3_codes())
+    known = set(entities["entity_id"])
+    by_article = {r["article_id"]: r for r in articles[["article_id", "body", "published_at"]].to_dict("records")}
+    frame = events.copy()
+    rows = frame.to_dict("records")
+
+    def code_ok(r) -> bool:
+        c = codes.get(r["cameo_code"])
+        return c is not None and c.root == r["cameo_root"] and c.quad_class == int(r["quad_class"]) \
+            and abs(c.goldstein - float(r["goldstein"])) < 1e-9
+
+    def ids_known(r) -> bool:
+        ids = list(r["actor1_ids"]) + list(r["actor2_ids"]) + ([r["location_id"]] if r["location_id"] else [])
+        return all(i in known for i in ids)
+
+    def countries_ok(r) -> bool:
+        return all(c in iso3 for c in list(r["actor1_countries"]) + list(r["actor2_countries"]))
+
+    def sentence_ok(r) -> bool:
+        art = by_article.get(r["article_id"])
+        if art is None:
+            return False
+        start, end = int(r["start"]), int(r["end"])
+        return 0 <= start < end <= len(art["body"]) and art["body"][start:end] == r["sentence"]
+
+    def date_ok(r) -> bool:
+        art = by_article.get(r["article_id"])
+        when, published = r["event_date"], art["published_at"] if art else None
+        if when is None or (isinstance(when, float) and when != when) or r["modality"] != "asserted":
+            return True
+        if published is None or pd.isna(published):
+            return True
+        return pd.Timestamp(when).date() <= (pd.Timestamp(published) + pd.Timedelta(days=1)).date()
+
+    def precision_ok(r) -> bool:
+        has_date = r["event_date"] is not None and not (isinstance(r["event_date"], float) and r["event_date"] != r["event_date"])
+        return has_date == (r["date_precision"] is not None and r["date_precision"] == r["date_precision"])
+
+    for name, fn in (("code_ok", code_ok), ("ids_known", ids_known), ("countries_ok", countries_ok),
+                     ("sentence_ok", sentence_ok), ("date_ok", date_ok), ("precision_ok", precision_ok)):
+        frame[name] = [fn(r) for r in rows]
+    return frame

@@ -10,10 +10,10 @@ import pandas as pd
 from ..core import extract as extract_core
 from ..core import ingest as ingest_core
 
-from ..core.build import articles_from, tag_articles
+from ..core.build import articles_from, events_from, tag_articles
 from ..core.tables import markdown_preview, to_arrow, write_parquet
 from ..resources import data_version
-from ..schema import ARTICLES, ENTITIES, MENTIONS, REJECTS
+from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
 from .metadata import counts_md, table_metadata
 from .resources import VostokPaths
 
@@ -22,6 +22,7 @@ INGEST_VERSION = "1"
 EXTRACT_VERSION = "1-" + data_version("phrases", "outlets")
 METADATA_VERSION = "1-" + data_version("phrases", "outlets")
 ENTITIES_VERSION = "1-" + data_version("gazetteer", "phrases")
+EVENTS_VERSION = "1-" + data_version("cameo", "gazetteer")
 PUBLISH_VERSION = "1"
 
 
@@ -106,6 +107,22 @@ def mentions_and_entities(context: dg.AssetExecutionContext, articles: pd.DataFr
     yield dg.Output(entities.to_pandas(), output_name="entities", metadata=e_meta)
 
 
+@dg.asset(group_name="events", code_version=EVENTS_VERSION, kinds={"pandas"}, owners=["team:vostok"])
+def events(context: dg.AssetExecutionContext, articles: pd.DataFrame, mentions: pd.DataFrame,
+           entities: pd.DataFrame) -> pd.DataFrame:
+    """CAMEO-coded events: trigger lexicon, actors from natasha's dependency parse, place, date, money, modality."""
+    article_rows = articles[["article_id", "body", "published_at"]].to_dict("records")
+    for row in article_rows:
+        row["published_at"] = None if pd.isna(row["published_at"]) else row["published_at"].to_pydatetime()
+    rows = events_from(article_rows, mentions.to_dict("records"))
+    arrow = to_arrow(EVENTS, rows)
+    meta = table_metadata(EVENTS, arrow, ["article_id", "cameo_code", "actor1_countries", "actor2_countries", "event_date"])
+    meta["by_root"] = counts_md(Counter(r["cameo_root"] for r in rows), ("CAMEO root", "events"))
+    meta["by_modality"] = counts_md(Counter(r["modality"] for r in rows), ("modality", "events"))
+    context.add_output_metadata(meta)
+    return arrow.to_pandas()
+
+
 def _sha256_file(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -113,12 +130,14 @@ def _sha256_file(path) -> str:
 @dg.asset(group_name="publish", code_version=PUBLISH_VERSION, kinds={"parquet"}, owners=["team:vostok"],
           deps=[])
 def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articles: pd.DataFrame,
-                   mentions: pd.DataFrame, entities: pd.DataFrame, rejects: pd.DataFrame) -> dg.MaterializeResult:
+                   mentions: pd.DataFrame, entities: pd.DataFrame, events: pd.DataFrame,
+                   rejects: pd.DataFrame) -> dg.MaterializeResult:
     """Validated tables written to dataset/current/ as deterministic Parquet. Runs only after the GX checks pass."""
     from ..core.tables import from_pandas
 
     written = {}
-    for table, frame in ((ARTICLES, articles), (MENTIONS, mentions), (ENTITIES, entities), (REJECTS, rejects)):
+    for table, frame in ((ARTICLES, articles), (MENTIONS, mentions), (ENTITIES, entities), (EVENTS, events),
+                         (REJECTS, rejects)):
         arrow = from_pandas(table, frame)
         path = write_parquet(arrow, paths.dataset / f"{table.name}.parquet")
         written[table.name] = (path, arrow)

@@ -4,7 +4,8 @@
 import dagster as dg
 import pandas as pd
 
-from ..core.quality import SuiteReport, validate_frame, with_relational_columns
+from ..core.quality import (EVENT_CHECK_COLUMNS, SuiteReport, validate_frame, with_event_check_columns,
+                            with_relational_columns)
 from ..resources import data_version
 
 
@@ -52,3 +53,12 @@ def mentions_gx_suite(mentions: pd.DataFrame, articles: pd.DataFrame, entities: 
                 description="GX suite for entities: types, ISO 3166 alpha-3 countries, QID shape, counts.")
 def entities_gx_suite(entities: pd.DataFrame) -> dg.AssetCheckResult:
     return _check_result(validate_frame("entities", entities))
+
+
+@dg.asset_check(asset="events", blocking=True, name="events_gx_suite",
+                additional_ins={"articles": dg.AssetIn("articles"), "entities": dg.AssetIn("entities")},
+                description="GX suite for events: codes consistent with the ontology, ids in entities, ISO3 countries, "
+                            "sentence offsets, no asserted event after publication.")
+def events_gx_suite(events: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
+    frame = with_event_check_columns(events, articles, entities)
+    return _check_result(validate_frame("events", frame, extra_columns=EVENT_CHECK_COLUMNS))

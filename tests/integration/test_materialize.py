@@ -45,7 +45,8 @@ def test_full_graph_materializes_and_publishes(workdir):
         result = _materialize(workdir, ALL_ASSETS, instance)
     assert result.success
     assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True,
-                                      "mentions_gx_suite": True, "entities_gx_suite": True}
+                                      "mentions_gx_suite": True, "entities_gx_suite": True,
+                                      "events_gx_suite": True}
     articles = pd.read_parquet(workdir / "dataset" / "articles.parquet")
     rejects = pd.read_parquet(workdir / "dataset" / "rejects.parquet")
     assert sorted(articles.source_path) == sorted(p.name for p in RAW.iterdir())
@@ -53,7 +54,9 @@ def test_full_graph_materializes_and_publishes(workdir):
         "copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text", "picture.txt": "binary"}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "mentions", "entities",
-                            "working_tables"}
+                            "events", "working_tables"}
+    events = pd.read_parquet(workdir / "dataset" / "events.parquet")
+    assert len(events) > 0 and set(events.article_id) <= set(articles.article_id)
     mentions = pd.read_parquet(workdir / "dataset" / "mentions.parquet")
     entities = pd.read_parquet(workdir / "dataset" / "entities.parquet")
     assert set(mentions.entity_id) <= set(entities.entity_id)

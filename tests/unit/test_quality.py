@@ -87,3 +87,35 @@ def test_entities_suite_rejects_bad_country_and_qid():
     bad = to_arrow(ENTITIES, [dict(row, country="JP", wikidata_id="wd:42")]).to_pandas()
     failed = {o.column for o in validate_frame("entities", bad).failures}
     assert {"country", "wikidata_id"} <= failed
+
+
+def test_events_suite_checks_ontology_ids_and_dates():
+    from datetime import date
+
+    from pipeline.core.quality import EVENT_CHECK_COLUMNS, with_event_check_columns
+    from pipeline.schema import EVENTS
+
+    body = "Япония выделит Монголии грант."
+    articles = pd.DataFrame({"article_id": ["a"], "body": [body],
+                             "published_at": [pd.Timestamp("2024-09-23", tz="UTC")]})
+    entities = pd.DataFrame({"entity_id": ["country:JPN", "country:MNG"]})
+    good = {"event_id": "e" * 16, "article_id": "a", "event_cluster_id": "c" * 16, "cameo_code": "071",
+            "cameo_root": "07", "quad_class": 2, "goldstein": 7.4, "actor1_ids": ["country:JPN"],
+            "actor2_ids": ["country:MNG"], "actor1_countries": ["JPN"], "actor2_countries": ["MNG"],
+            "location_id": None, "event_date": date(2024, 9, 22), "date_precision": "day", "modality": "asserted",
+            "amount": 3.7e6, "currency": "USD", "trigger": "выделит грант", "sentence": body, "start": 0,
+            "end": len(body), "confidence": 0.8}
+
+    def report(rows):
+        frame = with_event_check_columns(to_arrow(EVENTS, rows).to_pandas(), articles, entities)
+        return validate_frame("events", frame, extra_columns=EVENT_CHECK_COLUMNS)
+
+    ok = report([good])
+    assert ok.success, [o.describe() for o in ok.failures]
+    bad = [dict(good, event_id="1" * 16, goldstein=-3.0),  # inconsistent with the ontology
+           dict(good, event_id="2" * 16, actor2_ids=["country:XXX"], actor2_countries=["XX"]),
+           dict(good, event_id="3" * 16, event_date=date(2024, 12, 1)),  # asserted, after publication
+           dict(good, event_id="4" * 16, date_precision=None),
+           dict(good, event_id="5" * 16, start=1)]
+    failed = {o.column for o in report([good, *bad]).failures}
+    assert {"code_ok", "ids_known", "countries_ok", "date_ok", "precision_ok", "sentence_ok"} <= failed

@@ -26,7 +26,6 @@ from .ner import Span, is_known_word, recognize
 
 FUZZY_MIN = 92.0
 ALLOWED = {"PER": {"PER"}, "LOC": {"LOC", "ORG"}, "ORG": {"ORG", "LOC"}}
-_INITIAL = re.compile(r"^[A-ZА-ЯЁ]$")
 
 
 @dataclass(frozen=True)
@@ -246,24 +245,32 @@ def unlinked_id(mention_type: str, key: str, article_id: str | None = None) -> s
     return f"{mention_type.lower()}:{hashlib.sha256(basis.encode()).hexdigest()[:12]}"
 
 
-def _is_short_reference(words: list[str]) -> bool:
+def _initials(text: str) -> list[str]:
+    """Single letters written as initials ("У." in "У. Хурэлсух"); "И" in "Ван И" is a name, not an initial."""
+    return re.findall(r"(?<!\w)([A-ZА-ЯЁ])\.", text)
+
+
+def _names(text: str) -> list[str]:
+    initials = set(_initials(text))
+    return [w for w in tokens(text) if not (len(w) == 1 and w in initials)]
+
+
+def _is_short_reference(text: str) -> bool:
     """A surname alone, or initials plus one name ("У. Хурэлсух")."""
-    names = [w for w in words if not _INITIAL.match(w)]
-    return len(names) == 1
+    return len(_names(text)) == 1
 
 
 def _antecedent(i: int, spans: list[Span], keys: list[str]) -> int | None:
     """Index of a multi-word PER span in the article that contains this short reference."""
-    words = tokens(spans[i].text)
-    name = next(w for w in words if not _INITIAL.match(w))
-    initials = [w for w in words if _INITIAL.match(w)]
+    name = _names(spans[i].text)[0]
+    initials = _initials(spans[i].text)
     name_key = stem_key(name)
     order = sorted(range(len(spans)), key=lambda j: (j > i, abs(i - j)))  # preceding first, nearest first
     for j in order:
         if j == i or spans[j].type != "PER":
             continue
         other = tokens(spans[j].text)
-        if _is_short_reference(other):
+        if _is_short_reference(spans[j].text):
             continue
         other_keys = keys[j].split()
         if name_key not in other_keys:
@@ -289,15 +296,14 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         if i in resolved:
             return resolved[i]
         s, key = spans[i], keys[i]
-        words = tokens(s.text)
         result = None
-        if s.type == "PER" and _is_short_reference(words):
+        if s.type == "PER" and _is_short_reference(s.text):
             j = _antecedent(i, spans, keys)
             if j is not None:
                 resolved[i] = ("", "pending", normals[i])  # guard against cycles
                 eid, _, _ = resolve(j)
                 result = (eid, "coreference", normals[i])
-            elif stem_key(next(w for w in words if not _INITIAL.match(w))) in g.common_surnames:
+            elif stem_key(_names(s.text)[0]) in g.common_surnames:
                 result = (unlinked_id(s.type, key, article_id), "unlinked", normals[i])
         if result is None:
             entry = g.lookup(key, ALLOWED[s.type]) or g.lookup(stem_key(normals[i]), ALLOWED[s.type])

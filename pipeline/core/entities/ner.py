@@ -39,22 +39,30 @@ def _install_pymorphy_compat() -> None:
     sys.modules["pymorphy2.analyzer"] = pymorphy3.analyzer
 
 
+def natasha():
+    """The natasha package, imported only after the pymorphy compat is in place (always import it this way)."""
+    _install_pymorphy_compat()
+    import natasha as _natasha
+
+    return _natasha
+
+
 @dataclass
 class NatashaModels:
     segmenter: object
     ner: object
     morph: object
     vocab: object
+    syntax: object
 
 
 @lru_cache(maxsize=1)
 def models() -> NatashaModels:
     """Load natasha's models (shipped inside the wheels, no download) once per process."""
-    _install_pymorphy_compat()
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
-
-    embedding = NewsEmbedding()
-    return NatashaModels(Segmenter(), NewsNERTagger(embedding), NewsMorphTagger(embedding), MorphVocab())
+    nt = natasha()
+    embedding = nt.NewsEmbedding()
+    return NatashaModels(nt.Segmenter(), nt.NewsNERTagger(embedding), nt.NewsMorphTagger(embedding), nt.MorphVocab(),
+                         nt.NewsSyntaxParser(embedding))
 
 
 def model_versions() -> dict[str, str]:
@@ -67,13 +75,8 @@ def recognize(text: str) -> list[Span]:
     """Natasha's PER/LOC/ORG spans in ``text`` with natasha's normal form (offsets into ``text``)."""
     if not text.strip():
         return []
-    m = models()  # installs the pymorphy compat before natasha is imported
-    from natasha import Doc
-
-    doc = Doc(text)
-    doc.segment(m.segmenter)
-    doc.tag_ner(m.ner)
-    doc.tag_morph(m.morph)
+    m = models()
+    doc = analyze(text)
     spans = []
     for s in doc.spans:
         try:
@@ -85,6 +88,26 @@ def recognize(text: str) -> list[Span]:
         tokens = tuple((t.start, t.stop) for t in s.tokens)
         spans.append(Span(s.start, s.stop, s.type, text[s.start:s.stop], normal, cases, tokens))
     return spans
+
+
+@lru_cache(maxsize=32)
+def analyze(text: str):
+    """natasha Doc of ``text`` with sentences, tokens, morphology (with lemmas), syntax and NER.
+
+    Cached for the last few texts, so the entities and events stages share one analysis per article.
+    """
+    m = models()
+    doc = natasha().Doc(text)
+    doc.segment(m.segmenter)
+    doc.tag_morph(m.morph)
+    doc.parse_syntax(m.syntax)
+    doc.tag_ner(m.ner)
+    for token in doc.tokens:
+        try:
+            token.lemmatize(m.vocab)
+        except Exception:
+            token.lemma = token.text.lower()
+    return doc
 
 
 def is_known_word(word: str) -> bool:

@@ -1,0 +1,61 @@
+"""The CAMEO ontology and the trigger lexicon, read from ``data/cameo/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...resources import phrase_lines, read_text
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+    root: str
+    quad_class: int
+    goldstein: float
+
+
+@dataclass(frozen=True)
+class Trigger:
+    lemmas: tuple[str, ...]
+    code: str
+
+
+def _rows(relative: str, header: bool = False) -> list[list[str]]:
+    rows = []
+    for line in read_text(relative).splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows[1:] if header else rows
+
+
+@lru_cache(maxsize=1)
+def ontology() -> dict[str, Code]:
+    return {r[0]: Code(r[0], r[1], r[2], int(r[3]), float(r[4])) for r in _rows("cameo/ontology.tsv", header=True)}
+
+
+@lru_cache(maxsize=1)
+def triggers() -> tuple[Trigger, ...]:
+    out = []
+    known = ontology()
+    for lemmas, code in _rows("cameo/triggers.tsv", header=True):
+        if code not in known:
+            raise ValueError(f"trigger {lemmas!r} uses code {code} missing from cameo/ontology.tsv")
+        out.append(Trigger(tuple(lemmas.split()), code))
+    return tuple(sorted(out, key=lambda t: (-len(t.lemmas), t.lemmas)))
+
+
+@lru_cache(maxsize=1)
+def country_adjectives() -> dict[str, str]:
+    return {r[0]: r[1] for r in _rows("cameo/country_adjectives.tsv")}
+
+
+@lru_cache(maxsize=1)
+def currencies() -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for line in phrase_lines("cameo/currencies.tsv"):
+        word, _, iso = line.partition("\t")
+        pairs.append((word.strip(), iso.strip()))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))

@@ -1,0 +1,142 @@
+"""Event extraction rules on hand-written sentences: every code family, negation, future, dates, money."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.core.build import tag_document
+from pipeline.core.events.cluster import assign_clusters
+from pipeline.core.events.money import find_money
+from pipeline.core.events.ontology import ontology, triggers
+from pipeline.core.events.when import find_event_date
+
+PUB = date(2024, 9, 23)
+
+
+def _events(text: str, published: date | None = PUB) -> tuple[list[dict], list[dict]]:
+    tagged = tag_document("t", text, published)
+    return tagged["events"], tagged["mentions"]
+
+
+def _countries(ev: dict, mentions: list[dict], side: str) -> set[str]:
+    from pipeline.core.events.rows import entity_country
+
+    return {entity_country(mentions[i]["entity_id"]) for i in ev[side]} - {None}
+
+
+CASES = [
+    # (sentence, expected root, actor1 countries ⊇, actor2 countries ⊇, modality)
+    ("Президент Монголии Ухнаагийн Хурэлсух провел встречу с премьер-министром Японии Фумио Кисидой.", "04", {"MNG"}, {"JPN"}, "asserted"),
+    ("Министр иностранных дел Японии Ёко Камикава встретилась с Энтони Блинкеном.", "04", {"JPN"}, {"USA"}, "asserted"),
+    ("Япония и Южная Корея провели переговоры по безопасности.", "04", {"JPN"}, {"KOR"}, "asserted"),
+    ("Владимир Путин посетил Пхеньян.", "04", {"RUS"}, set(), "asserted"),
+    ("Япония выделит Монголии безвозмездный грант на сумму 3,7 миллиона долларов.", "07", {"JPN"}, {"MNG"}, "future"),
+    ("Южная Корея оказала гуманитарную помощь Монголии.", "07", {"KOR"}, {"MNG"}, "asserted"),
+    ("Россия и КНДР подписали соглашение о сотрудничестве.", "05", {"RUS"}, {"PRK"}, "asserted"),
+    ("Стороны обязались подписать договор в кратчайшие сроки.", None, set(), set(), None),  # no actor known: no event
+    ("Пхеньян пригрозил Сеулу ответными мерами.", "13", {"PRK"}, {"KOR"}, "asserted"),
+    ("США ввели санкции против КНДР.", "16", {"USA"}, {"PRK"}, "asserted"),
+    ("КНДР провела ракетные испытания.", "15", {"PRK"}, set(), "asserted"),
+    ("Япония осудила Северную Корею за запуск ракеты.", "11", {"JPN"}, {"PRK"}, "asserted"),
+    ("Сеул потребовал от Токио извинений.", "10", {"KOR"}, {"JPN"}, "asserted"),
+    ("Китай отказался от переговоров с США.", "12", {"CHN"}, set(), "asserted"),
+    ("Министр иностранных дел Южной Кореи Пак Чжин не встретился с Ван И.", "04", {"KOR"}, {"CHN"}, "negated"),
+    ("Монголия могла стать местом для проведения саммита, где Дональд Трамп мог встретиться с Ким Чен Ыном.", "04", {"USA"}, {"PRK"}, "possible"),
+    ("Спецслужбы КНДР похитили японских граждан.", "18", {"PRK"}, set(), "asserted"),
+]
+
+
+@pytest.mark.parametrize("text,root,a1,a2,modality", CASES)
+def test_event_rules(text, root, a1, a2, modality):
+    events, mentions = _events(text)
+    if root is None:
+        assert events == []
+        return
+    matching = [e for e in events if e["cameo_code"].startswith(root)]
+    assert matching, (text, events)
+    ev = matching[0]
+    assert a1 <= _countries(ev, mentions, "actor1") | set(), (text, ev)
+    assert a2 <= _countries(ev, mentions, "actor2"), (text, ev)
+    assert ev["modality"] == modality, (text, ev)
+
+
+def test_meeting_in_third_country_is_044_with_place_and_date():
+    events, mentions = _events("Президент Монголии Ухнаагийн Хурэлсух 22 сентября провел встречу с премьер-министром "
+                               "Японии Фумио Кисидой в Нью-Йорке.")
+    ev = events[0]
+    assert ev["cameo_code"] == "044"
+    assert mentions[ev["location"]]["text"] == "Нью-Йорке"
+    assert (ev["event_date"], ev["date_precision"]) == ("2024-09-22", "day")
+
+
+def test_no_event_without_an_actor():
+    assert _events("Переговоры прошли в конструктивной атмосфере.")[0] == []
+    assert _events("Встреча состоялась вчера.")[0] == []
+
+
+def test_no_invented_dates():
+    events, _ = _events("Япония и Южная Корея провели переговоры.")
+    assert events and events[0]["event_date"] is None and events[0]["date_precision"] is None
+    events, _ = _events("Пак Чжин встретился с Энтони Блинкеном в пятницу, 22 сентября.", published=None)
+    assert events[0]["event_date"] is None  # no year stated, none to inherit
+
+
+@pytest.mark.parametrize("sentence,published,expected", [
+    ("Встреча прошла 22 сентября 2024 года.", None, (date(2024, 9, 22), "day")),
+    ("Встреча прошла 22 сентября.", date(2024, 9, 23), (date(2024, 9, 22), "day")),
+    ("Встреча прошла 22 декабря.", date(2025, 1, 5), (date(2024, 12, 22), "day")),  # year before publication
+    ("Переговоры прошли в мае 2024 года.", None, (date(2024, 5, 1), "month")),
+    ("Переговоры были прерваны в 2016 году.", None, (date(2016, 1, 1), "year")),
+    ("Ранее в этом месяце лидеры встретились.", date(2024, 9, 23), (date(2024, 9, 1), "month")),
+    ("Встреча прошла 12.03.2023.", None, (date(2023, 3, 12), "day")),
+])
+def test_event_dates(sentence, published, expected):
+    found = find_event_date(sentence, published)
+    assert (found.value, found.precision) == expected
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("грант на сумму 3,7 миллиона долларов", 3_700_000.0, "USD"),
+    ("545 миллионов иен", 545_000_000.0, "JPY"),
+    ("1,3 миллиарда иен", 1_300_000_000.0, "JPY"),
+    ("10 млрд вон", 10_000_000_000.0, "KRW"),
+    ("500 северокорейских вон", 500.0, "KPW"),
+    ("2 млн тугриков", 2_000_000.0, "MNT"),
+    ("300 млн юаней", 300_000_000.0, "CNY"),
+    ("$2 млрд", 2_000_000_000.0, "USD"),
+    ("5 млн евро", 5_000_000.0, "EUR"),
+    ("100 тысяч рублей", 100_000.0, "RUB"),
+])
+def test_money(text, amount, currency):
+    m = find_money(text)[0]
+    assert (m.amount, m.currency) == (amount, currency)
+
+
+def test_money_needs_a_currency():
+    assert find_money("вон там стояли 5 человек") == []
+
+
+def test_aid_event_carries_money():
+    events, _ = _events("Япония выделит Монголии безвозмездный грант на сумму 3,7 миллиона долларов (545 миллионов иен).")
+    ev = next(e for e in events if e["cameo_code"].startswith("07"))
+    assert (ev["amount"], ev["currency"]) == (3_700_000.0, "USD")
+
+
+def test_lexicon_codes_exist_in_ontology():
+    codes = ontology()
+    assert all(t.code in codes for t in triggers())
+    for required in ("040", "041", "042", "043", "044", "045", "046", "057", "070", "071", "072", "073", "074",
+                     "100", "110", "120", "130", "150", "163", "170", "180", "181"):
+        assert required in codes
+    assert all(c.root == c.code[:2] for c in codes.values())
+
+
+def test_reports_of_one_event_share_a_cluster():
+    base = {"cameo_root": "04", "actor1_countries": ["MNG"], "actor2_countries": ["JPN"], "location_id": "geonames:5128581"}
+    rows = [dict(base, event_id="a", event_date=date(2024, 9, 22)), dict(base, event_id="b", event_date=date(2024, 9, 23)),
+            dict(base, event_id="c", event_date=date(2024, 10, 30)), dict(base, event_id="d", event_date=None),
+            dict(base, event_id="e", event_date=None)]
+    assign_clusters(rows)
+    ids = {r["event_id"]: r["event_cluster_id"] for r in rows}
+    assert ids["a"] == ids["b"] != ids["c"]
+    assert ids["d"] != ids["e"]
