@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .core.build import build_from_directory, build_from_documents
+from .core.build import build_from_documents
 from .core.errors import Reject, RejectError
 from .core.ingest import read_document
 
@@ -71,14 +71,74 @@ def cmd_tag(stdin, stdout) -> int:
 
 
 def cmd_build(raw: str, out: str) -> int:
-    """Build the working tables without Dagster (same core functions, no GX gate)."""
-    from .core.tables import to_arrow, write_parquet
-    from .schema import ARTICLES, REJECTS
+    """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
+    from .core.build import build_tables
+    from .core.quality import validate_all
+    from .core.tables import write_parquet
 
-    result = build_from_directory(Path(raw))
-    write_parquet(to_arrow(ARTICLES, result.articles), Path(out) / "articles.parquet")
-    write_parquet(to_arrow(REJECTS, [r.as_row() for r in result.rejects]), Path(out) / "rejects.parquet")
-    print(json.dumps({"articles": len(result.articles), "rejects": len(result.rejects), "out": out}))
+    tables = build_tables(Path(raw))
+    for name, table in tables.items():
+        write_parquet(table, Path(out) / f"{name}.parquet")
+    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
+    print(json.dumps({"rows": {n: t.num_rows for n, t in tables.items()},
+                      "suites": {n: r.success for n, r in reports.items()}, "out": out}))
+    return 0 if all(r.success for r in reports.values()) else 1
+
+
+def cmd_release(version: str, tables_dir: str, releases: str, raw: str) -> int:
+    """Publish the validated working tables in ``tables_dir`` as release ``version``."""
+    import pyarrow.parquet as pq
+
+    from .core.quality import validate_all
+    from .core.release.publish import ReleaseError, publish
+    from .core.release.semver import VersionError
+    from .schema import TABLES
+
+    tables = {name: pq.read_table(Path(tables_dir) / f"{name}.parquet") for name in TABLES}
+    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
+    try:
+        result = publish(tables, {n: r.to_json() for n, r in reports.items()}, version, Path(releases), Path(raw),
+                         Path.cwd())
+    except (ReleaseError, VersionError) as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"release": str(result.path), "status": result.status, "bump": result.level,
+                      "reasons": result.reasons}, ensure_ascii=False))
+    return 0
+
+
+def cmd_verify(releases: str, raw: str) -> int:
+    """Rebuild the latest release from raw/ in a temporary folder and compare it file by file."""
+    import shutil
+    import tempfile
+
+    from .core.build import build_tables
+    from .core.quality import validate_all
+    from .core.release.publish import compare_folders, latest_release, publish
+
+    root = Path(releases)
+    latest = latest_release(root)
+    if latest is None:
+        print(f"no release under {root} to verify", file=sys.stderr)
+        return 2
+    version = latest.name[1:]
+    tables = build_tables(Path(raw))
+    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
+    with tempfile.TemporaryDirectory(prefix="vostok-verify-") as tmp:
+        tmp_root = Path(tmp) / "releases"
+        tmp_root.mkdir()
+        previous = latest_release(root, below=version)
+        if previous is not None:
+            shutil.copytree(previous, tmp_root / previous.name)
+        rebuilt = publish(tables, {n: r.to_json() for n, r in reports.items()}, version, tmp_root, Path(raw),
+                          Path.cwd()).path
+        differences = compare_folders(latest, rebuilt)
+    if differences:
+        print(f"v{version} NOT reproduced:")
+        for d in differences:
+            print(f"  - {d}")
+        return 1
+    print(f"v{version} reproduced: every file is byte-identical (provenance's git block aside)")
     return 0
 
 
@@ -91,7 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build working tables from raw/ without Dagster")
     p_build.add_argument("--raw", default="raw")
     p_build.add_argument("--out", default="dataset/current")
+    p_release = sub.add_parser("release", help="publish dataset/current as dataset/releases/vX.Y.Z")
+    p_release.add_argument("--version", required=True)
+    p_release.add_argument("--tables", default="dataset/current")
+    p_release.add_argument("--releases", default="dataset/releases")
+    p_release.add_argument("--raw", default="raw")
+    p_verify = sub.add_parser("verify", help="rebuild the latest release from raw/ and compare byte for byte")
+    p_verify.add_argument("--releases", default="dataset/releases")
+    p_verify.add_argument("--raw", default="raw")
     args = parser.parse_args(argv)
+    if args.command == "release":
+        return cmd_release(args.version, args.tables, args.releases, args.raw)
+    if args.command == "verify":
+        return cmd_verify(args.releases, args.raw)
     if args.command == "extract":
         return cmd_extract(args.files)
     if args.command == "tag":

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .defs.assets import (articles_and_rejects, clean_documents, events, mentions_and_entities, raw_documents,
-                          working_tables)
+from .defs.assets import (articles_and_rejects, clean_documents, dataset_release, events, mentions_and_entities,
+                          raw_documents, working_tables)
 from .defs.checks import articles_gx_suite, entities_gx_suite, events_gx_suite, mentions_gx_suite, rejects_gx_suite
 from .defs.resources import VostokPaths
 
-ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables]
+ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables,
+              dataset_release]
 ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite, events_gx_suite]
 
-build_dataset_job = dg.define_asset_job("build_dataset", selection=dg.AssetSelection.all(),
-                                        description="Ingest raw/, clean, parse, validate and write dataset/current/.")
+build_dataset_job = dg.define_asset_job(
+    "build_dataset",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("dataset_release"),
+    description="Ingest raw/, clean, parse, tag, extract events, validate and write dataset/current/.")
+publish_release_job = dg.define_asset_job(
+    "publish_release",
+    selection=dg.AssetSelection.all(),
+    description="Everything build_dataset does, then publish dataset/releases/vX.Y.Z (config: version). "
+                "A failed blocking check stops the release.")
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
-    jobs=[build_dataset_job],
+    jobs=[build_dataset_job, publish_release_job],
     resources={"paths": VostokPaths()},
 )

@@ -78,7 +78,8 @@ ARTICLES = Table(
         Column("outlet", pa.string(), True, "Outlet domain, e.g. babr24.com; null when the page does not say."),
         Column("title", pa.string(), False, "Headline."),
         Column("lead", pa.string(), True, "Standfirst paragraph, when the page has one."),
-        Column("body", pa.string(), False, "Main text: paragraphs separated by a blank line, no line breaks inside."),
+        Column("body", pa.string(), True,
+               "Main text: paragraphs separated by a blank line, no line breaks inside (null only under text_policy none)."),
         Column("authors", STRING_LIST, False, "Bylined authors as stated (empty when none)."),
         Column("published_at", UTC_TIMESTAMP, True, "Publication time converted to UTC; null when the page states none."),
         Column("rubrics", STRING_LIST, False, "Section labels the page states (empty when none)."),
@@ -94,6 +95,11 @@ ARTICLES = Table(
         Column("timezone_source", pa.string(), True, "Where the zone came from: 'profile' or 'default'.",
                allowed=("profile", "default")),
         Column("boilerplate_share", pa.float64(), False, "Share of the page's non-empty lines removed as boilerplate."),
+        Column("body_sha256", pa.string(), False,
+               "sha256 of the full cleaned body (UTF-8), so users who re-scrape can verify their copy whatever the text policy."),
+        Column("text_policy", pa.string(), False,
+               "How much text this table carries: full, snippet (first characters) or none (body null). Working tables are full.",
+               allowed=("full", "snippet", "none")),
     ),
 )
 
@@ -187,7 +193,7 @@ EVENTS = Table(
         Column("amount", pa.float64(), True, "Money amount stated with the event."),
         Column("currency", pa.string(), True, "ISO 4217 code of the amount."),
         Column("trigger", pa.string(), False, "The words that triggered the code."),
-        Column("sentence", pa.string(), False, "The sentence, exactly body[start:end]."),
+        Column("sentence", pa.string(), True, "The sentence, exactly body[start:end] (null only under text_policy none)."),
         Column("start", pa.int32(), False, "Offset of the sentence in the article's body (inclusive)."),
         Column("end", pa.int32(), False, "Offset of the sentence in the article's body (exclusive)."),
         Column("confidence", pa.float64(), False, "Heuristic confidence in [0, 1]: parse-based actors, counterpart, place and date raise it."),
@@ -195,6 +201,10 @@ EVENTS = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, EVENTS, REJECTS)}
+
+#: Bump when what an id means changes (how article_id, mention_id, entity_id or event_id are derived):
+#: the release step then requires a MAJOR version.
+ID_SCHEME_VERSION = 1
 
 
 def arrow_schema(table: Table) -> pa.Schema:

@@ -106,3 +106,20 @@ def tag_document(doc_id: str, text: str, published=None) -> dict:
                       "entity_id": m.entity_id, "link": m.link} for m in mentions],
         "events": events,
     }
+
+
+def build_tables(raw_dir: Path) -> dict:
+    """Every working table as an Arrow table, from a raw directory (the CLI's and ``verify``'s path)."""
+    from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
+    from .tables import to_arrow
+
+    result = build_from_directory(Path(raw_dir))
+    mentions, entities = tag_articles(result.articles)
+    events = events_from(result.articles, mentions)
+    return {
+        "articles": to_arrow(ARTICLES, result.articles),
+        "mentions": to_arrow(MENTIONS, mentions),
+        "entities": to_arrow(ENTITIES, entities),
+        "events": to_arrow(EVENTS, events),
+        "rejects": to_arrow(REJECTS, [r.as_row() for r in result.rejects]),
+    }

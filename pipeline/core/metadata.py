@@ -182,4 +182,6 @@ def build_article(doc: CleanDocument) -> dict:
         "language": detect_language(text_for_language),
         "word_count": len(words_of(text_for_language)),
         "boilerplate_share": doc.boilerplate_share,
+        "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        "text_policy": "full",
     }

@@ -41,18 +41,24 @@ class SuiteReport:
     table: str
     success: bool
     outcomes: list[ExpectationOutcome]
+    tomorrow: str | None = None  # the resolved $TOMORROW, folded back in to_json so results are reproducible
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success]
 
     def to_json(self) -> dict:
+        results = []
+        for o in self.outcomes:
+            d = dict(o.__dict__)
+            d["kwargs"] = {k: ("$TOMORROW" if self.tomorrow and v == self.tomorrow else v) for k, v in o.kwargs.items()}
+            results.append(d)
         return {
             "table": self.table,
             "success": self.success,
             "evaluated": len(self.outcomes),
             "failed": len(self.failures),
-            "results": [o.__dict__ for o in self.outcomes],
+            "results": results,
         }
 
 
@@ -161,7 +167,8 @@ def validate_frame(table_name: str, frame, today: date | None = None, extra_colu
         outcomes.append(ExpectationOutcome(cfg.type, cfg.kwargs.get("column"), bool(r.success),
                                            res.get("unexpected_count"), sample, kwargs))
     outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
-    return SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+    tomorrow = ((today or date.today()) + timedelta(days=1)).isoformat() + "T00:00:00+00:00"
+    return SuiteReport(table_name, all(o.success for o in outcomes), outcomes, tomorrow)
 
 
 EVENT_CHECK_COLUMNS = ("code_ok", "ids_known", "countries_ok", "sentence_ok", "date_ok", "precision_ok")
@@ -216,3 +223,18 @@ def with_event_check_columns(events, articles, entities):
                      ("sentence_ok", sentence_ok), ("date_ok", date_ok), ("precision_ok", precision_ok)):
         frame[name] = [fn(r) for r in rows]
     return frame
+
+
+def validate_all(frames: dict, today: date | None = None) -> dict[str, SuiteReport]:
+    """Run every table's suite (with the cross-table derived columns) on pandas frames keyed by table name."""
+    reports = {}
+    for name, frame in frames.items():
+        if name == "mentions":
+            reports[name] = validate_frame(name, with_relational_columns(frame, frames["articles"], frames["entities"]),
+                                           today, extra_columns=("span_ok", "entity_known"))
+        elif name == "events":
+            reports[name] = validate_frame(name, with_event_check_columns(frame, frames["articles"], frames["entities"]),
+                                           today, extra_columns=EVENT_CHECK_COLUMNS)
+        else:
+            reports[name] = validate_frame(name, frame, today)
+    return reports

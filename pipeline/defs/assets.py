@@ -12,18 +12,18 @@ from ..core import ingest as ingest_core
 
 from ..core.build import articles_from, events_from, tag_articles
 from ..core.tables import markdown_preview, to_arrow, write_parquet
-from ..resources import data_version
-from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
+from ..core.versions import code_version
+from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS, TABLES as TABLES_BY_NAME
 from .metadata import counts_md, table_metadata
 from .resources import VostokPaths
 
-# Bump a stage's version when its code changes; data-file hashes are folded in automatically.
-INGEST_VERSION = "1"
-EXTRACT_VERSION = "1-" + data_version("phrases", "outlets")
-METADATA_VERSION = "1-" + data_version("phrases", "outlets")
-ENTITIES_VERSION = "1-" + data_version("gazetteer", "phrases")
-EVENTS_VERSION = "1-" + data_version("cameo", "gazetteer")
-PUBLISH_VERSION = "1"
+# Code versions live in pipeline/core/versions.py (stage number + hash of the data files the stage reads).
+INGEST_VERSION = code_version("ingest")
+EXTRACT_VERSION = code_version("extract")
+METADATA_VERSION = code_version("metadata")
+ENTITIES_VERSION = code_version("entities")
+EVENTS_VERSION = code_version("events")
+PUBLISH_VERSION = code_version("publish")
 
 
 @dg.asset(group_name="ingest", code_version=INGEST_VERSION, kinds={"python"},
@@ -150,3 +150,42 @@ def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articl
 
 
 
+
+
+class ReleaseConfig(dg.Config):
+    """Which version to publish (semantic version X.Y.Z; the bump must follow from the changes)."""
+
+    version: str
+
+
+@dg.asset(group_name="release", code_version=code_version("release"), kinds={"parquet"}, owners=["team:vostok"],
+          deps=[working_tables])
+def dataset_release(context: dg.AssetExecutionContext, config: ReleaseConfig, paths: VostokPaths,
+                    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, events: pd.DataFrame,
+                    rejects: pd.DataFrame) -> dg.MaterializeResult:
+    """An immutable release dataset/releases/vX.Y.Z/: Parquet tables, datapackage.json, croissant.json, dataset card,
+    CHANGELOG, provenance, validation results and SHA256SUMS. Runs only when every blocking check passed."""
+    from pathlib import Path
+
+    from ..core.quality import validate_all
+    from ..core.release.publish import ReleaseError, publish
+    from ..core.release.semver import VersionError
+    from ..core.tables import from_pandas
+
+    frames = {"articles": articles, "mentions": mentions, "entities": entities, "events": events, "rejects": rejects}
+    tables = {name: from_pandas(TABLES_BY_NAME[name], frame) for name, frame in frames.items()}
+    reports = validate_all(frames)
+    try:
+        result = publish(tables, {n: r.to_json() for n, r in reports.items()}, config.version, paths.releases,
+                         paths.raw, Path.cwd())
+    except (ReleaseError, VersionError) as exc:
+        raise dg.Failure(description=f"release v{config.version} refused: {exc}") from exc
+    context.log.info(f"v{config.version}: {result.status} ({result.level})")
+    return dg.MaterializeResult(metadata={
+        "version": config.version,
+        "status": result.status,
+        "bump": result.level,
+        "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in result.reasons) or "first release"),
+        "path": dg.MetadataValue.path(str(result.path)),
+        "card": dg.MetadataValue.md((result.path / "README.md").read_text(encoding="utf-8").split("---", 2)[-1][:4000]),
+    })

@@ -11,6 +11,7 @@ class VostokPaths(dg.ConfigurableResource):
 
     raw_dir: str = "raw"
     dataset_dir: str = "dataset/current"
+    releases_dir: str = "dataset/releases"
 
     @property
     def raw(self) -> Path:
@@ -19,3 +20,7 @@ class VostokPaths(dg.ConfigurableResource):
     @property
     def dataset(self) -> Path:
         return Path(self.dataset_dir)
+
+    @property
+    def releases(self) -> Path:
+        return Path(self.releases_dir)

@@ -1,0 +1,273 @@
+"""Publish validated working tables as an immutable release folder ``dataset/releases/vX.Y.Z/``.
+
+Atomic: everything is written to ``releases/.tmp-vX.Y.Z-<pid>/`` and renamed into place at the end; a
+crash leaves only a dot-folder, which loaders ignore and the next publication removes. Immutable: a
+version that exists is never overwritten (same bytes: no-op; different bytes: refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version as package_version
+from pathlib import Path
+
+import pyarrow as pa
+
+from ...resources import outlet_profiles
+from ...schema import ID_SCHEME_VERSION, TABLES
+from ..ingest import walk_raw
+from ..tables import to_arrow, write_parquet
+from ..versions import all_code_versions
+from . import semver
+from .card import changelog_entry, dataset_card
+from .descriptors import croissant, datapackage, dump, validate_croissant, validate_datapackage
+from .diff import diff_releases
+
+DEFAULT_TEXT_POLICY = "snippet"
+DEFAULT_SNIPPET_CHARS = 500
+#: fault injection for the atomicity test: seconds to sleep after the first file is written
+PAUSE_ENV = "VOSTOK_RELEASE_TEST_PAUSE"
+TABLE_ORDER = ("articles", "mentions", "entities", "events", "rejects")
+
+
+class ReleaseError(RuntimeError):
+    """Publication refused (existing version with other bytes, invalid descriptors, bad version)."""
+
+
+@dataclass
+class PublishResult:
+    path: Path
+    status: str  # published | unchanged
+    level: str
+    reasons: list[str]
+
+
+def release_dirs(root: Path) -> list[tuple[tuple[int, int, int], Path]]:
+    out = []
+    if root.exists():
+        for p in root.iterdir():
+            if p.is_dir() and p.name.startswith("v"):
+                try:
+                    out.append((semver.parse(p.name), p))
+                except semver.VersionError:
+                    continue
+    return sorted(out)
+
+
+def latest_release(root: Path, below: str | None = None) -> Path | None:
+    dirs = release_dirs(root)
+    if below is not None:
+        limit = semver.parse(below)
+        dirs = [d for d in dirs if d[0] < limit]
+    return dirs[-1][1] if dirs else None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def text_policies(outlets: set[str]) -> dict[str, tuple[str, int]]:
+    profiles = outlet_profiles()
+    out = {}
+    for outlet in sorted(outlets):
+        p = profiles.get(outlet, {})
+        out[outlet] = (p.get("text_policy", DEFAULT_TEXT_POLICY), int(p.get("snippet_chars", DEFAULT_SNIPPET_CHARS)))
+    return out
+
+
+def apply_text_policy(articles: pa.Table, events: pa.Table | None) -> tuple[pa.Table, pa.Table | None, dict]:
+    rows = articles.to_pylist()
+    policies = text_policies({r["outlet"] for r in rows if r["outlet"]})
+    none_articles = set()
+    for r in rows:
+        policy, chars = policies.get(r["outlet"], (DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS))
+        r["text_policy"] = policy
+        if policy == "none":
+            r["body"] = None
+            none_articles.add(r["article_id"])
+        elif policy == "snippet" and r["body"] is not None:
+            r["body"] = r["body"][:chars]
+    new_articles = pa.Table.from_pylist(rows, schema=articles.schema)
+    new_events = events
+    if events is not None and none_articles:
+        ev_rows = events.to_pylist()
+        for e in ev_rows:
+            if e["article_id"] in none_articles:
+                e["sentence"] = None
+        new_events = pa.Table.from_pylist(ev_rows, schema=events.schema)
+    return new_articles, new_events, {o: p for o, (p, _) in policies.items()}
+
+
+def raw_manifest(raw_dir: Path) -> dict[str, str]:
+    out = {}
+    for rel, path in walk_raw(raw_dir):
+        if path.is_symlink() or not path.is_file():
+            out[rel] = "not-a-regular-file"
+        else:
+            out[rel] = _sha256(path)
+    return out
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def provenance(repo: Path, raw_dir: Path, lock_file: Path) -> dict:
+    tools = {}
+    for name in ("natasha", "slovnet", "navec", "pymorphy3", "great-expectations", "pyarrow", "pandas", "dagster",
+                 "lingua-language-detector", "rapidfuzz", "frictionless", "mlcroissant"):
+        try:
+            tools[name] = package_version(name)
+        except PackageNotFoundError:
+            tools[name] = None
+    status = _git(repo, "status", "--porcelain", "--untracked-files=no")
+    return {
+        "git": {"commit": _git(repo, "rev-parse", "HEAD"), "clean": status == "" if status is not None else None},
+        "lock_file": {"path": lock_file.name, "sha256": _sha256(lock_file) if lock_file.exists() else None},
+        "python": platform.python_version(),
+        "tools": tools,
+        "code_versions": all_code_versions(),
+        "id_scheme_version": ID_SCHEME_VERSION,
+        "raw_manifest": raw_manifest(raw_dir),
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, 0o644)
+
+
+def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table], validation: dict[str, dict],
+                         previous: Path | None, prov: dict) -> tuple[str, list[str]]:
+    """Write every release file into ``folder``; returns the required bump level and reasons."""
+    articles, events, policies = apply_text_policy(tables["articles"], tables.get("events"))
+    out_tables = dict(tables)
+    out_tables["articles"] = articles
+    if events is not None:
+        out_tables["events"] = events
+    out_tables = {name: out_tables[name] for name in TABLE_ORDER if name in out_tables}
+    diff = diff_releases(previous, out_tables, prov["raw_manifest"], ID_SCHEME_VERSION)
+    requirement = diff.requirement()
+    semver.check(previous.name[1:] if previous else None, version, requirement)
+
+    pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    files = {}
+    for name, table in out_tables.items():
+        path = write_parquet(table, folder / f"{name}.parquet")
+        files[name] = {"path": path.name, "bytes": path.stat().st_size, "hash": _sha256(path)}
+        if pause:
+            time.sleep(pause)
+            pause = 0
+    for name, report in sorted(validation.items()):
+        _write(folder / "validation" / f"{name}.json", json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
+    _write(folder / "datapackage.json", dump(datapackage(version, files)))
+    _write(folder / "croissant.json", dump(croissant(version, files)))
+    _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS))
+    entry = changelog_entry(version, previous.name[1:] if previous else None, diff, requirement.level, requirement.reasons)
+    older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous and (previous / "CHANGELOG.md").exists() else ""
+    older = older.split("\n", 2)[2] if older.startswith("# Changelog") else older
+    _write(folder / "CHANGELOG.md", "# Changelog\n\n" + entry + ("\n" + older.lstrip("\n") if older.strip() else ""))
+    _write(folder / "provenance.json", json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    errors = validate_datapackage(folder / "datapackage.json") + validate_croissant(folder / "croissant.json")
+    if errors:
+        raise ReleaseError("release descriptors are invalid: " + " | ".join(errors)[:2000])
+    sums = [f"{_sha256(p)}  {p.relative_to(folder).as_posix()}" for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "SHA256SUMS"]
+    _write(folder / "SHA256SUMS", "\n".join(sums) + "\n")
+    return requirement.level, requirement.reasons
+
+
+def compare_folders(a: Path, b: Path) -> list[str]:
+    """Differences between two release folders; provenance.json's ``git`` block (where and when it was built)
+    and the SHA256SUMS line for provenance.json are not compared."""
+    diffs = []
+    names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    for n in sorted(names_a - names_b):
+        diffs.append(f"only in {a}: {n}")
+    for n in sorted(names_b - names_a):
+        diffs.append(f"only in {b}: {n}")
+    for n in sorted(names_a & names_b):
+        x, y = (a / n).read_bytes(), (b / n).read_bytes()
+        if n == "provenance.json":
+            px, py = json.loads(x), json.loads(y)
+            px.pop("git", None)
+            py.pop("git", None)
+            if px != py:
+                keys = sorted(k for k in set(px) | set(py) if px.get(k) != py.get(k))
+                diffs.append(f"provenance.json differs in {', '.join(keys)}")
+        elif n == "SHA256SUMS":
+            fx = [line for line in x.decode().splitlines() if not line.endswith("provenance.json")]
+            fy = [line for line in y.decode().splitlines() if not line.endswith("provenance.json")]
+            if fx != fy:
+                diffs.append("SHA256SUMS differs")
+        elif x != y:
+            diffs.append(f"{n} differs ({len(x)} vs {len(y)} bytes)")
+    return diffs
+
+
+def publish(tables: dict[str, pa.Table], validation: dict[str, dict], version: str, releases_root: Path,
+            raw_dir: Path, repo: Path) -> PublishResult:
+    """Publish ``tables`` (validated working tables) as ``releases_root/v<version>``."""
+    semver.parse(version)
+    # One canonical Arrow form whatever path the tables took (Parquet, pandas, rows): same bytes out.
+    tables = {name: to_arrow(TABLES[name], table.to_pylist()) for name, table in tables.items()}
+    if any(not report.get("success", False) for report in validation.values()):
+        failed = sorted(name for name, r in validation.items() if not r.get("success", False))
+        raise ReleaseError(f"blocked: the GX suites of {', '.join(failed)} failed; nothing is published")
+    releases_root.mkdir(parents=True, exist_ok=True)
+    for stale in releases_root.glob(".tmp-*"):
+        if stale.is_dir() and not _owned_by_live_process(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    final = releases_root / f"v{version}"
+    prov = provenance(repo, raw_dir, repo / "uv.lock")
+    previous = latest_release(releases_root, below=version)
+    tmp = releases_root / f".tmp-v{version}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        if final.exists():
+            # Rebuild against the same predecessor and compare: identical is a no-op, anything else is refused.
+            level, reasons = build_release_folder(tmp, version, tables, validation, previous, prov)
+            differences = compare_folders(final, tmp)
+            if differences:
+                raise ReleaseError(f"v{version} already exists with different content; publish a new version. "
+                                   + "; ".join(differences[:10]))
+            return PublishResult(final, "unchanged", level, reasons)
+        level, reasons = build_release_folder(tmp, version, tables, validation, previous, prov)
+        os.rename(tmp, final)
+        return PublishResult(final, "published", level, reasons)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _owned_by_live_process(tmp: Path) -> bool:
+    try:
+        pid = int(tmp.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False

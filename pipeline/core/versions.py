@@ -1,0 +1,28 @@
+"""Code versions of each stage: a hand-bumped number plus the hash of the data files the stage reads.
+
+The Dagster assets use these as ``code_version``; releases record them in provenance.json.
+Bump a stage's number when its code changes what it outputs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..resources import data_version
+
+STAGE_CODE = {"ingest": "1", "extract": "2", "metadata": "2", "entities": "1", "events": "1", "publish": "1",
+              "release": "1"}
+STAGE_DATA = {"extract": ("phrases", "outlets"), "metadata": ("phrases", "outlets"),
+              "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),
+              "quality": ("gx",)}
+
+
+@lru_cache(maxsize=None)
+def code_version(stage: str) -> str:
+    base = STAGE_CODE.get(stage, "1")
+    data = STAGE_DATA.get(stage)
+    return f"{base}-{data_version(*data)}" if data else base
+
+
+def all_code_versions() -> dict[str, str]:
+    return {stage: code_version(stage) for stage in sorted(set(STAGE_CODE) | set(STAGE_DATA))}

@@ -1,0 +1,156 @@
+"""Releases: semver rule, immutability, atomicity under a kill, changelog, descriptors, load()."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import pipeline
+from pipeline.core.release.publish import ReleaseError, publish
+from pipeline.core.release.semver import VersionError
+from pipeline.schema import TABLES
+from tests.conftest import RAW, REPO
+
+pytestmark = pytest.mark.integration
+SHIPPED = REPO / "dataset" / "releases"
+
+
+def _tables() -> dict[str, pa.Table]:
+    latest = sorted(p for p in SHIPPED.iterdir() if p.name.startswith("v"))[0]
+    return {name: pq.read_table(latest / f"{name}.parquet") for name in TABLES}
+
+
+def _ok(tables) -> dict:
+    return {name: {"table": name, "success": True, "results": []} for name in tables}
+
+
+def _publish(tables, version, root):
+    return publish(tables, _ok(tables), version, root, RAW, REPO)
+
+
+@pytest.fixture
+def root(tmp_path):
+    return tmp_path / "releases"
+
+
+def test_first_release_has_every_file_and_valid_descriptors(root):
+    result = _publish(_tables(), "0.1.0", root)
+    files = {p.relative_to(result.path).as_posix() for p in result.path.rglob("*") if p.is_file()}
+    for required in ("articles.parquet", "mentions.parquet", "entities.parquet", "events.parquet", "rejects.parquet",
+                     "datapackage.json", "croissant.json", "README.md", "SHA256SUMS", "CHANGELOG.md",
+                     "provenance.json", "validation/articles.json"):
+        assert required in files
+    card = (result.path / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\n") and "config_name: events" in card and "## Motivation" in card
+    prov = json.loads((result.path / "provenance.json").read_text())
+    assert set(prov["raw_manifest"]) == {p.name for p in RAW.iterdir()}
+    assert prov["tools"]["natasha"] and prov["lock_file"]["sha256"]
+    from pipeline.core.release.descriptors import validate_croissant, validate_datapackage
+
+    assert validate_datapackage(result.path / "datapackage.json") == []
+    assert validate_croissant(result.path / "croissant.json") == []
+
+
+def test_same_bytes_is_a_no_op_and_different_bytes_are_refused(root):
+    tables = _tables()
+    _publish(tables, "0.1.0", root)
+    assert _publish(tables, "0.1.0", root).status == "unchanged"
+    changed = dict(tables)
+    rows = tables["rejects"].to_pylist() + [{"source_path": "new.txt", "raw_sha256": "0" * 64, "stage": "ingest",
+                                             "reason": "empty", "message": "file is empty"}]
+    changed["rejects"] = pa.Table.from_pylist(rows, schema=tables["rejects"].schema)
+    with pytest.raises(ReleaseError, match="already exists"):
+        _publish(changed, "0.1.0", root)
+
+
+def test_semver_follows_the_diff_and_changelog_is_real(root):
+    tables = _tables()
+    _publish(tables, "0.1.0", root)
+    with pytest.raises(VersionError, match="nothing changed"):
+        _publish(tables, "0.1.1", root)
+    added = dict(tables)
+    rows = tables["rejects"].to_pylist() + [{"source_path": "new.txt", "raw_sha256": "0" * 64, "stage": "ingest",
+                                             "reason": "empty", "message": "file is empty"}]
+    added["rejects"] = pa.Table.from_pylist(rows, schema=tables["rejects"].schema)
+    with pytest.raises(VersionError, match="need minor"):
+        _publish(added, "0.1.1", root)  # new rows need at least MINOR
+    result = _publish(added, "0.2.0", root)
+    log = (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## v0.2.0" in log and "## v0.1.0" in log and "`rejects`: +1 added" in log and "`new.txt`" in log
+    fixed = dict(added)
+    arts = added["articles"].to_pylist()
+    arts[0]["title"] = arts[0]["title"] + " (исправлено)"
+    fixed["articles"] = pa.Table.from_pylist(arts, schema=added["articles"].schema)
+    assert _publish(fixed, "0.2.1", root).level == "patch"
+
+
+def test_removing_a_column_needs_major(root):
+    tables = _tables()
+    _publish(tables, "0.1.0", root)
+    dropped = dict(tables)
+    dropped["events"] = tables["events"].drop_columns(["confidence"])
+    import pipeline.core.release.publish as pub
+
+    original = pub.to_arrow
+    pub.to_arrow = lambda table, rows: pa.Table.from_pylist(rows) if table.name == "events" else original(table, rows)
+    try:
+        with pytest.raises(VersionError, match="need major"):
+            _publish(dropped, "0.2.0", root)
+    finally:
+        pub.to_arrow = original
+
+
+def test_failed_suite_blocks_publication(root):
+    tables = _tables()
+    validation = _ok(tables)
+    validation["events"]["success"] = False
+    with pytest.raises(ReleaseError, match="blocked"):
+        publish(tables, validation, "0.1.0", root, RAW, REPO)
+    assert not (root / "v0.1.0").exists()
+
+
+def test_killed_publication_leaves_no_partial_release(root, tmp_path):
+    script = tmp_path / "publish.py"
+    script.write_text(
+        "import sys\nsys.path.insert(0, %r)\n" % str(REPO)
+        + "from tests.integration.test_release import _tables, _publish\nfrom pathlib import Path\n"
+        + "_publish(_tables(), '0.1.0', Path(%r))\n" % str(root), encoding="utf-8")
+    env = dict(os.environ, VOSTOK_RELEASE_TEST_PAUSE="30")
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, cwd=REPO, start_new_session=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(root.glob(".tmp-*/*.parquet")):
+            time.sleep(0.2)
+        assert list(root.glob(".tmp-*/*.parquet")), "publication never started"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert not (root / "v0.1.0").exists()  # no partial release under the real name
+    result = _publish(_tables(), "0.1.0", root)  # the next publication cleans up and succeeds
+    assert result.status == "published" and not list(root.glob(".tmp-*"))
+
+
+def test_load_returns_proper_dtypes(root):
+    _publish(_tables(), "0.1.0", root)
+    articles = pipeline.load("articles", root=root)
+    assert str(articles["published_at"].dtype) == "datetime64[us, UTC]"
+    assert isinstance(articles["authors"].iloc[0], list)
+    events = pipeline.load("events", version="0.1.0", root=root)
+    assert isinstance(events["actor1_countries"].iloc[0], list)
+    with pytest.raises(FileNotFoundError):
+        pipeline.load("articles", version="9.9.9", root=root)
+
+
+def test_shipped_release_loads_without_running_anything():
+    articles = pipeline.load("articles")
+    assert len(articles) == 5
+    assert set(articles["text_policy"]) <= {"full", "snippet", "none"}
