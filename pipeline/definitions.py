@@ -9,8 +9,8 @@ from .defs.assets import (articles_and_rejects, clean_documents, dataset_release
 from .defs.checks import articles_gx_suite, entities_gx_suite, events_gx_suite, mentions_gx_suite, rejects_gx_suite
 from .defs.resources import VostokPaths
 
-ALL_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables,
-              dataset_release]
+BUILD_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables]
+ALL_ASSETS = [*BUILD_ASSETS, dataset_release]
 ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite, events_gx_suite]
 
 build_dataset_job = dg.define_asset_job(

@@ -8,7 +8,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, defs
+from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, BUILD_ASSETS, defs
 from pipeline.defs.resources import VostokPaths
 from tests.conftest import RAW
 
@@ -27,12 +27,14 @@ def workdir(tmp_path):
     return tmp_path
 
 
-def _materialize(workdir, assets, instance):
+def _materialize(workdir, assets, instance, run_config=None):
     return dg.materialize(
         [*assets, *ALL_CHECKS],
-        resources={"paths": VostokPaths(raw_dir=str(workdir / "raw"), dataset_dir=str(workdir / "dataset"))},
+        resources={"paths": VostokPaths(raw_dir=str(workdir / "raw"), dataset_dir=str(workdir / "dataset"),
+                                        releases_dir=str(workdir / "releases"))},
         instance=instance,
         raise_on_error=False,
+        run_config=run_config,
     )
 
 
@@ -42,8 +44,10 @@ def _check_results(result) -> dict[str, bool]:
 
 def test_full_graph_materializes_and_publishes(workdir):
     with dg.DagsterInstance.ephemeral() as instance:
-        result = _materialize(workdir, ALL_ASSETS, instance)
+        result = _materialize(workdir, ALL_ASSETS, instance,
+                              {"ops": {"dataset_release": {"config": {"version": "0.1.0"}}}})
     assert result.success
+    assert (workdir / "releases" / "v0.1.0" / "datapackage.json").exists()
     assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True,
                                       "mentions_gx_suite": True, "entities_gx_suite": True,
                                       "events_gx_suite": True}
@@ -54,7 +58,7 @@ def test_full_graph_materializes_and_publishes(workdir):
         "copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text", "picture.txt": "binary"}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "mentions", "entities",
-                            "events", "working_tables"}
+                            "events", "working_tables", "dataset_release"}
     events = pd.read_parquet(workdir / "dataset" / "events.parquet")
     assert len(events) > 0 and set(events.article_id) <= set(articles.article_id)
     mentions = pd.read_parquet(workdir / "dataset" / "mentions.parquet")
@@ -69,7 +73,7 @@ def test_rebuild_is_byte_identical(workdir, tmp_path_factory):
     digests = []
     for _ in range(2):
         with dg.DagsterInstance.ephemeral() as instance:
-            assert _materialize(workdir, ALL_ASSETS, instance).success
+            assert _materialize(workdir, BUILD_ASSETS, instance).success
         digests.append({p.name: p.read_bytes() for p in sorted((workdir / "dataset").glob("*.parquet"))})
     assert digests[0] == digests[1]
 
@@ -87,13 +91,15 @@ def test_failing_check_blocks_publishing(workdir):
                         output_name="rejects")
 
     assets = [broken_articles if a is real else a for a in ALL_ASSETS]
+    release_config = {"ops": {"dataset_release": {"config": {"version": "0.1.0"}}}}
     with dg.DagsterInstance.ephemeral() as instance:
-        result = _materialize(workdir, assets, instance)
+        result = _materialize(workdir, assets, instance, release_config)
     assert not result.success
     assert _check_results(result)["articles_gx_suite"] is False
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "working_tables" not in materialized
     assert "mentions" not in materialized  # downstream of the failed check
+    assert "dataset_release" not in materialized and not (workdir / "releases").exists()
     assert not (workdir / "dataset" / "articles.parquet").exists()
 
 
