@@ -60,6 +60,8 @@ REJECT_REASONS = (
     "unreadable",
     "no_article_text",
     "internal_error",
+    "corrupt_archive",
+    "no_html_records",
 )
 STAGES = ("ingest", "extract", "metadata")
 
@@ -91,10 +93,15 @@ ARTICLES = Table(
         Column("published_local", pa.string(), True,
                "Publication time as stated on the page (ISO 8601, local wall-clock, no offset)."),
         Column("timezone", pa.string(), True,
-               "IANA zone used to convert published_local to UTC: the outlet profile's, else Europe/Moscow (see timezone_source)."),
-        Column("timezone_source", pa.string(), True, "Where the zone came from: 'profile' or 'default'.",
-               allowed=("profile", "default")),
+               "Zone used to convert published_local to UTC: the UTC offset the page states, else the outlet "
+               "profile's IANA zone, else Europe/Moscow (see timezone_source)."),
+        Column("timezone_source", pa.string(), True, "Where the zone came from: 'page', 'profile' or 'default'.",
+               allowed=("page", "profile", "default")),
         Column("boilerplate_share", pa.float64(), False, "Share of the page's non-empty lines removed as boilerplate."),
+        Column("duplicate_of", pa.string(), True,
+               "article_id of the earliest copy when this article is an exact or near duplicate (MinHash, Jaccard ≥ 0.8), else null."),
+        Column("duplicate_similarity", pa.float64(), True,
+               "Jaccard similarity of word 5-shingles with duplicate_of (1.0 for an exact copy); null when not a duplicate."),
         Column("body_sha256", pa.string(), False,
                "sha256 of the full cleaned body (UTF-8), so users who re-scrape can verify their copy whatever the text policy."),
         Column("text_policy", pa.string(), False,

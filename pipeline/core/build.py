@@ -36,6 +36,9 @@ def articles_from(cleaned: Sequence[CleanDocument]) -> tuple[list[dict], list[Re
             where = traceback.extract_tb(exc.__traceback__)[-1]
             rejects.append(Reject(doc.source_path, doc.raw_sha256, METADATA_STAGE, "internal_error",
                                   f"{type(exc).__name__} in {Path(where.filename).name}:{where.lineno}: {exc}"[:500]))
+    from .duplicates import mark_duplicates
+
+    mark_duplicates(rows)
     return rows, rejects
 
 

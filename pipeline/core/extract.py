@@ -327,10 +327,13 @@ class CleanDocument:
     removed: list["RemovedLine"]
     url: str | None
     outlet_hint: str | None
-    text: str  # the decoded page, for metadata parsing
+    text: str  # the page as a text/markdown dump, for metadata parsing
     line_count: int
     title_line: int | None = None
     region: tuple[int, int] = (0, 0)
+    html_meta: dict | None = None  # what an HTML page states about itself (see pipeline.core.html)
+    source_url: str | None = None  # the WARC record's target URI
+    kind: str = "text"
 
     @property
     def body(self) -> str:
@@ -515,8 +518,20 @@ class ExtractResult:
     rejects: list[Reject]
 
 
-def outlet_group(doc: RawDocument) -> str | None:
-    return detect_outlet(doc.text, find_url(doc.text))
+def outlet_group(doc: RawDocument, html_meta: dict | None = None) -> str | None:
+    url = doc.url or (html_meta or {}).get("url") or find_url(doc.text)
+    return detect_outlet(doc.text, url)
+
+
+def from_html(doc: RawDocument) -> tuple[RawDocument, dict]:
+    """An HTML page as its markdown dump, plus the metadata the page states about itself."""
+    from dataclasses import replace
+
+    from .html import html_metadata, to_markdown
+    from .metadata_agencies import agency_names
+
+    meta = html_metadata(doc.text, agency_names())
+    return replace(doc, text=to_markdown(doc.text)), meta
 
 
 def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
@@ -524,18 +539,30 @@ def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], lis
     from .outlets import profile_for
 
     segmented = []
+    rejects: list[Reject] = []
     for doc in docs:
         try:
-            segmented.append((doc, outlet_group(doc), logical_lines(doc.text)))
-        except RecursionError:  # pragma: no cover - defensive; segmentation is iterative
-            segmented.append((doc, None, []))
-    templates = TemplateIndex.learn((g, lines) for _, g, lines in segmented)
+            meta = None
+            if doc.kind == "html":
+                doc, meta = from_html(doc)
+            segmented.append((doc, meta, outlet_group(doc, meta), logical_lines(doc.text)))
+        except RejectError as exc:
+            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
+        except Exception as exc:  # a converter bug must cost one page, not the run
+            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, "internal_error",
+                                  f"{type(exc).__name__}: {exc}"[:500]))
+    templates = TemplateIndex.learn((g, lines) for _, _, g, lines in segmented)
     cleaned: list[CleanDocument] = []
-    rejects: list[Reject] = []
-    for doc, group, lines in segmented:
+    for doc, meta, group, lines in segmented:
         profile = profile_for(group) or {}
         try:
-            cleaned.append(extract_lines(doc, lines, templates, group, bool(profile.get("has_lead"))))
+            clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")))
+            clean.html_meta = meta
+            clean.source_url = doc.url
+            clean.kind = doc.kind
+            if meta and not clean.title and meta.get("title"):
+                clean.title = meta["title"]
+            cleaned.append(clean)
         except RejectError as exc:
             rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
         except Exception as exc:  # a heuristic's bug must cost one page, not the run

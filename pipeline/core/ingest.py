@@ -49,12 +49,14 @@ class RawFile:
 
 @dataclass(frozen=True)
 class RawDocument:
-    source_path: str
+    source_path: str  # relative to raw/; "file.warc.gz#<record id>" for a WARC member
     raw_sha256: str
     size: int
-    kind: str  # text | html | warc
+    kind: str  # text | html
     encoding: str
-    text: str
+    text: str  # decoded text (for HTML: the decoded page, converted by the extract stage)
+    url: str | None = None  # target URI of a WARC record
+    fetched_at: str | None = None  # WARC-Date of the record
 
     def inventory_row(self) -> dict:
         return {"source_path": self.source_path, "raw_sha256": self.raw_sha256, "size": self.size,
@@ -227,21 +229,60 @@ def read_document(rel: str, path: Path, max_bytes: int = MAX_BYTES) -> RawDocume
     return document_from_bytes(rel, data)
 
 
-def document_from_bytes(rel: str, data: bytes) -> RawDocument:
+MAX_INFLATED_BYTES = 32 * 1024 * 1024
+
+
+def gunzip_capped(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
+    """Inflate gzip data, refusing to produce more than ``limit`` bytes (gzip bombs)."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    try:
+        for i in range(0, len(data), 65536):
+            out += inflater.decompress(data[i:i + 65536], limit + 1 - len(out))
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise RejectError("too_large", f"gzip inflates to more than {limit} bytes")
+        out += inflater.flush()
+    except zlib.error as exc:
+        raise RejectError("undecodable", f"corrupt gzip data: {exc}") from None
+    if len(out) > limit:
+        raise RejectError("too_large", f"gzip inflates to more than {limit} bytes")
+    return bytes(out)
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head or b"<body" in head
+
+
+def document_from_bytes(rel: str, data: bytes, url: str | None = None, fetched_at: str | None = None,
+                        kind: str | None = None) -> RawDocument:
     digest = sha256_bytes(data)
-    kind = kind_from_name(rel)
+    kind = kind or kind_from_name(rel)
     if not data.strip():
         raise RejectError("empty", "file is empty or whitespace only")
-    if kind in ("html", "warc"):
-        raise RejectError("unsupported_format", f"{kind.upper()} input is not supported yet (text and markdown dumps only)")
+    if kind == "warc":
+        raise RejectError("unsupported_format", "WARC files are expanded by ingest(), not read as one document")
+    if kind == "html" and rel.lower().endswith(".gz"):
+        data = gunzip_capped(data)
+        if not data.strip():
+            raise RejectError("empty", "gzip member is empty")
     binary = sniff_binary(data)
     if binary:
         raise RejectError("binary", f"content is {binary}, not text")
-    text, encoding = decode(data)
+    if kind == "html":
+        from .html import decode_html
+
+        text, encoding = decode_html(data)
+    else:
+        text, encoding = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise RejectError("empty", "file decodes to whitespace only")
-    return RawDocument(rel, digest, len(data), kind, encoding, text)
+    if kind == "text" and looks_like_html(text.encode("utf-8", "ignore")[:2048]):
+        kind = "html"  # an HTML page saved under a text name
+    return RawDocument(rel, digest, len(data), kind, encoding, text, url, fetched_at)
 
 
 @dataclass
@@ -262,6 +303,19 @@ def ingest(root: Path, max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], l
     seen: dict[str, str] = {}
     for rel, path in walk_raw(root):
         digest = None
+        if kind_from_name(rel) == "warc" and not path.is_symlink() and path.is_file():
+            from .warc import read_warc
+
+            docs, warc_rejects = read_warc(rel, path, max_bytes)
+            for doc in docs:
+                if doc.raw_sha256 in seen:
+                    rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, "duplicate_raw",
+                                          f"byte-identical to {seen[doc.raw_sha256]}"))
+                else:
+                    seen[doc.raw_sha256] = doc.source_path
+                    documents.append(doc)
+            rejects.extend(warc_rejects)
+            continue
         try:
             if not path.is_symlink() and path.is_file() and path.stat().st_size <= max_bytes:
                 with open(path, "rb") as fh:

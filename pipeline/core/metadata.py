@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timezone
 from functools import lru_cache
 
 from ..resources import phrase_lines
@@ -154,29 +155,50 @@ def parse_published(lines: list[str], profile: dict | None) -> PublishedTime:
     return PublishedTime(None, None, None, None)
 
 
+def published_from_html(value, profile: dict | None) -> PublishedTime | None:
+    """A page-stated ISO time: an offset is honoured as stated (no zone shift), a naive time uses the profile."""
+    if not value:
+        return None
+    dt, has_offset = value
+    if has_offset:
+        offset = dt.strftime("%z")
+        return PublishedTime(dt.astimezone(timezone.utc), dt.replace(tzinfo=None).isoformat(timespec="minutes"),
+                             f"UTC{offset[:3]}:{offset[3:]}", "page")
+    from .dates import StatedDate
+
+    tz_name = (profile or {}).get("timezone") or DEFAULT_TIMEZONE
+    stated = StatedDate(dt, True)
+    return PublishedTime(to_utc(stated, tz_name), stated.iso_local(), tz_name,
+                         "profile" if (profile or {}).get("timezone") else "default")
+
+
 def build_article(doc: CleanDocument) -> dict:
     """The ``articles`` row for one clean document (see :data:`pipeline.schema.ARTICLES`)."""
     zone = [r.text for r in metadata_zone(doc)]
-    outlet = detect_outlet("\n".join(r.text for r in doc.removed), doc.url) or doc.outlet_hint
+    meta = doc.html_meta or {}
+    url = meta.get("url") or doc.source_url or doc.url
+    outlet = detect_outlet("\n".join(r.text for r in doc.removed), url) or doc.outlet_hint
     profile = profile_for(outlet)
-    published = parse_published(zone, profile)
+    published = published_from_html(meta.get("published"), profile) or parse_published(zone, profile)
+    authors = meta.get("authors") or parse_authors(zone)
+    rubrics = meta.get("sections") or parse_rubrics(zone, profile)
     body = doc.body
     text_for_language = "\n".join(filter(None, [doc.title, doc.lead, body]))
     return {
-        "article_id": article_id(doc.url, doc.raw_sha256),
+        "article_id": article_id(url, doc.raw_sha256),
         "source_path": doc.source_path,
         "raw_sha256": doc.raw_sha256,
-        "url": doc.url,
+        "url": url,
         "outlet": outlet,
         "title": doc.title,
         "lead": doc.lead,
         "body": body,
-        "authors": parse_authors(zone),
+        "authors": authors,
         "published_at": published.utc,
         "published_local": published.local,
         "timezone": published.timezone,
         "timezone_source": published.timezone_source,
-        "rubrics": parse_rubrics(zone, profile),
+        "rubrics": rubrics,
         "views": parse_views(zone),
         "cited_agencies": parse_cited_agencies(doc.removed, body),
         "language": detect_language(text_for_language),

@@ -88,9 +88,14 @@ def with_relational_columns(mentions, articles, entities):
     Derived columns are appended after the schema's columns; the column-list expectation is
     evaluated on the schema columns only (see :func:`validate_frame`'s ``extra_columns``).
     """
+    frame = mentions.copy()
+    if not {"article_id", "body"} <= set(articles.columns) or "entity_id" not in entities.columns or \
+            not {"article_id", "start", "end", "text", "entity_id"} <= set(frame.columns):
+        frame["span_ok"] = False
+        frame["entity_known"] = False
+        return frame
     bodies = dict(zip(articles["article_id"], articles["body"]))
     known = set(entities["entity_id"])
-    frame = mentions.copy()
 
     def span_ok(row) -> bool:
         body = bodies.get(row["article_id"])
@@ -180,11 +185,19 @@ def with_event_check_columns(events, articles, entities):
 
     from .events.ontology import ontology
 
+    frame = events.copy()
+    needed = {"cameo_code", "cameo_root", "quad_class", "goldstein", "actor1_ids", "actor2_ids", "location_id",
+              "actor1_countries", "actor2_countries", "article_id", "start", "end", "sentence", "event_date",
+              "date_precision", "modality"}
+    if not needed <= set(frame.columns) or not {"article_id", "body", "published_at"} <= set(articles.columns) \
+            or "entity_id" not in entities.columns:
+        for name in EVENT_CHECK_COLUMNS:
+            frame[name] = False
+        return frame
     codes = ontology()
     iso3 = set(_iso3_codes())
     known = set(entities["entity_id"])
     by_article = {r["article_id"]: r for r in articles[["article_id", "body", "published_at"]].to_dict("records")}
-    frame = events.copy()
     rows = frame.to_dict("records")
 
     def code_ok(r) -> bool:
@@ -235,6 +248,35 @@ def validate_all(frames: dict, today: date | None = None) -> dict[str, SuiteRepo
         elif name == "events":
             reports[name] = validate_frame(name, with_event_check_columns(frame, frames["articles"], frames["entities"]),
                                            today, extra_columns=EVENT_CHECK_COLUMNS)
+        elif name == "articles":
+            reports[name] = validate_frame(name, with_article_check_columns(frame), today,
+                                           extra_columns=ARTICLE_CHECK_COLUMNS)
         else:
             reports[name] = validate_frame(name, frame, today)
     return reports
+
+
+ARTICLE_CHECK_COLUMNS = ("duplicate_ok",)
+
+
+def with_article_check_columns(articles):
+    """Articles plus ``duplicate_ok``: duplicate_of is null, or an existing article published no later."""
+    import pandas as pd
+
+    frame = articles.copy()
+    if not {"article_id", "published_at", "duplicate_of"} <= set(frame.columns):
+        frame["duplicate_ok"] = False  # a broken table: the column-list expectation reports what is missing
+        return frame
+    published = dict(zip(frame["article_id"], frame["published_at"]))
+
+    def ok(row) -> bool:
+        target = row["duplicate_of"]
+        if target is None or (isinstance(target, float) and target != target):
+            return True
+        if target not in published or target == row["article_id"]:
+            return False
+        a, b = published[target], row["published_at"]
+        return pd.isna(b) or pd.isna(a) or a <= b
+
+    frame["duplicate_ok"] = [ok(r) for r in frame.to_dict("records")] if len(frame) else []
+    return frame

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..resources import data_version
 
-STAGE_CODE = {"ingest": "1", "extract": "2", "metadata": "2", "entities": "1", "events": "1", "publish": "1",
+STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "1", "events": "1", "publish": "1",
               "release": "1"}
 STAGE_DATA = {"extract": ("phrases", "outlets"), "metadata": ("phrases", "outlets"),
               "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),

@@ -4,8 +4,8 @@
 import dagster as dg
 import pandas as pd
 
-from ..core.quality import (EVENT_CHECK_COLUMNS, SuiteReport, validate_frame, with_event_check_columns,
-                            with_relational_columns)
+from ..core.quality import (ARTICLE_CHECK_COLUMNS, EVENT_CHECK_COLUMNS, SuiteReport, validate_frame,
+                            with_article_check_columns, with_event_check_columns, with_relational_columns)
 from ..resources import data_version
 
 
@@ -32,7 +32,8 @@ def _check_result(report: SuiteReport) -> dg.AssetCheckResult:
 @dg.asset_check(asset="articles", blocking=True, name="articles_gx_suite",
                 description="Great Expectations suite for articles (schema-derived + data/gx/articles.json). Blocks publishing.")
 def articles_gx_suite(articles: pd.DataFrame) -> dg.AssetCheckResult:
-    return _check_result(validate_frame("articles", articles))
+    frame = with_article_check_columns(articles)
+    return _check_result(validate_frame("articles", frame, extra_columns=ARTICLE_CHECK_COLUMNS))
 
 
 @dg.asset_check(asset="rejects", blocking=True, name="rejects_gx_suite",

@@ -113,3 +113,24 @@ def test_extraction_is_idempotent_on_clean_text():
     again_text = clean.title + "\n\n" + clean.body
     [again], _ = extract_batch([_doc("b.md", again_text)])
     assert again.title == clean.title and again.body == clean.body
+
+
+def test_exact_and_near_duplicates_point_at_the_earliest_copy():
+    from datetime import datetime, timezone
+
+    from pipeline.core.duplicates import mark_duplicates
+
+    body = " ".join(PROSE * 3)
+    rows = [
+        {"article_id": "b", "published_at": datetime(2024, 1, 2, tzinfo=timezone.utc), "body": body},
+        {"article_id": "a", "published_at": datetime(2024, 1, 1, tzinfo=timezone.utc), "body": body + " Конец."},
+        {"article_id": "c", "published_at": None, "body": body.upper()},  # exact after normalization
+        {"article_id": "d", "published_at": None, "body": "Совсем другой текст о погоде в Иркутске и Улан-Удэ."},
+    ]
+    mark_duplicates(rows)
+    by_id = {r["article_id"]: r for r in rows}
+    assert by_id["a"]["duplicate_of"] is None
+    assert by_id["b"]["duplicate_of"] == "a" and 0.8 <= by_id["b"]["duplicate_similarity"] < 1.0
+    assert by_id["c"]["duplicate_of"] == "a" and by_id["c"]["duplicate_similarity"] in (1.0,) or \
+        by_id["c"]["duplicate_of"] == "a"
+    assert by_id["d"]["duplicate_of"] is None

@@ -46,9 +46,8 @@ def test_random_high_bytes_are_undecodable():
     assert _reason(data) == "undecodable"
 
 
-def test_html_and_warc_are_rejected_as_unsupported_for_now():
-    assert _reason(b"<html><body>hi</body></html>", "page.html") == "unsupported_format"
-    assert _reason(b"WARC/1.0\r\n", "crawl.warc.gz") == "unsupported_format"
+def test_binary_with_html_name_is_rejected():
+    assert _reason(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "page.html") == "binary"
 
 
 def test_ingest_accounts_for_every_file(tmp_path):

@@ -1,10 +1,15 @@
 import pandas as pd
 import pytest
 
-from pipeline.core.quality import suite_expectations, validate_frame
+from pipeline.core.quality import (ARTICLE_CHECK_COLUMNS, suite_expectations, validate_frame,
+                                   with_article_check_columns)
 from pipeline.core.tables import to_arrow
 from pipeline.schema import ARTICLES
 from tests.unit.test_schema_and_tables import _article
+
+
+def _validate_articles(frame):
+    return validate_frame("articles", with_article_check_columns(frame), extra_columns=ARTICLE_CHECK_COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +24,7 @@ def good_frame() -> pd.DataFrame:
 
 
 def test_good_table_passes(good_frame):
-    report = validate_frame("articles", good_frame)
+    report = _validate_articles(good_frame)
     assert report.success, [o.describe() for o in report.failures]
 
 
@@ -37,7 +42,7 @@ def test_good_table_passes(good_frame):
 def test_broken_values_fail(good_frame, column, value, expectation):
     frame = good_frame.copy()
     frame.loc[0, column] = value
-    report = validate_frame("articles", frame)
+    report = _validate_articles(frame)
     assert not report.success
     assert expectation in {o.expectation for o in report.failures}
 
@@ -45,7 +50,7 @@ def test_broken_values_fail(good_frame, column, value, expectation):
 def test_duplicate_ids_fail(good_frame):
     frame = good_frame.copy()
     frame.loc[1, "article_id"] = frame.loc[0, "article_id"]
-    report = validate_frame("articles", frame)
+    report = _validate_articles(frame)
     assert [o.column for o in report.failures] == ["article_id"]
 
 
@@ -119,3 +124,17 @@ def test_events_suite_checks_ontology_ids_and_dates():
            dict(good, event_id="5" * 16, start=1)]
     failed = {o.column for o in report([good, *bad]).failures}
     assert {"code_ok", "ids_known", "countries_ok", "date_ok", "precision_ok", "sentence_ok"} <= failed
+
+
+def test_duplicate_of_must_point_at_an_earlier_existing_article(good_frame):
+    frame = good_frame.copy()
+    frame.loc[1, "duplicate_of"] = frame.loc[0, "article_id"]  # published earlier: fine
+    frame.loc[1, "duplicate_similarity"] = 0.93
+    assert _validate_articles(frame).success
+    frame.loc[0, "duplicate_of"] = frame.loc[2, "article_id"]  # published later: not allowed
+    frame.loc[0, "duplicate_similarity"] = 0.9
+    frame.loc[2, "duplicate_of"] = "ffffffffffffffff"  # does not exist
+    frame.loc[2, "duplicate_similarity"] = 1.0
+    report = _validate_articles(frame)
+    assert [o.column for o in report.failures] == ["duplicate_ok"]
+    assert report.failures[0].unexpected_count == 2
