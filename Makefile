@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench extract clean lock gazetteer release verify
+.PHONY: install dataset test test-fast dev bench extract clean lock gazetteer release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -69,3 +69,6 @@ clean:
 gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group)
 	$(UV) sync --locked --all-groups --python $(PYTHON)
 	$(PY) scripts/build_gazetteer.py
+
+fuzz: install  ## long Hypothesis run over the whole extract path (VOSTOK_FUZZ_EXAMPLES=20000 by default)
+	VOSTOK_FUZZ_EXAMPLES=$${VOSTOK_FUZZ_EXAMPLES:-20000} $(PY) -m pytest tests/fuzz -p no:cacheprovider -q

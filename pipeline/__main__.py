@@ -76,9 +76,14 @@ def cmd_build(raw: str, out: str) -> int:
     from .core.quality import validate_all
     from .core.tables import write_parquet
 
+    from .core.locking import exclusive_lock
+    from .core.tables import write_checksums
+
     tables = build_tables(Path(raw))
-    for name, table in tables.items():
-        write_parquet(table, Path(out) / f"{name}.parquet")
+    with exclusive_lock(Path(out)):
+        for name, table in tables.items():
+            write_parquet(table, Path(out) / f"{name}.parquet")
+        write_checksums(Path(out), [f"{name}.parquet" for name in tables])
     reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
     print(json.dumps({"rows": {n: t.num_rows for n, t in tables.items()},
                       "suites": {n: r.success for n, r in reports.items()}, "out": out}))
@@ -87,14 +92,18 @@ def cmd_build(raw: str, out: str) -> int:
 
 def cmd_release(version: str, tables_dir: str, releases: str, raw: str) -> int:
     """Publish the validated working tables in ``tables_dir`` as release ``version``."""
-    import pyarrow.parquet as pq
-
     from .core.quality import validate_all
     from .core.release.publish import ReleaseError, publish
     from .core.release.semver import VersionError
     from .schema import TABLES
 
-    tables = {name: pq.read_table(Path(tables_dir) / f"{name}.parquet") for name in TABLES}
+    from .core.tables import CorruptTableError, read_parquet_checked
+
+    try:
+        tables = {name: read_parquet_checked(Path(tables_dir) / f"{name}.parquet") for name in TABLES}
+    except CorruptTableError as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 2
     reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
     try:
         result = publish(tables, {n: r.to_json() for n, r in reports.items()}, version, Path(releases), Path(raw),

@@ -6,12 +6,14 @@ import dagster as dg
 
 from .defs.assets import (articles_and_rejects, clean_documents, dataset_release, events, mentions_and_entities,
                           raw_documents, working_tables)
-from .defs.checks import articles_gx_suite, entities_gx_suite, events_gx_suite, mentions_gx_suite, rejects_gx_suite
+from .defs.checks import (accounting_invariant, articles_gx_suite, entities_gx_suite, events_gx_suite,
+                          mentions_gx_suite, rejects_gx_suite)
 from .defs.resources import VostokPaths
 
 BUILD_ASSETS = [raw_documents, clean_documents, articles_and_rejects, mentions_and_entities, events, working_tables]
 ALL_ASSETS = [*BUILD_ASSETS, dataset_release]
-ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite, events_gx_suite]
+ALL_CHECKS = [articles_gx_suite, rejects_gx_suite, mentions_gx_suite, entities_gx_suite, events_gx_suite,
+              accounting_invariant]
 
 build_dataset_job = dg.define_asset_job(
     "build_dataset",

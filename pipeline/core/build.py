@@ -126,3 +126,15 @@ def build_tables(raw_dir: Path) -> dict:
         "events": to_arrow(EVENTS, events),
         "rejects": to_arrow(REJECTS, [r.as_row() for r in result.rejects]),
     }
+
+
+def accounting(ingested_paths: Sequence[str], ingest_reject_paths: Sequence[str], article_paths: Sequence[str],
+               reject_paths: Sequence[str]) -> dict:
+    """The accounting invariant: every raw input (file, or WARC record) is exactly one article or one reject."""
+    inputs = set(ingested_paths) | set(ingest_reject_paths)
+    outputs = list(article_paths) + list(reject_paths)
+    doubled = sorted({p for p in outputs if outputs.count(p) > 1})
+    missing = sorted(inputs - set(outputs))
+    return {"inputs": len(inputs), "articles": len(article_paths), "rejects": len(reject_paths),
+            "missing": missing, "doubled": doubled,
+            "ok": not missing and not doubled and len(inputs) == len(article_paths) + len(reject_paths)}

@@ -396,8 +396,15 @@ def reflow(paragraphs: list[str], markups: list[str]) -> tuple[list[str], list[s
 
 
 def _starts_lowercase(text: str) -> bool:
-    ch = next((c for c in text if c.isalpha() or c.isdigit()), "")
-    return ch.isalpha() and ch.islower()
+    """Continues the previous paragraph: starts with a lowercase letter (after opening quotes or brackets),
+    or with punctuation that cannot open a paragraph (",", ";", ")")."""
+    for ch in text.lstrip():
+        if ch in "«\"'(„“[":
+            continue
+        if ch.isalpha():
+            return ch.islower()
+        return ch in ",.;:)»…"
+    return False
 
 
 def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: TemplateIndex | None,

@@ -184,8 +184,13 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
         return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # A file cut inside its last character (scrapers truncate at byte limits) is still UTF-8.
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            try:
+                return data[: exc.start].decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
     candidates = []
     for enc in _LEGACY_CYRILLIC:
         try:

@@ -64,6 +64,41 @@ def write_parquet(arrow: pa.Table, path: Path) -> Path:
     return path
 
 
+class CorruptTableError(RuntimeError):
+    """A working Parquet file is truncated or corrupt: rebuild it (make dataset) instead of reading it."""
+
+
+def read_parquet_checked(path: Path):
+    """Read a Parquet file after checking its footer and, when a SHA256SUMS sits beside it, its checksum."""
+    import hashlib
+
+    path = Path(path)
+    sums = path.parent / "SHA256SUMS"
+    if sums.exists():
+        expected = dict(reversed(line.split("  ", 1)) for line in sums.read_text().splitlines() if "  " in line)
+        if path.name in expected and hashlib.sha256(path.read_bytes()).hexdigest() != expected[path.name]:
+            raise CorruptTableError(f"{path} does not match SHA256SUMS; rebuild it with `make dataset`")
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(-4, 2)
+            if fh.read(4) != b"PAR1":
+                raise CorruptTableError(f"{path} has no Parquet footer (truncated?); rebuild it with `make dataset`")
+        return pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise CorruptTableError(f"{path} cannot be read ({exc}); rebuild it with `make dataset`") from exc
+
+
+def write_checksums(folder: Path, names: list[str]) -> Path:
+    import hashlib
+
+    lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}" for n in sorted(names)]
+    out = folder / "SHA256SUMS"
+    tmp = folder / ".SHA256SUMS.tmp"
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, out)
+    return out
+
+
 def markdown_preview(arrow: pa.Table, columns: list[str], rows: int = 5, width: int = 60) -> str:
     """A small markdown table of the first rows, for Dagster materialization metadata."""
     cols = [c for c in columns if c in arrow.column_names]

@@ -29,7 +29,8 @@ def read_warc(rel: str, path: Path, max_bytes: int) -> tuple[list[RawDocument], 
         file_digest = None
         responses = 0
         try:
-            for n, record in enumerate(ArchiveIterator(fh, check_digests=True)):
+            iterator = ArchiveIterator(fh, check_digests=True)
+            for n, record in enumerate(iterator):
                 if n >= MAX_RECORDS:
                     rejects.append(Reject(f"{rel}#records-after-{MAX_RECORDS}", None, STAGE, "too_large",
                                           f"more than {MAX_RECORDS} records; the rest were not read"))
@@ -43,9 +44,13 @@ def read_warc(rel: str, path: Path, max_bytes: int) -> tuple[list[RawDocument], 
                 record_id = (record.rec_headers.get_header("WARC-Record-ID") or f"<record-{n}>").strip("<>")
                 member = f"{rel}#{record_id}"
                 payload = record.content_stream().read(max(max_bytes, MAX_INFLATED_BYTES) + 1)
+                iterator.read_to_end(record)  # completes the record's digest check
                 try:
-                    if record.digest_checker.passed is False:
-                        raise RejectError("corrupt_archive", "payload digest mismatch: the record is truncated or altered")
+                    has_digest = bool(record.rec_headers.get_header("WARC-Payload-Digest")
+                                      or record.rec_headers.get_header("WARC-Block-Digest"))
+                    if record.digest_checker.passed is False or (has_digest and record.digest_checker.passed is not True):
+                        raise RejectError("corrupt_archive", "payload digest does not verify: the record is truncated "
+                                                             "or altered")
                     if len(payload) > max_bytes:
                         raise RejectError("too_large", f"record payload exceeds {max_bytes} bytes")
                     docs.append(document_from_bytes(member, payload, record.rec_headers.get_header("WARC-Target-URI"),

@@ -133,14 +133,17 @@ def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articl
                    mentions: pd.DataFrame, entities: pd.DataFrame, events: pd.DataFrame,
                    rejects: pd.DataFrame) -> dg.MaterializeResult:
     """Validated tables written to dataset/current/ as deterministic Parquet. Runs only after the GX checks pass."""
-    from ..core.tables import from_pandas
+    from ..core.locking import exclusive_lock
+    from ..core.tables import from_pandas, write_checksums
 
     written = {}
-    for table, frame in ((ARTICLES, articles), (MENTIONS, mentions), (ENTITIES, entities), (EVENTS, events),
-                         (REJECTS, rejects)):
-        arrow = from_pandas(table, frame)
-        path = write_parquet(arrow, paths.dataset / f"{table.name}.parquet")
-        written[table.name] = (path, arrow)
+    with exclusive_lock(paths.dataset):  # two builds at once never interleave their files
+        for table, frame in ((ARTICLES, articles), (MENTIONS, mentions), (ENTITIES, entities), (EVENTS, events),
+                             (REJECTS, rejects)):
+            arrow = from_pandas(table, frame)
+            path = write_parquet(arrow, paths.dataset / f"{table.name}.parquet")
+            written[table.name] = (path, arrow)
+        write_checksums(paths.dataset, [f"{name}.parquet" for name in written])
     return dg.MaterializeResult(metadata={
         **{f"{name}_path": dg.MetadataValue.path(str(p)) for name, (p, _) in written.items()},
         **{f"{name}_sha256": _sha256_file(p) for name, (p, _) in written.items()},

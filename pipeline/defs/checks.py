@@ -63,3 +63,22 @@ def entities_gx_suite(entities: pd.DataFrame) -> dg.AssetCheckResult:
 def events_gx_suite(events: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
     frame = with_event_check_columns(events, articles, entities)
     return _check_result(validate_frame("events", frame, extra_columns=EVENT_CHECK_COLUMNS))
+
+
+@dg.asset_check(asset="rejects", blocking=True, name="accounting_invariant",
+                additional_ins={"raw_documents": dg.AssetIn("raw_documents"), "articles": dg.AssetIn("articles")},
+                description="|raw inputs| = |articles| + |rejects|: every raw file (every WARC record) is exactly one "
+                            "article or one reject.")
+def accounting_invariant(rejects: pd.DataFrame, raw_documents, articles: pd.DataFrame) -> dg.AssetCheckResult:
+    from ..core.build import accounting
+
+    report = accounting([d.source_path for d in raw_documents.documents],
+                        [r.source_path for r in raw_documents.rejects],
+                        list(articles["source_path"]), list(rejects["source_path"]))
+    return dg.AssetCheckResult(
+        passed=report["ok"], severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"raw_inputs": report["inputs"], "articles": report["articles"], "rejects": report["rejects"],
+                  "missing": dg.MetadataValue.json(report["missing"][:50]),
+                  "doubled": dg.MetadataValue.json(report["doubled"][:50])},
+        description=f"{report['inputs']} raw inputs = {report['articles']} articles + {report['rejects']} rejects"
+        if report["ok"] else f"accounting broken: {len(report['missing'])} missing, {len(report['doubled'])} doubled")

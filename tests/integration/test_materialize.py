@@ -50,7 +50,7 @@ def test_full_graph_materializes_and_publishes(workdir):
     assert (workdir / "releases" / "v0.1.0" / "datapackage.json").exists()
     assert _check_results(result) == {"articles_gx_suite": True, "rejects_gx_suite": True,
                                       "mentions_gx_suite": True, "entities_gx_suite": True,
-                                      "events_gx_suite": True}
+                                      "events_gx_suite": True, "accounting_invariant": True}
     articles = pd.read_parquet(workdir / "dataset" / "articles.parquet")
     rejects = pd.read_parquet(workdir / "dataset" / "rejects.parquet")
     assert sorted(articles.source_path) == sorted(p.name for p in RAW.iterdir())

@@ -232,6 +232,14 @@ def publish(tables: dict[str, pa.Table], validation: dict[str, dict], version: s
         failed = sorted(name for name, r in validation.items() if not r.get("success", False))
         raise ReleaseError(f"blocked: the GX suites of {', '.join(failed)} failed; nothing is published")
     releases_root.mkdir(parents=True, exist_ok=True)
+    from ..locking import exclusive_lock
+
+    with exclusive_lock(releases_root):
+        return _publish_locked(tables, validation, version, releases_root, raw_dir, repo)
+
+
+def _publish_locked(tables: dict[str, pa.Table], validation: dict[str, dict], version: str, releases_root: Path,
+                    raw_dir: Path, repo: Path) -> PublishResult:
     for stale in releases_root.glob(".tmp-*"):
         if stale.is_dir() and not _owned_by_live_process(stale):
             shutil.rmtree(stale, ignore_errors=True)
