@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from .defs.assets import (articles_and_rejects, clean_documents, dataset_release, events, mentions_and_entities,
@@ -29,5 +31,8 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
     jobs=[build_dataset_job, publish_release_job],
-    resources={"paths": VostokPaths()},
+    # Folders can be moved with VOSTOK_RAW_DIR, VOSTOK_DATASET_DIR and VOSTOK_RELEASES_DIR (the e2e test does).
+    resources={"paths": VostokPaths(raw_dir=os.environ.get("VOSTOK_RAW_DIR", "raw"),
+                                    dataset_dir=os.environ.get("VOSTOK_DATASET_DIR", "dataset/current"),
+                                    releases_dir=os.environ.get("VOSTOK_RELEASES_DIR", "dataset/releases"))},
 )

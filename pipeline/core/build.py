@@ -54,13 +54,18 @@ def build_from_directory(raw_dir: Path) -> BuildResult:
     return build_from_documents(documents, rejects)
 
 
-def tag_articles(articles: Sequence[dict]) -> tuple[list[dict], list[dict]]:
-    """Entities stage over a batch of article rows: (mention rows, entity rows)."""
+def tag_articles(articles: Sequence[dict], progress=None) -> tuple[list[dict], list[dict]]:
+    """Entities stage over a batch of article rows: (mention rows, entity rows).
+
+    ``progress(done, total)`` is called as documents finish (the Dagster asset logs it)."""
     from .entities.linking import build_entities, link_article
 
     mentions = []
-    for article in sorted(articles, key=lambda a: a["article_id"]):
+    ordered = sorted(articles, key=lambda a: a["article_id"])
+    for i, article in enumerate(ordered, 1):
         mentions.extend(link_article(article["article_id"], article["body"]))
+        if progress is not None:
+            progress(i, len(ordered))
     return [m.as_row() for m in mentions], build_entities(mentions)
 
 

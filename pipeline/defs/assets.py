@@ -92,9 +92,18 @@ def articles_and_rejects(raw_documents: ingest_core.IngestResult, clean_document
 )
 def mentions_and_entities(context: dg.AssetExecutionContext, articles: pd.DataFrame):
     """NER (natasha) on every article body, normalized and linked to the gazetteer."""
+    import time
+
     rows = articles[["article_id", "body"]].to_dict("records")
-    context.log.info(f"tagging {len(rows)} articles")
-    mention_rows, entity_rows = tag_articles(rows)
+    started = time.perf_counter()
+    step = max(1, len(rows) // 20)
+
+    def progress(done: int, total: int) -> None:
+        if done % step == 0 or done == total:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            context.log.info(f"NER and linking: {done}/{total} articles ({rate:.1f} docs/s)")
+
+    mention_rows, entity_rows = tag_articles(rows, progress)
     mentions = to_arrow(MENTIONS, mention_rows)
     entities = to_arrow(ENTITIES, entity_rows)
     m_meta = table_metadata(MENTIONS, mentions, ["article_id", "type", "text", "normal", "entity_id", "link"])

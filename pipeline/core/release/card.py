@@ -24,7 +24,7 @@ def _counts(values) -> str:
 
 
 def dataset_card(version: str, tables: dict[str, pa.Table], policies: dict[str, str], default_policy: str,
-                 snippet_chars: int) -> str:
+                 snippet_chars: int, figures: list[tuple[str, str]] | None = None) -> str:
     articles = tables["articles"].to_pylist()
     entities = tables.get("entities", pa.table({})).to_pylist()
     events = tables.get("events", pa.table({})).to_pylist()
@@ -69,7 +69,9 @@ from Russian rather than through machine translation, with the evidence (sentenc
 - **Mentions:** {tables["mentions"].num_rows if "mentions" in tables else 0}, each with offsets into its article body.
 - **Events:** {len(events)} CAMEO-coded events; by root: {_counts(e["cameo_root"] for e in events)}; by modality:
   {_counts(e["modality"] for e in events)}.
-- **Rejects:** {len(rejects)} raw files that could not be used; reasons: {_counts(r["reason"] for r in rejects)}.
+- **Rejects:** {len(rejects)} raw inputs that could not be used; reasons: {_counts(r["reason"] for r in rejects)}.
+- **Accounting:** {len(articles) + len(rejects)} raw inputs (files, or WARC records) = {len(articles)} articles +
+  {len(rejects)} rejects.
 
 ## Collection
 
@@ -107,6 +109,26 @@ of the full body, so users who re-scrape can verify their copy. Mention and even
 Releases are immutable and follow semantic versioning (a column removed, renamed or retyped, or an id scheme
 change is MAJOR; new rows, columns or tables MINOR; fixes PATCH), enforced at publication. `make verify`
 rebuilds the latest release from `raw/` and the lock file and compares it byte for byte. See `CHANGELOG.md`.
+
+## Figures
+
+{chr(10).join(f"![{caption}]({path})" + chr(10) for caption, path in (figures or []))}
+## Validation
+
+Every table passed its Great Expectations suite before publication: `validation/<table>.json` holds the results
+and [`validation/index.html`](validation/index.html) renders them offline (no scripts, no CDN).
+
+## Loading
+
+```python
+import pipeline
+events = pipeline.load("events", version="{version}")
+```
+
+```python
+import duckdb
+duckdb.sql("SELECT cameo_root, count(*) FROM 'events.parquet' GROUP BY 1 ORDER BY 1").show()
+```
 
 ## Columns
 """

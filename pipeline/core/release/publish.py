@@ -153,9 +153,31 @@ def _write(path: Path, text: str) -> None:
     os.chmod(path, 0o644)
 
 
+COMPARED_FOR_BUMP_EXCLUDE = {"CHANGELOG.md", "provenance.json", "SHA256SUMS", "README.md", "datapackage.json",
+                             "croissant.json"}
+
+
+def _other_files_changed(previous: Path | None, folder: Path) -> list[str]:
+    """Files beyond the tables (figures, validation, report) that differ from the previous release."""
+    if previous is None:
+        return []
+    changed = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if not p.is_file() or rel.endswith(".parquet") or rel in COMPARED_FOR_BUMP_EXCLUDE:
+            continue
+        old = previous / rel
+        if not old.exists() or old.read_bytes() != p.read_bytes():
+            changed.append(rel)
+    return changed
+
+
 def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table], validation: dict[str, dict],
                          previous: Path | None, prov: dict) -> tuple[str, list[str]]:
     """Write every release file into ``folder``; returns the required bump level and reasons."""
+    from .figures import build_figures
+    from .report import render
+
     articles, events, policies = apply_text_policy(tables["articles"], tables.get("events"))
     out_tables = dict(tables)
     out_tables["articles"] = articles
@@ -164,7 +186,8 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     out_tables = {name: out_tables[name] for name in TABLE_ORDER if name in out_tables}
     diff = diff_releases(previous, out_tables, prov["raw_manifest"], ID_SCHEME_VERSION)
     requirement = diff.requirement()
-    semver.check(previous.name[1:] if previous else None, version, requirement)
+    if requirement.level != "none":
+        semver.check(previous.name[1:] if previous else None, version, requirement)  # fail early
 
     pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
     files = {}
@@ -176,9 +199,17 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
             pause = 0
     for name, report in sorted(validation.items()):
         _write(folder / "validation" / f"{name}.json", json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
+    _write(folder / "validation" / "index.html", render(version, validation))
+    figures = build_figures(folder, out_tables)
+    extra = _other_files_changed(previous, folder)
+    if requirement.level == "none" and extra:
+        requirement.level = "patch"
+        requirement.reasons = [f"figures, validation or report changed: {', '.join(extra[:10])}"]
+    semver.check(previous.name[1:] if previous else None, version, requirement)
     _write(folder / "datapackage.json", dump(datapackage(version, files)))
     _write(folder / "croissant.json", dump(croissant(version, files)))
-    _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS))
+    _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS,
+                                              figures))
     entry = changelog_entry(version, previous.name[1:] if previous else None, diff, requirement.level, requirement.reasons)
     older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous and (previous / "CHANGELOG.md").exists() else ""
     older = older.split("\n", 2)[2] if older.startswith("# Changelog") else older
