@@ -60,12 +60,12 @@ def _stoplist() -> dict[str, set[str]]:
     return out
 
 
-def _trim(span: Span, text: str) -> Span | None:
-    """Cut a span at a line break (NER runs across paragraph ends) and strip edge punctuation."""
-    start, end = span.start, span.end
-    cut = text.find("\n", start, end)
-    if cut != -1:
-        end = cut
+LEGAL_FORMS = {"оао", "зао", "пао", "ооо", "ао", "нко", "фгуп", "гуп", "муп", "ано"}
+
+
+def _sub_span(span: Span, text: str, start: int, end: int) -> Span | None:
+    """The part of ``span`` within [start, end), edge punctuation stripped; natasha's normal is kept when nothing
+    was cut, else the surface text stands in for it."""
     while end > start and not text[end - 1].isalnum():
         end -= 1
     while start < end and not text[start].isalnum():
@@ -74,25 +74,15 @@ def _trim(span: Span, text: str) -> Span | None:
         return None
     if (start, end) == (span.start, span.end):
         return span
-    toks = tuple((a, min(b, end)) for a, b in span.tokens if a < end and b > start)
-    cases = tuple(c for (a, b), c in zip(span.tokens, span.cases) if a < end and b > start)
-    normal = span.normal if end - start == span.end - span.start else text[start:end]
-    return Span(start, end, span.type, text[start:end], normal, cases, toks)
-
-
-LEGAL_FORMS = {"оао", "зао", "пао", "ооо", "ао", "нко", "фгуп", "гуп", "муп", "ано"}
-
-
-def _sub_span(span: Span, text: str, start: int, end: int) -> Span | None:
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    while start < end and not text[start].isalnum():
-        start += 1
-    if end <= start:
-        return None
     toks = tuple((max(a, start), min(b, end)) for a, b in span.tokens if a < end and b > start)
     cases = tuple(c for (a, b), c in zip(span.tokens, span.cases) if a < end and b > start)
     return Span(start, end, span.type, text[start:end], text[start:end], cases, toks)
+
+
+def _trim(span: Span, text: str) -> Span | None:
+    """Cut a span at a line break (NER runs across paragraph ends) and strip edge punctuation."""
+    cut = text.find("\n", span.start, span.end)
+    return _sub_span(span, text, span.start, cut if cut != -1 else span.end)
 
 
 def split_quoted_org(span: Span, text: str) -> list[Span]:
