@@ -153,11 +153,14 @@ def _write(path: Path, text: str) -> None:
     os.chmod(path, 0o644)
 
 
+#: files that name the version or derive from the tables alone: not, by themselves, a reason to bump
 COMPARED_FOR_BUMP_EXCLUDE = {"CHANGELOG.md", "provenance.json", "SHA256SUMS", "README.md", "datapackage.json",
                              "croissant.json"}
+#: files compared with their version number blanked (the validation report names its release)
+VERSION_NAMED = {"validation/index.html"}
 
 
-def _other_files_changed(previous: Path | None, folder: Path) -> list[str]:
+def _other_files_changed(previous: Path | None, folder: Path, version: str) -> list[str]:
     """Files beyond the tables (figures, validation, report) that differ from the previous release."""
     if previous is None:
         return []
@@ -167,7 +170,14 @@ def _other_files_changed(previous: Path | None, folder: Path) -> list[str]:
         if not p.is_file() or rel.endswith(".parquet") or rel in COMPARED_FOR_BUMP_EXCLUDE:
             continue
         old = previous / rel
-        if not old.exists() or old.read_bytes() != p.read_bytes():
+        if not old.exists():
+            changed.append(rel)
+            continue
+        new_bytes, old_bytes = p.read_bytes(), old.read_bytes()
+        if rel in VERSION_NAMED:
+            new_bytes = new_bytes.replace(f"v{version}".encode(), b"vX")
+            old_bytes = old_bytes.replace(previous.name.encode(), b"vX")
+        if new_bytes != old_bytes:
             changed.append(rel)
     return changed
 
@@ -201,7 +211,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
         _write(folder / "validation" / f"{name}.json", json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
     _write(folder / "validation" / "index.html", render(version, validation))
     figures = build_figures(folder, out_tables)
-    extra = _other_files_changed(previous, folder)
+    extra = _other_files_changed(previous, folder, version)
     if requirement.level == "none" and extra:
         requirement.level = "patch"
         requirement.reasons = [f"figures, validation or report changed: {', '.join(extra[:10])}"]
