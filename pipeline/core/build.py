@@ -137,8 +137,10 @@ def accounting(ingested_paths: Sequence[str], ingest_reject_paths: Sequence[str]
                reject_paths: Sequence[str]) -> dict:
     """The accounting invariant: every raw input (file, or WARC record) is exactly one article or one reject."""
     inputs = set(ingested_paths) | set(ingest_reject_paths)
+    from collections import Counter
+
     outputs = list(article_paths) + list(reject_paths)
-    doubled = sorted({p for p in outputs if outputs.count(p) > 1})
+    doubled = sorted(p for p, n in Counter(outputs).items() if n > 1)
     missing = sorted(inputs - set(outputs))
     return {"inputs": len(inputs), "articles": len(article_paths), "rejects": len(reject_paths),
             "missing": missing, "doubled": doubled,

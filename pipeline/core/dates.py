@@ -11,6 +11,17 @@ MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
     "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
 }
+
+
+def month_number(word: str) -> int:
+    """Month of a Russian month word in any case form ("марта", "мае", "сентябрь")."""
+    w = word.lower()
+    for stem, n in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
+        if w.startswith(stem):
+            return n
+    raise ValueError(word)
+
+
 _MONTH_WORD = r"(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
 _TIME = r"(?:[,\s]{0,3}(?:в\s)?\s?(\d{1,2})[:.](\d{2})(?!\d))?"
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)" + _TIME)
@@ -51,7 +62,7 @@ def find_dates(text: str) -> list[StatedDate]:
         if sd:
             found.append((m.start(), sd))
     for m in _WORDED.finditer(text):
-        month = next(v for k, v in MONTHS.items() if m.group(2).lower().startswith(k))
+        month = month_number(m.group(2))
         sd = _build(int(m.group(3)), month, int(m.group(1)), m.group(4), m.group(5))
         if sd:
             found.append((m.start(), sd))

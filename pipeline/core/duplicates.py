@@ -42,6 +42,7 @@ def mark_duplicates(rows: list[dict]) -> None:
     for row in ordered:
         row["duplicate_of"] = None
         row["duplicate_similarity"] = None
+    by_id = {row["article_id"]: row for row in ordered}
     exact_first: dict[str, dict] = {}
     sets = {}
     lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
@@ -64,7 +65,7 @@ def mark_duplicates(rows: list[dict]) -> None:
             if jaccard >= NEAR_THRESHOLD and (best is None or jaccard > best[0]):
                 best = (jaccard, candidate)
         if best is not None:
-            first = next(r for r in ordered if r["article_id"] == best[1])
+            first = by_id[best[1]]
             row["duplicate_of"] = first["duplicate_of"] or first["article_id"]
             row["duplicate_similarity"] = round(best[0], 4)
         lsh.insert(row["article_id"], m)

@@ -220,6 +220,11 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def read_document(rel: str, path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     """Read and decode one file. Raises RejectError for anything unusable."""
+    return document_from_bytes(rel, read_bytes(path, max_bytes))
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, never following a symlink and never reading past the size limit."""
     if path.is_symlink():
         raise RejectError("unreadable", "symbolic link: not followed (raw/ files must be regular files)")
     if not path.is_file():
@@ -231,7 +236,7 @@ def read_document(rel: str, path: Path, max_bytes: int = MAX_BYTES) -> RawDocume
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise RejectError("too_large", f"more than {max_bytes} bytes")
-    return document_from_bytes(rel, data)
+    return data
 
 
 MAX_INFLATED_BYTES = 32 * 1024 * 1024
@@ -322,13 +327,12 @@ def ingest(root: Path, max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], l
             rejects.extend(warc_rejects)
             continue
         try:
-            if not path.is_symlink() and path.is_file() and path.stat().st_size <= max_bytes:
-                with open(path, "rb") as fh:
-                    digest = sha256_bytes(fh.read())
-            if digest is not None and digest in seen:
+            data = read_bytes(path, max_bytes)  # each file is read once
+            digest = sha256_bytes(data)
+            if digest in seen:
                 raise RejectError("duplicate_raw", f"byte-identical to {seen[digest]}")
-            doc = read_document(rel, path, max_bytes)
-            seen[doc.raw_sha256] = rel
+            doc = document_from_bytes(rel, data)
+            seen[digest] = rel
             documents.append(doc)
         except RejectError as exc:
             if digest is not None:

@@ -15,12 +15,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import timezone
-from functools import lru_cache
 
-from ..resources import phrase_lines
 from .dates import DEFAULT_TIMEZONE, find_dates, to_utc
 from .extract import CleanDocument, RemovedLine
 from .language import detect_language
+from .metadata_agencies import agency_variants
 from .markdown import words_of
 from .outlets import detect_outlet, profile_for
 
@@ -38,18 +37,6 @@ _RUBRICS = re.compile(r"(?:Рубрик[аи]|Раздел)\s?:\s?([^\n|]{2,200}
 _SOURCE_LINE = re.compile(r"^\s*(?:Источник|Source|Джерело)\s?:\s?(.{2,120})$", re.I)
 _ATTRIBUTION = r"(?:сообщает|сообщило|сообщил|сообщили|передает|передаёт|пишет|по данным|со ссылкой на|по сообщению|информирует)"
 _AGENCY_SKIP_AUTHORS = re.compile(r"^(?:Фото|Photo|Иллюстрация)\b", re.I)
-
-
-@lru_cache(maxsize=1)
-def agency_variants() -> tuple[tuple[str, str], ...]:
-    """(variant, canonical) pairs from ``phrases/agencies.txt``, longest variant first."""
-    pairs = []
-    for line in phrase_lines("phrases/agencies.txt"):
-        names = [n.strip() for n in line.split("|") if n.strip()]
-        for n in names:
-            pairs.append((n, names[0]))
-    pairs.sort(key=lambda p: -len(p[0]))
-    return tuple(pairs)
 
 
 def _agency_in(text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""News agency names from ``phrases/agencies.txt`` (shared by HTML author cleaning and metadata)."""
+"""News agencies from ``phrases/agencies.txt``: one parser for metadata (cited agencies) and HTML author cleaning."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ from ..resources import phrase_lines
 
 
 @lru_cache(maxsize=1)
-def agency_names() -> set[str]:
-    names = set()
+def agency_variants() -> tuple[tuple[str, str], ...]:
+    """(variant, canonical) pairs, longest variant first."""
+    pairs = []
     for line in phrase_lines("phrases/agencies.txt"):
-        names.update(n.strip().lower() for n in line.split("|") if n.strip())
-    return names
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for n in names:
+            pairs.append((n, names[0]))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return tuple(pairs)
+
+
+@lru_cache(maxsize=1)
+def agency_names() -> set[str]:
+    """Every variant, lowercase (to refuse agencies as authors)."""
+    return {variant.lower() for variant, _ in agency_variants()}

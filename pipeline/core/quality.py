@@ -119,20 +119,11 @@ def _context():
     return ctx
 
 
+@lru_cache(maxsize=None)
 def _batch_definition(table_name: str):
-    ctx = _context()
-    try:
-        source = ctx.data_sources.get("vostok")
-    except (KeyError, ValueError, Exception):  # GX raises its own DataSourceNotFound types
-        source = ctx.data_sources.add_pandas("vostok")
-    try:
-        asset = source.get_asset(table_name)
-    except (LookupError, Exception):
-        asset = source.add_dataframe_asset(table_name)
-    try:
-        return asset.get_batch_definition("all")
-    except (KeyError, Exception):
-        return asset.add_batch_definition_whole_dataframe("all")
+    """One pandas data source and whole-dataframe batch definition per table, created once per process."""
+    source = _context().data_sources.add_pandas(f"vostok_{table_name}")
+    return source.add_dataframe_asset(table_name).add_batch_definition_whole_dataframe("all")
 
 
 def _jsonable(value):

@@ -1,5 +1,6 @@
 """The release's validation report renders offline in headless Chromium (screenshot kept under docs/)."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -27,5 +28,6 @@ def test_validation_report_renders_offline(tmp_path):
     assert "FAILED" not in dom
     shot = screenshot(page.as_uri(), tmp_path / "validation_report.png", size="1400,1800")
     assert shot.stat().st_size > 10_000
-    DOCS.mkdir(exist_ok=True)
-    shutil.copy(shot, DOCS / "validation_report.png")
+    if os.environ.get("VOSTOK_UPDATE_DOCS"):  # refresh the committed copy on request only: tests leave the tree clean
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(shot, DOCS / "validation_report.png")

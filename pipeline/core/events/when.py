@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..dates import month_number
+
 #: a day-month without a year up to this many days after publication is an upcoming date of the same year;
 #: further ahead it must be last year's ("22 декабря" in a January article)
 FUTURE_WINDOW_DAYS = 180
-MONTHS = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
-          "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12}
 _MONTH = r"(январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\s?[-–]\s?\d{1,2})?\s" + _MONTH + r"(?:\s(\d{4})(?:\s?(?:года|г\.))?)?", re.I)
 _MONTH_YEAR = re.compile(r"(?:в|во|к|с|до|на)\s" + r"(январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)\s(\d{4})", re.I)
@@ -31,14 +31,6 @@ class EventDate:
     precision: str  # day | month | year
 
 
-def _month_number(word: str) -> int:
-    w = word.lower()
-    for stem, n in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
-        if w.startswith(stem):
-            return n
-    raise ValueError(word)
-
-
 def find_event_date(sentence: str, published: date | None) -> EventDate | None:
     """The first explicit date in the sentence, or None."""
     candidates: list[tuple[int, EventDate]] = []
@@ -48,7 +40,7 @@ def find_event_date(sentence: str, published: date | None) -> EventDate | None:
         except ValueError:
             pass
     for m in _DAY_MONTH.finditer(sentence):
-        day, month = int(m.group(1)), _month_number(m.group(2))
+        day, month = int(m.group(1)), month_number(m.group(2))
         year = int(m.group(3)) if m.group(3) else None
         if year is None:
             if published is None:
@@ -64,7 +56,7 @@ def find_event_date(sentence: str, published: date | None) -> EventDate | None:
         except ValueError:
             pass
     for m in _MONTH_YEAR.finditer(sentence):
-        candidates.append((m.start(), EventDate(date(int(m.group(2)), _month_number(m.group(1)), 1), "month")))
+        candidates.append((m.start(), EventDate(date(int(m.group(2)), month_number(m.group(1)), 1), "month")))
     for m in _YEAR.finditer(sentence):
         year = int(m.group(1))
         if 1900 <= year <= 2100:
