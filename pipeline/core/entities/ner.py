@@ -9,8 +9,10 @@ the ``pymorphy2`` module names at it before natasha is imported.
 from __future__ import annotations
 
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -90,24 +92,64 @@ def recognize(text: str) -> list[Span]:
     return spans
 
 
-@lru_cache(maxsize=32)
-def analyze(text: str):
-    """natasha Doc of ``text`` with sentences, tokens, morphology (with lemmas), syntax and NER.
+#: analyses kept per process, so the entities and events stages share one analysis per article
+ANALYSIS_CACHE_SIZE = 64
+_ANALYSES: "OrderedDict[str, object]" = OrderedDict()
 
-    Cached for the last few texts, so the entities and events stages share one analysis per article.
-    """
-    m = models()
-    doc = natasha().Doc(text)
-    doc.segment(m.segmenter)
-    doc.tag_morph(m.morph)
-    doc.parse_syntax(m.syntax)
-    doc.tag_ner(m.ner)
-    for token in doc.tokens:
+
+def analyze(text: str):
+    """natasha Doc of ``text`` with sentences, tokens, morphology (with lemmas), syntax and NER (cached)."""
+    return analyze_many([text])[0]
+
+
+def analyze_many(texts: Sequence[str]) -> list:
+    """natasha Docs of many texts: morphology and syntax per document as natasha runs them, NER batched across
+    documents on the segmenter's tokens (:mod:`.fast_ner`, same spans as ``doc.tag_ner``), lemmas memoized.
+
+    The last :data:`ANALYSIS_CACHE_SIZE` analyses are kept; analyzing a batch first makes the per-article calls
+    of the entities and events stages cache hits."""
+    from .fast_ner import tag_ner_docs
+
+    missing = [t for t in dict.fromkeys(texts) if t not in _ANALYSES]
+    if missing:
+        m = models()
+        nt = natasha()
+        docs = []
+        for text in missing:
+            doc = nt.Doc(text)
+            doc.segment(m.segmenter)
+            doc.tag_morph(m.morph)
+            doc.parse_syntax(m.syntax)
+            docs.append(doc)
+        tag_ner_docs(docs, m.ner)
+        for doc in docs:
+            for token in doc.tokens:
+                token.lemma = lemma(token.text, token.pos, token.feats)
+            _ANALYSES[doc.text] = doc
+    found = []
+    for text in texts:
+        _ANALYSES.move_to_end(text)
+        found.append(_ANALYSES[text])
+    while len(_ANALYSES) > max(ANALYSIS_CACHE_SIZE, len(texts)):
+        _ANALYSES.popitem(last=False)
+    return found
+
+
+_LEMMAS: dict[tuple, str] = {}
+
+
+def lemma(text: str, pos, feats) -> str:
+    """pymorphy lemma of a tagged token, memoized on (word, POS, features): the same word recurs in every article."""
+    key = (text, pos, tuple(sorted(feats.items())) if feats else None)
+    hit = _LEMMAS.get(key)
+    if hit is None:
         try:
-            token.lemmatize(m.vocab)
+            hit = models().vocab.lemmatize(text, pos, feats)
         except Exception:
-            token.lemma = token.text.lower()
-    return doc
+            hit = text.lower()
+        if len(_LEMMAS) < 1_000_000:
+            _LEMMAS[key] = hit
+    return hit
 
 
 def is_known_word(word: str) -> bool:

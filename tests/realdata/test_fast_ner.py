@@ -1,0 +1,73 @@
+"""The fast NER path gives exactly stock natasha's spans (segment, then ``doc.tag_ner``).
+
+On every factRuEval dev text when ../shared/eval is present, and always on the raw/ seed pages and on
+texts of awkward lengths (empty, one token, a batch of mixed lengths)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.core.entities import fast_ner
+from pipeline.core.entities.ner import models, natasha
+from tests.conftest import EVAL, REPO
+
+FACTRU = EVAL / "factrueval2016_devset.jsonl"
+
+
+def stock_spans(text: str) -> list[tuple[int, int, str]]:
+    m = models()
+    doc = natasha().Doc(text)
+    doc.segment(m.segmenter)
+    doc.tag_ner(m.ner)
+    return [(s.start, s.stop, s.type) for s in doc.spans]
+
+
+def fast_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    m = models()
+    docs = []
+    for text in texts:
+        doc = natasha().Doc(text)
+        doc.segment(m.segmenter)
+        docs.append(doc)
+    fast_ner.tag_ner_docs(docs, m.ner)
+    return [[(s.start, s.stop, s.type) for s in d.spans] for d in docs]
+
+
+def assert_same(texts: list[str]) -> int:
+    fast = fast_spans(texts)
+    differing = [i for i, text in enumerate(texts) if stock_spans(text) != fast[i]]
+    assert differing == [], f"{len(differing)} of {len(texts)} texts differ, first: {texts[differing[0]][:200]!r}"
+    return sum(len(f) for f in fast)
+
+
+@pytest.mark.skipif(not FACTRU.exists(), reason="../shared/eval/factrueval2016_devset.jsonl not present")
+def test_fast_ner_equals_stock_on_factrueval():
+    texts = [json.loads(line)["text"] for line in FACTRU.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) == 122
+    assert assert_same(texts) > 1000
+
+
+def test_fast_ner_equals_stock_on_seeds_and_odd_lengths():
+    from pipeline.core.ingest import ingest
+
+    documents, _ = ingest(REPO / "raw")
+    texts = [d.text for d in documents]
+    texts += ["", "   ", "Путин", "Токио.", "Премьер-министр Японии Фумио Кисида встретился с Хурэлсухом в Нью-Йорке. " * 40]
+    texts += [texts[0][:n] for n in (10, 100, 1000)]
+    assert assert_same(texts) > 20
+
+
+def test_vectorized_viterbi_equals_slovnet_crf():
+    crf = models().ner.infer.model.head.crf
+    rng = np.random.default_rng(7)
+    tags = crf.transitions.array.shape[0]
+    lengths = [1, 2, 5, 17, 17, 30]
+    emissions = rng.normal(size=(len(lengths), max(lengths), tags)).astype(np.float32)
+    mask = np.zeros((len(lengths), max(lengths)), dtype=bool)
+    for row, n in enumerate(lengths):
+        mask[row, :n] = True
+    expected = crf.decode(emissions.copy(), mask.copy())
+    got = fast_ner.viterbi(emissions.copy(), mask.copy(), crf.transitions.array)
+    assert [list(e) for e in expected] == [list(g) for g in got]
+    assert [len(g) for g in got] == lengths
