@@ -116,21 +116,13 @@ def tag_document(doc_id: str, text: str, published=None) -> dict:
     }
 
 
-def build_tables(raw_dir: Path) -> dict:
-    """Every working table as an Arrow table, from a raw directory (the CLI's and ``verify``'s path)."""
-    from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
-    from .tables import to_arrow
+def build_tables(raw_dir: Path, cache=None, workers: int = 1) -> dict:
+    """Every working table as an Arrow table, from a raw directory (the CLI's and ``verify``'s path).
 
-    result = build_from_directory(Path(raw_dir))
-    mentions, entities = tag_articles(result.articles)
-    events = events_from(result.articles, mentions)
-    return {
-        "articles": to_arrow(ARTICLES, result.articles),
-        "mentions": to_arrow(MENTIONS, mentions),
-        "entities": to_arrow(ENTITIES, entities),
-        "events": to_arrow(EVENTS, events),
-        "rejects": to_arrow(REJECTS, [r.as_row() for r in result.rejects]),
-    }
+    Batch by batch through :mod:`.incremental`, so it equals the partitioned Dagster build."""
+    from .incremental import build_corpus
+
+    return build_corpus(Path(raw_dir), cache, workers).tables
 
 
 def accounting(ingested_paths: Sequence[str], ingest_reject_paths: Sequence[str], article_paths: Sequence[str],

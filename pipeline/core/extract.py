@@ -17,6 +17,7 @@ The method, in small named steps:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -116,35 +117,69 @@ def template_key(text: str) -> str:
     return " ".join(re.sub(r"\d+", "0", w.lower()) for w in re.findall(r"\w+", text))[:300]
 
 
+def template_hash(key: str) -> int:
+    """A 64-bit hash of a template key: corpus-level counts keep integers, not lines of text."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def page_template_keys(lines: Sequence[LogicalLine]) -> "np.ndarray":
+    """The distinct hashed template keys of one page, sorted (what the corpus template index counts)."""
+    import numpy as np
+
+    keys = {template_key(l.text) for l in lines}
+    keys.discard("")
+    return np.array(sorted(template_hash(k) for k in keys), dtype=np.uint64)
+
+
 @dataclass
 class TemplateIndex:
-    """How many distinct pages, per outlet group and overall, contain each normalized line."""
+    """How many distinct pages, per outlet group and overall, contain each normalized line.
 
-    per_group: dict[tuple[str, str], int] = field(default_factory=dict)
-    overall: dict[str, int] = field(default_factory=dict)
+    Only keys seen on two pages or more are kept: a key on one page can never be a template."""
+
+    per_group: dict[tuple[str, int], int] = field(default_factory=dict)
+    overall: dict[int, int] = field(default_factory=dict)
     min_group_pages: int = 2
     min_corpus_pages: int = 3
 
     @classmethod
     def learn(cls, pages: Iterable[tuple[str | None, list[LogicalLine]]]) -> "TemplateIndex":
-        per_group: dict[tuple[str, str], int] = defaultdict(int)
-        overall: dict[str, int] = defaultdict(int)
-        for group, lines in pages:
-            keys = {template_key(l.text) for l in lines}
-            keys.discard("")
-            for k in keys:
-                overall[k] += 1
-                if group:
-                    per_group[(group, k)] += 1
-        return cls(dict(per_group), dict(overall))
+        return cls.from_keysets((group, page_template_keys(lines)) for group, lines in pages)
+
+    @classmethod
+    def from_keysets(cls, pages: Iterable[tuple[str | None, "np.ndarray"]]) -> "TemplateIndex":
+        """Count pages per key from each page's (group, hashed keys): the corpus-level state of the extract stage."""
+        import numpy as np
+
+        by_group: dict[str | None, list] = defaultdict(list)
+        for group, keys in pages:
+            by_group[group].append(keys)
+        per_group: dict[tuple[str, int], int] = {}
+        everything = []
+        for group in sorted(by_group, key=lambda g: (g is None, g or "")):
+            keys = np.concatenate(by_group[group]) if by_group[group] else np.zeros(0, dtype=np.uint64)
+            everything.append(keys)
+            if group:
+                values, counts = np.unique(keys, return_counts=True)
+                per_group.update({(group, int(v)): int(c) for v, c in zip(values[counts >= 2], counts[counts >= 2])})
+        values, counts = np.unique(np.concatenate(everything) if everything else np.zeros(0, dtype=np.uint64),
+                                   return_counts=True)
+        overall = {int(v): int(c) for v, c in zip(values[counts >= 2], counts[counts >= 2])}
+        return cls(per_group, overall)
+
+    def is_template_hash(self, group: str | None, key: int) -> bool:
+        if group and self.per_group.get((group, key), 0) >= self.min_group_pages:
+            return True
+        return self.overall.get(key, 0) >= self.min_corpus_pages
 
     def is_template(self, group: str | None, text: str) -> bool:
         k = template_key(text)
-        if not k:
-            return False
-        if group and self.per_group.get((group, k), 0) >= self.min_group_pages:
-            return True
-        return self.overall.get(k, 0) >= self.min_corpus_pages
+        return bool(k) and self.is_template_hash(group, template_hash(k))
+
+    def signature(self, group: str | None, keys: "np.ndarray") -> str:
+        """Which of a page's keys are templates, as a digest: a page needs re-extraction exactly when it changes."""
+        hits = [int(k) for k in keys if self.is_template_hash(group, int(k))]
+        return hashlib.sha256(",".join(map(str, hits)).encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- boilerplate rules
@@ -541,6 +576,27 @@ def from_html(doc: RawDocument) -> tuple[RawDocument, dict]:
     return replace(doc, text=to_markdown(doc.text)), meta
 
 
+def prepare_page(doc: RawDocument) -> tuple[RawDocument, dict | None, str | None, list[LogicalLine]]:
+    """What extraction needs before cross-page templates: the page as text, its HTML metadata, outlet group
+    and logical lines."""
+    meta = None
+    if doc.kind == "html":
+        doc, meta = from_html(doc)
+    return doc, meta, outlet_group(doc, meta), logical_lines(doc.text)
+
+
+def extract_prepared(doc: RawDocument, meta: dict | None, group: str | None, lines: list[LogicalLine],
+                     templates: TemplateIndex | None, profile: dict) -> CleanDocument:
+    """Extract one prepared page with the corpus template index."""
+    clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")))
+    clean.html_meta = meta
+    clean.source_url = doc.url
+    clean.kind = doc.kind
+    if meta and not clean.title and meta.get("title"):
+        clean.title = meta["title"]
+    return clean
+
+
 def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
     """Extract every page of a batch, learning templates from the batch itself."""
     from .outlets import profile_for
@@ -549,10 +605,7 @@ def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], lis
     rejects: list[Reject] = []
     for doc in docs:
         try:
-            meta = None
-            if doc.kind == "html":
-                doc, meta = from_html(doc)
-            segmented.append((doc, meta, outlet_group(doc, meta), logical_lines(doc.text)))
+            segmented.append(prepare_page(doc))
         except RejectError as exc:
             rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
         except Exception as exc:  # a converter bug must cost one page, not the run
@@ -561,15 +614,8 @@ def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], lis
     templates = TemplateIndex.learn((g, lines) for _, _, g, lines in segmented)
     cleaned: list[CleanDocument] = []
     for doc, meta, group, lines in segmented:
-        profile = profile_for(group) or {}
         try:
-            clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")))
-            clean.html_meta = meta
-            clean.source_url = doc.url
-            clean.kind = doc.kind
-            if meta and not clean.title and meta.get("title"):
-                clean.title = meta["title"]
-            cleaned.append(clean)
+            cleaned.append(extract_prepared(doc, meta, group, lines, templates, profile_for(group) or {}))
         except RejectError as exc:
             rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
         except Exception as exc:  # a heuristic's bug must cost one page, not the run

@@ -306,12 +306,25 @@ def ingest_result(root: Path, max_bytes: int = MAX_BYTES) -> IngestResult:
     return IngestResult(documents, rejects)
 
 
-def ingest(root: Path, max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], list[Reject]]:
-    """Ingest every file under ``root``. Exact byte duplicates keep the first path in sort order."""
+#: the batch of the files that lie directly in raw/ (every top-level folder is a batch of its own)
+ROOT_BATCH = "_root"
+
+
+def batch_of(rel: str) -> str:
+    """The ingest batch of a raw path: its top-level folder under raw/, or :data:`ROOT_BATCH`."""
+    return rel.split("/", 1)[0] if "/" in rel else ROOT_BATCH
+
+
+def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> tuple[list[RawDocument], list[Reject]]:
+    """Ingest every file under ``root`` (or only those of one ``batch``). Exact byte duplicates keep the first
+    path in sort order (within the batch; :func:`pipeline.core.incremental.consolidate` does it across batches)."""
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
-    for rel, path in walk_raw(root):
+    entries = walk_raw(root)
+    if batch is not None:
+        entries = [(rel, path) for rel, path in entries if batch_of(rel) == batch]
+    for rel, path in entries:
         digest = None
         if kind_from_name(rel) == "warc" and not path.is_symlink() and path.is_file():
             from .warc import read_warc

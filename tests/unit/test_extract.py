@@ -1,4 +1,4 @@
-from pipeline.core.extract import TemplateIndex, extract_batch, reflow, template_key
+from pipeline.core.extract import TemplateIndex, extract_batch, reflow, template_hash, template_key
 from pipeline.core.ingest import document_from_bytes
 
 PROSE = [
@@ -72,8 +72,24 @@ def test_template_index_counts_pages_not_lines():
 
     lines = logical_lines("Подпишитесь на рассылку 2024\n\nПодпишитесь на рассылку 2024")
     index = TemplateIndex.learn([("x.ru", lines)])
-    assert index.per_group[("x.ru", template_key("Подпишитесь на рассылку 1999"))] == 1
     assert not index.is_template("x.ru", "Подпишитесь на рассылку 2024")
+    twice = TemplateIndex.learn([("x.ru", lines), ("x.ru", lines)])
+    key = template_hash(template_key("Подпишитесь на рассылку 1999"))  # digits folded
+    assert twice.per_group[("x.ru", key)] == 2 and twice.is_template("x.ru", "Подпишитесь на рассылку 7")
+    assert not twice.is_template("y.ru", "Подпишитесь на рассылку 7")  # two pages overall is not enough
+
+
+def test_template_index_from_keysets_equals_learning_from_pages():
+    from pipeline.core.extract import page_template_keys
+    from pipeline.core.markdown import logical_lines
+
+    pages = [("a.ru", logical_lines("Общая строка\n\nТекст один")), ("b.ru", logical_lines("Общая строка\n\nДва")),
+             (None, logical_lines("Общая строка"))]
+    learned = TemplateIndex.learn(pages)
+    counted = TemplateIndex.from_keysets((g, page_template_keys(lines)) for g, lines in pages)
+    assert learned == counted and learned.is_template(None, "общая  строка!")
+    page_keys = page_template_keys(pages[0][1])
+    assert learned.signature("a.ru", page_keys) != TemplateIndex().signature("a.ru", page_keys)
 
 
 def test_reflow_rejoins_paragraph_cut_by_page_break():

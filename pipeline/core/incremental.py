@@ -1,0 +1,392 @@
+"""Partitioned, incremental builds: raw/ as batches, a document cache, corpus-level state, consolidation.
+
+A **batch** is a top-level folder of raw/ (files directly in raw/ form the batch ``_root``); Dagster models
+batches as dynamic partitions. Each stage's per-document work is cached in a :class:`DocumentCache` under a key
+made of what the work reads and the stage's code version, so a rebuild re-processes exactly what changed:
+
+=============  ==========================================================================  ===================
+level          key                                                                         value
+=============  ==========================================================================  ===================
+``prepare``    raw sha256, source path, WARC URI/date, ingest + extract code versions      converted, segmented page
+``article``    prepare key, the page's *template signature*, extract + metadata versions   article row or reject
+``analysis``   article id, body, publication time, entities + events code versions         mention and event rows
+=============  ==========================================================================  ===================
+
+**Corpus-level state** is computed over every batch, and is cheap next to the per-document work:
+
+* the cross-page *template index* (which lines recur across an outlet's pages) is learned from the hashed line
+  keys of all batches, old and new. A page's extraction depends on it only through its *template signature*
+  (which of its own lines are templates). So a new batch is cleaned with everything learned so far, and an
+  earlier page is re-extracted exactly when the new pages turn one of its own lines into a template (or stop
+  doing so). A partitioned build therefore equals a full build, whatever the batches;
+* byte-identical raw files across batches, near-duplicate articles, the entities table and event clusters are
+  computed by :func:`consolidate`, which also fixes a deterministic row order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import threading
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import Reject, RejectError
+from .extract import STAGE as EXTRACT_STAGE
+from .extract import TemplateIndex, extract_prepared, page_template_keys, prepare_page
+from .ingest import ROOT_BATCH, RawDocument, batch_of, ingest, walk_raw
+from .versions import code_version
+
+#: bump when the layout of cached values changes (every cached value then misses once)
+CACHE_FORMAT = "1"
+#: articles handed to one worker at a time (natasha's NER batches across them)
+ANALYSIS_CHUNK = 32
+
+
+def cache_key(*parts) -> str:
+    return hashlib.sha256(json.dumps([CACHE_FORMAT, *parts], default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+class DocumentCache:
+    """A content-addressed store of per-document stage results (SQLite, one file, safe across processes).
+
+    ``DocumentCache(None)`` caches nothing. The cache is local working state: it never enters a release, and
+    deleting it only costs time."""
+
+    def __init__(self, path: Path | str | None):
+        self.path = Path(path) if path else None
+        self.hits: Counter = Counter()
+        self.misses: Counter = Counter()
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        db = getattr(self._local, "db", None)
+        if db is None or getattr(self._local, "pid", None) != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, PRIMARY KEY (stage, key))")
+            self._local.db, self._local.pid = db, os.getpid()
+        return db
+
+    def get(self, stage: str, key: str):
+        db = self._db()
+        row = db.execute("SELECT value FROM entries WHERE stage=? AND key=?", (stage, key)).fetchone() if db else None
+        if row is None:
+            self.misses[stage] += 1
+            return None
+        self.hits[stage] += 1
+        return pickle.loads(row[0])
+
+    def put_many(self, stage: str, items: Iterable[tuple[str, object]]) -> None:
+        db = self._db()
+        if db is None:
+            return
+        rows = [(stage, key, pickle.dumps(value, protocol=5)) for key, value in items]
+        with db:
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+
+    def __getstate__(self):  # a cache handed to another process reopens its own connection
+        return {"path": self.path, "hits": Counter(), "misses": Counter()}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._local = threading.local()
+
+
+# ---------------------------------------------------------------- batches
+def list_batches(raw_dir: Path) -> dict[str, str]:
+    """Every batch of raw/ with a fingerprint of its files (paths, sizes, modification times; read nothing)."""
+    files: dict[str, list[str]] = {}
+    for rel, path in walk_raw(Path(raw_dir)):
+        try:
+            st = path.lstat()
+            stamp = f"{rel}\t{st.st_size}\t{st.st_mtime_ns}"
+        except OSError:
+            stamp = f"{rel}\tgone"
+        files.setdefault(batch_of(rel), []).append(stamp)
+    return {batch: hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16] for batch, stamps in sorted(files.items())}
+
+
+@dataclass
+class PreparedPage:
+    doc: RawDocument  # HTML already converted to its markdown dump
+    meta: dict | None
+    group: str | None
+    lines: list
+    keys: object  # numpy uint64 array of the page's hashed template keys
+    prepare_key: str
+
+
+@dataclass
+class BatchManifest:
+    """What corpus-level state needs from a batch: its inventory, ingest rejects and each page's template keys."""
+
+    batch: str
+    inventory: list[dict]
+    rejects: list[Reject]
+    pages: list[tuple[str, str | None, object, str]]  # (source_path, group, keys, prepare_key)
+
+    def keysets(self):
+        return [(group, keys) for _, group, keys, _ in self.pages]
+
+
+@dataclass
+class PreparedBatch:
+    batch: str
+    inventory: list[dict]
+    pages: list[PreparedPage]
+    rejects: list[Reject]
+
+    def manifest(self) -> BatchManifest:
+        return BatchManifest(self.batch, self.inventory, self.rejects,
+                             [(p.doc.source_path, p.group, p.keys, p.prepare_key) for p in self.pages])
+
+
+def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache) -> PreparedBatch:
+    """Ingest one batch and convert/segment its pages (cached by raw sha256 and code versions)."""
+    documents, rejects = ingest(Path(raw_dir), batch=batch)
+    versions = (code_version("ingest"), code_version("extract"))
+    pages: list[PreparedPage] = []
+    fresh = []
+    for doc in documents:
+        key = cache_key("prepare", versions, doc.source_path, doc.raw_sha256, doc.url, doc.fetched_at)
+        value = cache.get("prepare", key)
+        if value is None:
+            value = _prepare(doc)
+            fresh.append((key, value))
+        if isinstance(value, Reject):
+            rejects.append(value)
+        else:
+            converted, meta, group, lines, keys = value
+            pages.append(PreparedPage(converted, meta, group, lines, keys, key))
+    cache.put_many("prepare", fresh)
+    return PreparedBatch(batch, [d.inventory_row() for d in documents], pages, rejects)
+
+
+def _prepare(doc: RawDocument):
+    try:
+        converted, meta, group, lines = prepare_page(doc)
+        return converted, meta, group, lines, page_template_keys(lines)
+    except RejectError as exc:
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
+    except Exception as exc:  # a converter bug must cost one page, not the run
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+
+
+def learn_templates(manifests: Iterable[BatchManifest]) -> TemplateIndex:
+    """The corpus template index from every batch's page keys (order-independent)."""
+    return TemplateIndex.from_keysets(ks for m in sorted(manifests, key=lambda m: m.batch) for ks in m.keysets())
+
+
+def template_digest(manifest: BatchManifest, templates: TemplateIndex) -> str:
+    """One digest of every page signature of a batch: the batch's tables are current while it is unchanged."""
+    sigs = [templates.signature(group, keys) for _, group, keys, _ in manifest.pages]
+    return hashlib.sha256("\n".join(sigs).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- per-batch tables
+@dataclass
+class BatchRows:
+    """A batch's rows before corpus-level work (duplicates, entities, clusters)."""
+
+    batch: str
+    articles: list[dict] = field(default_factory=list)
+    mentions: dict[str, list[dict]] = field(default_factory=dict)  # article id -> mention rows, in text order
+    events: dict[str, list[dict]] = field(default_factory=dict)  # article id -> event rows (no cluster yet)
+    rejects: list[Reject] = field(default_factory=list)
+    inventory: list[dict] = field(default_factory=list)
+    template_digest: str = ""
+
+
+def _article_for(page: PreparedPage, templates: TemplateIndex):
+    from .metadata import STAGE as METADATA_STAGE
+    from .metadata import build_article
+    from .outlets import profile_for
+
+    doc = page.doc
+    try:
+        clean = extract_prepared(doc, page.meta, page.group, page.lines, templates, profile_for(page.group) or {})
+    except RejectError as exc:
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
+    except Exception as exc:  # a heuristic's bug must cost one page, not the run
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+    try:
+        return build_article(clean)
+    except Exception as exc:  # a parser bug must cost one document, not the run
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Reject(doc.source_path, doc.raw_sha256, METADATA_STAGE, "internal_error",
+                      f"{type(exc).__name__} in {Path(where.filename).name}:{where.lineno}: {exc}"[:500])
+
+
+def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list[tuple[list[dict], list[dict]]]:
+    """Entities and events of (article id, body, published_at) items: (mention rows, event rows) each.
+
+    Runs in worker processes; natasha's models load once per process."""
+    from .entities.linking import Mention, link_article
+    from .entities.ner import analyze_many
+    from .events.rows import event_rows
+
+    analyze_many([body for _, body, _ in items if body.strip()])
+    out = []
+    for article_id, body, published in items:
+        mention_rows = [m.as_row() for m in link_article(article_id, body)]
+        mentions = sorted((Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
+                                   r["entity_id"], r["link"]) for r in mention_rows), key=lambda m: (m.start, m.end))
+        published_date = published.date() if published is not None and hasattr(published, "date") else None
+        out.append((mention_rows, event_rows(article_id, body, mentions, published_date)))
+    return out
+
+
+def _run_analysis(todo: list[tuple[str, str, object]], workers: int, progress) -> list:
+    chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
+    results: list = []
+    if workers > 1 and len(chunks) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for chunk_result in pool.map(analyze_articles, chunks):
+                results.extend(chunk_result)
+                if progress:
+                    progress(len(results), len(todo))
+    else:
+        for chunk in chunks:
+            results.extend(analyze_articles(chunk))
+            if progress:
+                progress(len(results), len(todo))
+    return results
+
+
+def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,
+               progress: Callable[[int, int], None] | None = None) -> BatchRows:
+    """Extract, parse, tag and code one batch, reusing every cached document result."""
+    out = BatchRows(prepared.batch, rejects=list(prepared.rejects), inventory=prepared.inventory,
+                    template_digest=template_digest(prepared.manifest(), templates))
+    versions = (code_version("extract"), code_version("metadata"))
+    fresh = []
+    for page in prepared.pages:
+        key = cache_key("article", versions, page.prepare_key, templates.signature(page.group, page.keys))
+        value = cache.get("article", key)
+        if value is None:
+            value = _article_for(page, templates)
+            fresh.append((key, value))
+        (out.rejects if isinstance(value, Reject) else out.articles).append(value)
+    cache.put_many("article", fresh)
+
+    versions = (code_version("entities"), code_version("events"))
+    todo, keys = [], {}
+    for row in out.articles:
+        key = cache_key("analysis", versions, row["article_id"], row["body"], row["published_at"])
+        value = cache.get("analysis", key)
+        if value is None:
+            todo.append((row["article_id"], row["body"], row["published_at"]))
+            keys[row["article_id"]] = key
+        else:
+            out.mentions[row["article_id"]], out.events[row["article_id"]] = value
+    results = _run_analysis(todo, workers, progress)
+    for (article_id, _, _), value in zip(todo, results):
+        out.mentions[article_id], out.events[article_id] = value
+    cache.put_many("analysis", ((keys[a], r) for (a, _, _), r in zip(todo, results)))
+    return out
+
+
+# ---------------------------------------------------------------- the corpus
+def _cross_batch_raw_duplicates(batches: Sequence[BatchRows]) -> dict[str, str]:
+    """source_path → the earlier path it is byte-identical to, across batches (within a batch, ingest did it)."""
+    first: dict[str, tuple[str, str]] = {}  # sha -> (source_path, batch)
+    for b in batches:
+        for row in b.articles:
+            _keep_first(first, row["raw_sha256"], row["source_path"], b.batch)
+        for r in b.rejects:
+            if r.raw_sha256 and r.reason != "duplicate_raw":
+                _keep_first(first, r.raw_sha256, r.source_path, b.batch)
+    dupes = {}
+    for b in batches:
+        rows = [(row["raw_sha256"], row["source_path"]) for row in b.articles]
+        rows += [(r.raw_sha256, r.source_path) for r in b.rejects if r.raw_sha256 and r.reason != "duplicate_raw"]
+        for sha, path in rows:
+            keeper, keeper_batch = first[sha]
+            if keeper_batch != b.batch:
+                dupes[path] = keeper
+    return dupes
+
+
+def _keep_first(first: dict, sha: str | None, path: str, batch: str) -> None:
+    if sha and (sha not in first or path < first[sha][0]):
+        first[sha] = (path, batch)
+
+
+def consolidate(batches: Sequence[BatchRows]) -> dict:
+    """Every working table as Arrow, from all batches: cross-batch raw duplicates become rejects, then near
+    duplicates, the entities table and event clusters are computed over the whole corpus."""
+    from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
+    from .duplicates import mark_duplicates
+    from .entities.linking import Mention, build_entities
+    from .events.cluster import assign_clusters
+    from .ingest import STAGE as INGEST_STAGE
+    from .tables import to_arrow
+
+    batches = sorted(batches, key=lambda b: b.batch)
+    dupes = _cross_batch_raw_duplicates(batches)
+    articles, rejects, mentions_by_article, events_by_article = [], [], {}, {}
+    for b in batches:
+        for row in b.articles:
+            if row["source_path"] in dupes:
+                rejects.append(Reject(row["source_path"], row["raw_sha256"], INGEST_STAGE, "duplicate_raw",
+                                      f"byte-identical to {dupes[row['source_path']]}"))
+                continue
+            articles.append(dict(row))
+            mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
+            events_by_article[row["article_id"]] = b.events.get(row["article_id"], [])
+        for r in b.rejects:
+            if r.source_path in dupes:
+                r = Reject(r.source_path, r.raw_sha256, INGEST_STAGE, "duplicate_raw", f"byte-identical to {dupes[r.source_path]}")
+            rejects.append(r)
+    mark_duplicates(articles)
+    mention_rows = [m for aid in sorted(mentions_by_article) for m in mentions_by_article[aid]]
+    entity_rows = build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
+                                          r["normal"], r["entity_id"], r["link"]) for r in mention_rows])
+    event_rows = [dict(e) for aid in sorted(events_by_article) for e in events_by_article[aid]]
+    assign_clusters(event_rows)
+    return {
+        "articles": to_arrow(ARTICLES, articles),
+        "mentions": to_arrow(MENTIONS, mention_rows),
+        "entities": to_arrow(ENTITIES, entity_rows),
+        "events": to_arrow(EVENTS, event_rows),
+        "rejects": to_arrow(REJECTS, [r.as_row() for r in rejects]),
+    }
+
+
+@dataclass
+class CorpusBuild:
+    tables: dict
+    batches: list[BatchRows]
+    templates: TemplateIndex
+    cache: DocumentCache
+
+
+def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int = 1,
+                 progress: Callable[[str, int, int], None] | None = None) -> CorpusBuild:
+    """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path)."""
+    cache = cache or DocumentCache(None)
+    prepared = [prepare_batch(Path(raw_dir), batch, cache) for batch in list_batches(Path(raw_dir))]
+    templates = learn_templates(p.manifest() for p in prepared)
+    rows = []
+    for p in prepared:
+        rows.append(batch_rows(p, templates, cache, workers,
+                               (lambda done, total, b=p.batch: progress(b, done, total)) if progress else None))
+    return CorpusBuild(consolidate(rows), rows, templates, cache)
+
+
+__all__ = ["ROOT_BATCH", "DocumentCache", "BatchManifest", "BatchRows", "PreparedBatch", "list_batches",
+           "prepare_batch", "learn_templates", "template_digest", "batch_rows", "consolidate", "build_corpus"]
