@@ -70,7 +70,22 @@ def cmd_tag(stdin, stdout) -> int:
     return status
 
 
-def cmd_build(raw: str, out: str) -> int:
+def cmd_partitions(raw: str) -> int:
+    """Register raw/'s batches as Dagster dynamic partitions (DAGSTER_HOME's instance); print run tags over all."""
+    import dagster as dg
+
+    from .defs.batches import range_tags, sync_partitions
+
+    with dg.DagsterInstance.get() as instance:
+        state = sync_partitions(instance, Path(raw))
+        if state["added"] or state["removed"]:
+            print(f"batches: +{len(state['added'])} -{len(state['removed'])}, {len(state['batches'])} in all",
+                  file=sys.stderr)
+        print(json.dumps(range_tags(instance)))
+    return 0
+
+
+def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1) -> int:
     """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
     from .core.build import build_tables
     from .core.quality import validate_all
@@ -79,7 +94,9 @@ def cmd_build(raw: str, out: str) -> int:
     from .core.locking import exclusive_lock
     from .core.tables import write_checksums
 
-    tables = build_tables(Path(raw))
+    from .core.incremental import DocumentCache
+
+    tables = build_tables(Path(raw), DocumentCache(cache) if cache else None, workers)
     with exclusive_lock(Path(out)):
         for name, table in tables.items():
             write_parquet(table, Path(out) / f"{name}.parquet")
@@ -160,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build working tables from raw/ without Dagster")
     p_build.add_argument("--raw", default="raw")
     p_build.add_argument("--out", default="dataset/current")
+    p_build.add_argument("--cache", default=None, help="document cache (SQLite), e.g. dataset/work/cache.sqlite")
+    p_build.add_argument("--workers", type=int, default=1, help="processes for NER and events")
+    p_parts = sub.add_parser("partitions", help="sync raw/ batches into Dagster's dynamic partitions, print run tags")
+    p_parts.add_argument("--raw", default="raw")
     p_release = sub.add_parser("release", help="publish dataset/current as dataset/releases/vX.Y.Z")
     p_release.add_argument("--version", required=True)
     p_release.add_argument("--tables", default="dataset/current")
@@ -177,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_extract(args.files)
     if args.command == "tag":
         return cmd_tag(sys.stdin, sys.stdout)
-    return cmd_build(args.raw, args.out)
+    if args.command == "partitions":
+        return cmd_partitions(args.raw)
+    return cmd_build(args.raw, args.out, args.cache, args.workers)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Assets, one group per stage: ingest → extract → metadata → publish."""
+"""Corpus-level assets: the five tables consolidated from every batch, the working tables, the release.
+
+Per-batch assets live in batches.py."""
 
 
 import hashlib
@@ -7,129 +9,85 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
-from ..core import extract as extract_core
-from ..core import ingest as ingest_core
-
-from ..core.build import articles_from, events_from, tag_articles
-from ..core.tables import markdown_preview, to_arrow, write_parquet
+from ..core.tables import markdown_preview, write_parquet
 from ..core.versions import code_version
 from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS, TABLES as TABLES_BY_NAME
 from .metadata import counts_md, table_metadata
 from .resources import VostokPaths
 
 # Code versions live in pipeline/core/versions.py (stage number + hash of the data files the stage reads).
-INGEST_VERSION = code_version("ingest")
-EXTRACT_VERSION = code_version("extract")
-METADATA_VERSION = code_version("metadata")
-ENTITIES_VERSION = code_version("entities")
-EVENTS_VERSION = code_version("events")
+CONSOLIDATE_VERSION = "+".join(code_version(s) for s in ("metadata", "entities", "events"))
 PUBLISH_VERSION = code_version("publish")
 
 
-@dg.asset(group_name="ingest", code_version=INGEST_VERSION, kinds={"python"},
-          owners=["team:vostok"])
-def raw_documents(context: dg.AssetExecutionContext, paths: VostokPaths) -> ingest_core.IngestResult:
-    """Inventory of raw/: every file decoded into a raw document (path, sha256, size, kind, encoding) or rejected."""
-    result = ingest_core.ingest_result(paths.raw)
-    inventory = pd.DataFrame([d.inventory_row() for d in result.documents],
-                             columns=["source_path", "raw_sha256", "size", "kind", "encoding"])
-    context.add_output_metadata({
-        "dagster/row_count": len(result.documents),
-        "rejected": len(result.rejects),
-        "inventory": dg.MetadataValue.md(inventory.head(20).to_markdown(index=False) if len(inventory) else "(empty)"),
-        "encodings": counts_md(Counter(d.encoding for d in result.documents), ("encoding", "files")),
-    })
-    return result
-
-
-@dg.asset(group_name="extract", code_version=EXTRACT_VERSION, kinds={"python"}, owners=["team:vostok"])
-def clean_documents(context: dg.AssetExecutionContext, raw_documents: ingest_core.IngestResult) -> extract_core.ExtractResult:
-    """Boilerplate removed: title, lead and body paragraphs per page, plus every removed line with its reason."""
-    cleaned, rejects = extract_core.extract_batch(raw_documents.documents)
-    removed = sum(len(c.removed) for c in cleaned)
-    total = sum(c.line_count for c in cleaned)
-    context.add_output_metadata({
-        "dagster/row_count": len(cleaned),
-        "rejected": len(rejects),
-        "boilerplate_line_share": round(removed / total, 4) if total else 0.0,
-        "removed_by_rule": counts_md(Counter(r.reason for c in cleaned for r in c.removed), ("rule", "lines")),
-    })
-    return extract_core.ExtractResult(cleaned, rejects)
-
-
 @dg.multi_asset(
-    group_name="metadata",
-    code_version=METADATA_VERSION,
+    group_name="consolidate",
+    code_version=CONSOLIDATE_VERSION,
+    ins={"raw_batch": dg.AssetIn(partition_mapping=dg.AllPartitionMapping()),
+         "batch_tables": dg.AssetIn(partition_mapping=dg.AllPartitionMapping()),
+         "template_index": dg.AssetIn()},
     outs={
         "articles": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
                                 description="The articles table: one row per usable article (see pipeline/schema.py)."),
         "rejects": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
                                description="Every raw file that did not become an article, with stage and reason."),
-    },
-)
-def articles_and_rejects(raw_documents: ingest_core.IngestResult, clean_documents: extract_core.ExtractResult):
-    """Parse metadata into `articles`; gather every stage's rejects into `rejects`."""
-    rows, metadata_rejects = articles_from(clean_documents.cleaned)
-    reject_rows = [r.as_row() for r in raw_documents.rejects + clean_documents.rejects + metadata_rejects]
-    articles = to_arrow(ARTICLES, rows)
-    rejects = to_arrow(REJECTS, reject_rows)
-    yield dg.Output(articles.to_pandas(), output_name="articles",
-                    metadata=table_metadata(ARTICLES, articles, ["article_id", "outlet", "title", "published_at", "language"]))
-    reject_meta = table_metadata(REJECTS, rejects, ["source_path", "stage", "reason", "message"])
-    reject_meta["by_reason"] = counts_md(Counter(r["reason"] for r in reject_rows), ("reason", "files"))
-    yield dg.Output(rejects.to_pandas(), output_name="rejects", metadata=reject_meta)
-
-
-@dg.multi_asset(
-    group_name="entities",
-    code_version=ENTITIES_VERSION,
-    outs={
         "mentions": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
                                 description="Named-entity mentions in article bodies, each linked to an entity."),
         "entities": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
                                 description="Canonical entities (gazetteer or derived), with mention counts."),
+        "events": dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"],
+                              description="CAMEO-coded events with actors, place, date, money, modality, clusters."),
     },
 )
-def mentions_and_entities(context: dg.AssetExecutionContext, articles: pd.DataFrame):
-    """NER (natasha) on every article body, normalized and linked to the gazetteer."""
-    import time
+def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batch: dict, batch_tables: dict,
+                  template_index):
+    """Every batch's rows consolidated into the five tables: byte-identical raw files across batches, near
+    duplicates, the entities table and event clusters are corpus-level; rows sorted by each table's key.
 
-    rows = articles[["article_id", "body"]].to_dict("records")
-    started = time.perf_counter()
-    step = max(1, len(rows) // 20)
+    A batch whose tables were built with an older template index (a later batch turned one of its lines into a
+    template) is refreshed here through the cache, so the result always equals a full build."""
+    from ..core import incremental
 
-    def progress(done: int, total: int) -> None:
-        if done % step == 0 or done == total:
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            context.log.info(f"NER and linking: {done}/{total} articles ({rate:.1f} docs/s)")
-
-    mention_rows, entity_rows = tag_articles(rows, progress)
-    mentions = to_arrow(MENTIONS, mention_rows)
-    entities = to_arrow(ENTITIES, entity_rows)
-    m_meta = table_metadata(MENTIONS, mentions, ["article_id", "type", "text", "normal", "entity_id", "link"])
-    m_meta["by_link"] = counts_md(Counter(r["link"] for r in mention_rows), ("link", "mentions"))
-    m_meta["by_type"] = counts_md(Counter(r["type"] for r in mention_rows), ("type", "mentions"))
-    yield dg.Output(mentions.to_pandas(), output_name="mentions", metadata=m_meta)
-    e_meta = table_metadata(ENTITIES, entities, ["entity_id", "name", "type", "country", "mention_count"])
-    e_meta["linked_vs_unlinked"] = counts_md(Counter("linked" if r["linked"] else "unlinked" for r in entity_rows),
-                                             ("entities", "count"))
-    yield dg.Output(entities.to_pandas(), output_name="entities", metadata=e_meta)
-
-
-@dg.asset(group_name="events", code_version=EVENTS_VERSION, kinds={"pandas"}, owners=["team:vostok"])
-def events(context: dg.AssetExecutionContext, articles: pd.DataFrame, mentions: pd.DataFrame,
-           entities: pd.DataFrame) -> pd.DataFrame:
-    """CAMEO-coded events: trigger lexicon, actors from natasha's dependency parse, place, date, money, modality."""
-    article_rows = articles[["article_id", "body", "published_at"]].to_dict("records")
-    for row in article_rows:
-        row["published_at"] = None if pd.isna(row["published_at"]) else row["published_at"].to_pydatetime()
-    rows = events_from(article_rows, mentions.to_dict("records"))
-    arrow = to_arrow(EVENTS, rows)
-    meta = table_metadata(EVENTS, arrow, ["article_id", "cameo_code", "actor1_countries", "actor2_countries", "event_date"])
-    meta["by_root"] = counts_md(Counter(r["cameo_root"] for r in rows), ("CAMEO root", "events"))
-    meta["by_modality"] = counts_md(Counter(r["modality"] for r in rows), ("modality", "events"))
-    context.add_output_metadata(meta)
-    return arrow.to_pandas()
+    cache = paths.cache()
+    batches, stale = [], []
+    for batch in sorted(raw_batch):
+        manifest, summary = raw_batch[batch], batch_tables.get(batch)
+        if manifest is None:
+            raise dg.Failure(description=f"raw_batch not materialized for {batch}")
+        current = summary is not None and summary["template_digest"] == incremental.template_digest(manifest, template_index)
+        if current:
+            try:
+                batches.append(incremental.read_batch_rows(paths.batch_tables, batch))
+                continue
+            except FileNotFoundError:
+                pass
+        stale.append(batch)
+        prepared = incremental.prepare_batch(paths.raw, batch, cache)
+        batches.append(incremental.batch_rows(prepared, template_index, cache, paths.workers))
+    if stale:
+        context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
+    tables = incremental.consolidate(batches)
+    preview = {"articles": ["article_id", "outlet", "title", "published_at", "language"],
+               "rejects": ["source_path", "stage", "reason", "message"],
+               "mentions": ["article_id", "type", "text", "normal", "entity_id", "link"],
+               "entities": ["entity_id", "name", "type", "country", "mention_count"],
+               "events": ["article_id", "cameo_code", "actor1_countries", "actor2_countries", "event_date"]}
+    extra = {
+        "articles": {"batches": len(batches), "refreshed_batches": len(stale),
+                     "by_outlet": counts_md(Counter(o or "(unknown)" for o in tables["articles"].column("outlet").to_pylist()), ("outlet", "articles"))},
+        "rejects": {"by_reason": counts_md(Counter(tables["rejects"].column("reason").to_pylist()), ("reason", "files"))},
+        "mentions": {"by_link": counts_md(Counter(tables["mentions"].column("link").to_pylist()), ("link", "mentions")),
+                     "by_type": counts_md(Counter(tables["mentions"].column("type").to_pylist()), ("type", "mentions"))},
+        "entities": {"linked_vs_unlinked": counts_md(Counter("linked" if x else "unlinked" for x in
+                                                             tables["entities"].column("linked").to_pylist()),
+                                                     ("entities", "count"))},
+        "events": {"by_root": counts_md(Counter(tables["events"].column("cameo_root").to_pylist()), ("CAMEO root", "events")),
+                   "by_modality": counts_md(Counter(tables["events"].column("modality").to_pylist()), ("modality", "events"))},
+    }
+    for name in ("articles", "rejects", "mentions", "entities", "events"):
+        arrow = tables[name]
+        yield dg.Output(arrow.to_pandas(), output_name=name,
+                        metadata={**table_metadata(TABLES_BY_NAME[name], arrow, preview[name]), **extra[name]})
 
 
 def _sha256_file(path) -> str:

@@ -66,14 +66,15 @@ def events_gx_suite(events: pd.DataFrame, articles: pd.DataFrame, entities: pd.D
 
 
 @dg.asset_check(asset="rejects", blocking=True, name="accounting_invariant",
-                additional_ins={"raw_documents": dg.AssetIn("raw_documents"), "articles": dg.AssetIn("articles")},
+                additional_ins={"raw_inventory": dg.AssetIn("raw_inventory"), "articles": dg.AssetIn("articles")},
                 description="|raw inputs| = |articles| + |rejects|: every raw file (every WARC record) is exactly one "
                             "article or one reject.")
-def accounting_invariant(rejects: pd.DataFrame, raw_documents, articles: pd.DataFrame) -> dg.AssetCheckResult:
+def accounting_invariant(rejects: pd.DataFrame, raw_inventory: pd.DataFrame, articles: pd.DataFrame) -> dg.AssetCheckResult:
     from ..core.build import accounting
 
-    report = accounting([d.source_path for d in raw_documents.documents],
-                        [r.source_path for r in raw_documents.rejects],
+    ingested = raw_inventory[raw_inventory["ingest_reject"].isna()]
+    ingest_rejected = raw_inventory[raw_inventory["ingest_reject"].notna()]
+    report = accounting(list(ingested["source_path"]), list(ingest_rejected["source_path"]),
                         list(articles["source_path"]), list(rejects["source_path"]))
     return dg.AssetCheckResult(
         passed=report["ok"], severity=dg.AssetCheckSeverity.ERROR,

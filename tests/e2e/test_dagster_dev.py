@@ -1,6 +1,7 @@
 """End to end through the real webserver: `dagster dev` on a loopback port, in its own process group.
 
-Launches `build_dataset` through GraphQL, waits for success, reads the asset checks' results, and takes
+Starts the raw/ sensor through GraphQL (it registers the batches as partitions and launches `build_dataset`),
+waits for success, reads the asset checks' results, and takes
 screenshots of the asset graph and the run page with headless Chromium (skipped, with a message, without one).
 """
 
@@ -53,7 +54,7 @@ def dagster_dev(tmp_path_factory):
         "telemetry:\n  enabled: false\nnux:\n  enabled: false\n", encoding="utf-8")
     port = _free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home), VOSTOK_RAW_DIR=str(RAW), VOSTOK_DATASET_DIR=str(work / "current"),
-               VOSTOK_RELEASES_DIR=str(work / "releases"), TQDM_DISABLE="1")
+               VOSTOK_RELEASES_DIR=str(work / "releases"), VOSTOK_WORK_DIR=str(work / "work"), TQDM_DISABLE="1")
     dagster = str(Path(sys.executable).parent / "dagster")
     proc = subprocess.Popen([dagster, "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(port)],
                             cwd=REPO, env=env, start_new_session=True,  # its own process group, stopped below
@@ -78,15 +79,28 @@ def dagster_dev(tmp_path_factory):
             proc.wait(timeout=30)
 
 
+def _sensor_run(port: int) -> str:
+    """Turn the raw/ sensor on; the daemon registers the batches as partitions and launches one build run."""
+    started = _graphql(port, """mutation($s: SensorSelector!) { startSensor(sensorSelector: $s) {
+        __typename ... on Sensor { name } ... on PythonError { message } } }""",
+                       {"s": {"repositoryLocationName": "pipeline.definitions", "repositoryName": "__repository__",
+                              "sensorName": "raw_batches_sensor"}})
+    assert started["startSensor"]["__typename"] == "Sensor", started
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        runs = _graphql(port, """{ runsOrError(filter: {pipelineName: "build_dataset"}) {
+            ... on Runs { results { runId tags { key value } } } } }""")["runsOrError"]["results"]
+        if runs:
+            tags = {t["key"]: t["value"] for t in runs[0]["tags"]}
+            assert tags["dagster/asset_partition_range_start"] == "_root", tags
+            return runs[0]["runId"]
+        time.sleep(2)
+    raise AssertionError("the sensor launched no run")
+
+
 def test_materialize_through_graphql_and_check_results(dagster_dev, tmp_path):
     port, work = dagster_dev
-    launched = _graphql(port, """
-        mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-          __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }""",
-        {"params": {"selector": {"repositoryLocationName": "pipeline.definitions", "repositoryName": "__repository__",
-                                 "jobName": "build_dataset"}, "runConfigData": {}}})
-    assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["launchRun"]["run"]["runId"]
+    run_id = _sensor_run(port)
     status = None
     deadline = time.time() + 900
     while time.time() < deadline:

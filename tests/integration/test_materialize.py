@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, BUILD_ASSETS, defs
+from pipeline.defs.batches import BatchIOManager, range_tags, sync_partitions
 from pipeline.defs.resources import VostokPaths
 from tests.conftest import RAW
 
@@ -22,19 +23,24 @@ def workdir(tmp_path):
     shutil.copytree(RAW, raw)
     (raw / "empty.txt").write_bytes(b"")
     (raw / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    (raw / "copy of 000.txt").write_bytes((RAW / "000_b61806aaad658de3.txt").read_bytes())
+    (raw / "2026-11-22").mkdir()  # a second batch (partition), holding a byte copy of a page of the first
+    (raw / "2026-11-22" / "copy of 000.txt").write_bytes((RAW / "000_b61806aaad658de3.txt").read_bytes())
     (raw / "menu.md").write_text("\n".join(f"- [Раздел {i}](/s{i})" for i in range(20)), encoding="utf-8")
     return tmp_path
 
 
 def _materialize(workdir, assets, instance, run_config=None):
+    """One run over every batch of workdir/raw (a single-run backfill of the partitioned assets)."""
+    sync_partitions(instance, workdir / "raw")
     return dg.materialize(
         [*assets, *ALL_CHECKS],
         resources={"paths": VostokPaths(raw_dir=str(workdir / "raw"), dataset_dir=str(workdir / "dataset"),
-                                        releases_dir=str(workdir / "releases"))},
+                                        releases_dir=str(workdir / "releases"), work_dir=str(workdir / "work")),
+                   "batch_io_manager": BatchIOManager(base_dir=str(workdir / "work" / "io"))},
         instance=instance,
         raise_on_error=False,
         run_config=run_config,
+        tags=range_tags(instance),
     )
 
 
@@ -54,18 +60,22 @@ def test_full_graph_materializes_and_publishes(workdir):
     articles = pd.read_parquet(workdir / "dataset" / "articles.parquet")
     rejects = pd.read_parquet(workdir / "dataset" / "rejects.parquet")
     assert sorted(articles.source_path) == sorted(p.name for p in RAW.iterdir())
-    assert dict(zip(rejects.source_path, rejects.reason)) == {
-        "copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text", "picture.txt": "binary"}
+    assert dict(zip(rejects.source_path, rejects.reason)) == {  # the copy lies in another batch
+        "2026-11-22/copy of 000.txt": "duplicate_raw", "empty.txt": "empty", "menu.md": "no_article_text",
+        "picture.txt": "binary"}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == {"raw_documents", "clean_documents", "articles", "rejects", "mentions", "entities",
-                            "events", "working_tables", "dataset_release"}
+    assert materialized == {"raw_batch", "raw_inventory", "template_index", "batch_tables", "articles", "rejects",
+                            "mentions", "entities", "events", "working_tables", "dataset_release"}
+    partitions = {e.partition for e in result.get_asset_materialization_events() if e.asset_key.path == ["batch_tables"]}
+    assert partitions == {"_root", "2026-11-22"}
+    assert (workdir / "work" / "batches" / "articles" / "batch=2026-11-22" / "part-0.parquet").exists()
     events = pd.read_parquet(workdir / "dataset" / "events.parquet")
     assert len(events) > 0 and set(events.article_id) <= set(articles.article_id)
     mentions = pd.read_parquet(workdir / "dataset" / "mentions.parquet")
     entities = pd.read_parquet(workdir / "dataset" / "entities.parquet")
     assert set(mentions.entity_id) <= set(entities.entity_id)
     assert "person:park-jin" in set(entities.entity_id)
-    meta = result.asset_materializations_for_node("articles_and_rejects")[0].metadata
+    meta = result.asset_materializations_for_node("corpus_tables")[0].metadata
     assert meta["dagster/row_count"].value == 5 and "preview" in meta
 
 
@@ -82,13 +92,16 @@ def test_failing_check_blocks_publishing(workdir):
     """Feed a broken `articles` table: the GX check fails and working_tables is not materialized."""
     real = next(a for a in ALL_ASSETS if "articles" in {k.to_user_string() for k in a.keys})
 
-    @dg.multi_asset(outs={"articles": dg.AssetOut(), "rejects": dg.AssetOut()}, name="articles_and_rejects",
-                    ins={"clean_documents": dg.AssetIn(), "raw_documents": dg.AssetIn()})
-    def broken_articles(clean_documents, raw_documents):
+    @dg.multi_asset(outs={name: dg.AssetOut() for name in ("articles", "rejects", "mentions", "entities", "events")},
+                    name="corpus_tables", ins={"template_index": dg.AssetIn()},
+                    can_subset=False)
+    def broken_articles(template_index):
         frame = pd.DataFrame([{"article_id": "not-an-id", "title": "", "body": "пишите: a@b.ru [ссылка](#)"}])
         yield dg.Output(frame, output_name="articles")
         yield dg.Output(pd.DataFrame(columns=["source_path", "raw_sha256", "stage", "reason", "message"]),
                         output_name="rejects")
+        for name in ("mentions", "entities", "events"):
+            yield dg.Output(pd.DataFrame(), output_name=name)
 
     assets = [broken_articles if a is real else a for a in ALL_ASSETS]
     release_config = {"ops": {"dataset_release": {"config": {"version": "0.1.0"}}}}
@@ -98,7 +111,7 @@ def test_failing_check_blocks_publishing(workdir):
     assert _check_results(result)["articles_gx_suite"] is False
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "working_tables" not in materialized
-    assert "mentions" not in materialized  # downstream of the failed check
+    assert "dataset_release" not in materialized
     assert "dataset_release" not in materialized and not (workdir / "releases").exists()
     assert not (workdir / "dataset" / "articles.parquet").exists()
 
