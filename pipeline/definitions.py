@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import dagster as dg
+from dagster_dask import dask_executor
 
 from .defs.assets import corpus_tables, dataset_release, working_tables
 from .defs.batches import BatchIOManager, batch_tables, raw_batch, raw_batches_sensor, raw_inventory, template_index
@@ -28,10 +29,19 @@ publish_release_job = dg.define_asset_job(
     description="Everything build_dataset does, then publish dataset/releases/vX.Y.Z (config: version). "
                 "A failed blocking check stops the release.")
 
+build_dataset_distributed_job = dg.define_asset_job(
+    "build_dataset_distributed",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("dataset_release"),
+    executor_def=dask_executor,
+    description="build_dataset's assets, unchanged, with each step run on a Dask cluster (dagster-dask). Config: "
+                "execution.config.cluster.existing.address = the scheduler, e.g. tcp://127.0.0.1:8786. Workers "
+                "need this repository, the VOSTOK_* and DAGSTER_HOME environment, and shared storage for "
+                "dataset/ and DAGSTER_HOME (README: Scaling out).")
+
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
-    jobs=[build_dataset_job, publish_release_job],
+    jobs=[build_dataset_job, publish_release_job, build_dataset_distributed_job],
     sensors=[raw_batches_sensor],
     # Folders can be moved with VOSTOK_RAW_DIR, VOSTOK_DATASET_DIR and VOSTOK_RELEASES_DIR (the e2e test does).
     resources={"paths": VostokPaths(raw_dir=os.environ.get("VOSTOK_RAW_DIR", "raw"),
