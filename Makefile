@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 # daemon's own files (logs, queues) also stay inside the ignored .dagster_home/.
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PYTHON_DOWNLOADS := never
+# Installed packages are byte-compiled once, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
+export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 

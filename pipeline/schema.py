@@ -56,6 +56,7 @@ REJECT_REASONS = (
     "undecodable",
     "too_large",
     "duplicate_raw",
+    "duplicate_url",
     "unsupported_format",
     "unreadable",
     "no_article_text",

@@ -29,6 +29,19 @@ def shingles(body: str) -> set[str]:
     return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
+def _template():
+    """A fixed-seed MinHash whose permutations every article reuses (generated once, not once per article)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        from datasketch import MinHash
+
+        _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+    return _TEMPLATE
+
+
+_TEMPLATE = None
+
+
 def _order(row: dict):
     published = row.get("published_at") or _EPOCH_FUTURE
     return (published, row["article_id"])
@@ -55,9 +68,9 @@ def mark_duplicates(rows: list[dict]) -> None:
         exact_first[digest] = row
         sh = shingles(row["body"])
         sets[row["article_id"]] = sh
-        m = MinHash(num_perm=NUM_PERM, seed=1)
-        for s in sorted(sh):
-            m.update(s.encode("utf-8"))
+        template = _template()
+        m = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
+        m.update_batch([s.encode("utf-8") for s in sorted(sh)])  # same hash values as one update per shingle
         best = None
         for candidate in sorted(lsh.query(m)):
             other = sets[candidate]

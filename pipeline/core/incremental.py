@@ -247,18 +247,31 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list[tuple[lis
     return out
 
 
+_POOLS: dict[int, object] = {}
+
+
+def worker_pool(workers: int):
+    """A process pool kept for the life of the process: natasha's models load once per worker, not per batch."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        import atexit
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _POOLS[workers] = pool
+        atexit.register(pool.shutdown, wait=True, cancel_futures=True)
+    return pool
+
+
 def _run_analysis(todo: list[tuple[str, str, object]], workers: int, progress) -> list:
     chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
     results: list = []
     if workers > 1 and len(chunks) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for chunk_result in pool.map(analyze_articles, chunks):
-                results.extend(chunk_result)
-                if progress:
-                    progress(len(results), len(todo))
+        for chunk_result in worker_pool(workers).map(analyze_articles, chunks):
+            results.extend(chunk_result)
+            if progress:
+                progress(len(results), len(todo))
     else:
         for chunk in chunks:
             results.extend(analyze_articles(chunk))
@@ -282,6 +295,8 @@ def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: Documen
             fresh.append((key, value))
         (out.rejects if isinstance(value, Reject) else out.articles).append(value)
     cache.put_many("article", fresh)
+    out.articles, same_url = _first_per_article_id(out.articles)
+    out.rejects += same_url
 
     versions = (code_version("entities"), code_version("events"))
     todo, keys = [], {}
@@ -298,6 +313,21 @@ def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: Documen
         out.mentions[article_id], out.events[article_id] = value
     cache.put_many("analysis", ((keys[a], r) for (a, _, _), r in zip(todo, results)))
     return out
+
+
+def _first_per_article_id(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
+    """Two pages stating one canonical URL (a page crawled twice) share an article id: keep the first by raw
+    path, reject the others as ``duplicate_url``."""
+    from .metadata import STAGE as METADATA_STAGE
+
+    kept: dict[str, dict] = {}
+    rejects = []
+    for row in sorted(rows, key=lambda r: r["source_path"]):
+        first = kept.setdefault(row["article_id"], row)
+        if first is not row:
+            rejects.append(Reject(row["source_path"], row["raw_sha256"], METADATA_STAGE, "duplicate_url",
+                                  f"states the same canonical URL as {first['source_path']}: {row['url']}"[:500]))
+    return [r for r in rows if kept[r["article_id"]] is r], rejects
 
 
 # ---------------------------------------------------------------- the corpus
@@ -345,13 +375,17 @@ def consolidate(batches: Sequence[BatchRows]) -> dict:
                 rejects.append(Reject(row["source_path"], row["raw_sha256"], INGEST_STAGE, "duplicate_raw",
                                       f"byte-identical to {dupes[row['source_path']]}"))
                 continue
-            articles.append(dict(row))
-            mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
-            events_by_article[row["article_id"]] = b.events.get(row["article_id"], [])
+            articles.append(dict(row, _batch=b))
         for r in b.rejects:
             if r.source_path in dupes:
                 r = Reject(r.source_path, r.raw_sha256, INGEST_STAGE, "duplicate_raw", f"byte-identical to {dupes[r.source_path]}")
             rejects.append(r)
+    articles, same_url = _first_per_article_id(articles)
+    rejects += same_url
+    for row in articles:
+        b = row.pop("_batch")
+        mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
+        events_by_article[row["article_id"]] = b.events.get(row["article_id"], [])
     mark_duplicates(articles)
     mention_rows = [m for aid in sorted(mentions_by_article) for m in mentions_by_article[aid]]
     entity_rows = build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],

@@ -135,3 +135,19 @@ def test_batch_layout_does_not_change_article_content(tmp_path, layout):
             sorted(map(str, reference["articles"].column(column).to_pylist()))
     assert tables["mentions"].num_rows == reference["mentions"].num_rows
     assert tables["events"].num_rows == reference["events"].num_rows
+
+
+def test_two_crawls_of_one_url_keep_the_first_and_reject_the_other(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "b").mkdir(parents=True)
+    page = "# {t}\n\nИсточник: https://example.ru/news/1\n\n" + PROSE
+    (raw / "a.md").write_text(page.format(t="Первая версия"), encoding="utf-8")
+    (raw / "b" / "a.md").write_text(page.format(t="Вторая версия"), encoding="utf-8")
+    (raw / "c.md").write_text(page.format(t="Третья версия"), encoding="utf-8")  # same batch as a.md
+    tables = build_corpus(raw).tables
+    articles = tables["articles"].to_pylist()
+    assert [a["source_path"] for a in articles] == ["a.md"] and articles[0]["url"] == "https://example.ru/news/1"
+    rejects = {r["source_path"]: r for r in tables["rejects"].to_pylist()}
+    assert {p: r["reason"] for p, r in rejects.items()} == {"b/a.md": "duplicate_url", "c.md": "duplicate_url"}
+    assert "a.md" in rejects["c.md"]["message"]
+    assert set(tables["mentions"].column("article_id").to_pylist()) <= {articles[0]["article_id"]}

@@ -95,6 +95,7 @@ def recognize(text: str) -> list[Span]:
 #: analyses kept per process, so the entities and events stages share one analysis per article
 ANALYSIS_CACHE_SIZE = 64
 _ANALYSES: "OrderedDict[str, object]" = OrderedDict()
+_CAPACITY = [ANALYSIS_CACHE_SIZE]
 
 
 def analyze(text: str):
@@ -130,7 +131,9 @@ def analyze_many(texts: Sequence[str]) -> list:
     for text in texts:
         _ANALYSES.move_to_end(text)
         found.append(_ANALYSES[text])
-    while len(_ANALYSES) > max(ANALYSIS_CACHE_SIZE, len(texts)):
+    if len(texts) > 1:  # a batch being primed stays whole until the next batch, however large
+        _CAPACITY[0] = max(ANALYSIS_CACHE_SIZE, len(texts))
+    while len(_ANALYSES) > _CAPACITY[0]:
         _ANALYSES.popitem(last=False)
     return found
 

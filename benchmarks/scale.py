@@ -1,0 +1,198 @@
+"""Scale benchmark: end-to-end throughput, the ratio to stock natasha, incremental cost and peak memory.
+
+For each N it generates a corpus (benchmarks/corpus.py) and, in one run on this machine:
+
+1. builds it from scratch with an empty document cache (every stage: ingest, cleaning, metadata, NER, linking,
+   events, consolidation, GX validation, Parquet writing), ``--workers`` processes for NER and events;
+2. adds 1 % new documents in a new batch folder and rebuilds with the cache (the incremental cost);
+3. runs stock natasha, single process, segment + NER, on the same raw texts (models loaded beforehand).
+
+Each build runs in a child process; peak RSS is sampled every 0.1 s over the child and its workers together.
+Prints a Markdown table and writes a PNG of time and memory against N.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 2000 20000] [--workers 2] [--plot docs/figures/scale.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+# ---------------------------------------------------------------- children (run in their own process)
+def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
+    from pipeline.core import incremental as inc
+    from pipeline.core.quality import validate_all
+    from pipeline.core.tables import write_checksums, write_parquet
+
+    phases = {}
+    cache = inc.DocumentCache(cache_path)
+    t = time.perf_counter()
+    prepared = [inc.prepare_batch(raw, b, cache) for b in inc.list_batches(raw)]
+    phases["ingest+segment"] = time.perf_counter() - t
+    t = time.perf_counter()
+    templates = inc.learn_templates(p.manifest() for p in prepared)
+    phases["templates"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rows = [inc.batch_rows(p, templates, cache, workers) for p in prepared]
+    phases["clean+metadata+NER+events"] = time.perf_counter() - t
+    t = time.perf_counter()
+    tables = inc.consolidate(rows)
+    phases["consolidate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    reports = validate_all({name: table.to_pandas() for name, table in tables.items()})
+    phases["validate (GX)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for name, table in tables.items():
+        write_parquet(table, out / f"{name}.parquet")
+    write_checksums(out, [f"{name}.parquet" for name in tables])
+    phases["write"] = time.perf_counter() - t
+    return {"phases": phases, "rows": {n: t.num_rows for n, t in tables.items()},
+            "suites": {n: r.success for n, r in reports.items()},
+            "cache": {"hits": dict(cache.hits), "misses": dict(cache.misses)}}
+
+
+def child_stock(raw: Path, limit: int) -> dict:
+    from pipeline.core.entities.ner import models, natasha
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(raw.rglob("*.md"))][:limit]
+    m = models()
+    nt = natasha()
+    warm = nt.Doc(texts[0])
+    warm.segment(m.segmenter)
+    warm.tag_ner(m.ner)
+    t = time.perf_counter()
+    for text in texts:
+        doc = nt.Doc(text)
+        doc.segment(m.segmenter)
+        doc.tag_ner(m.ner)
+    return {"docs": len(texts), "seconds": time.perf_counter() - t}
+
+
+# ---------------------------------------------------------------- the parent
+def run_child(args: list[str]) -> tuple[dict, float, float]:
+    """Run this script as a child; (its JSON, wall seconds, peak RSS of it and its workers in MiB)."""
+    import psutil
+
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    parent = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    wall = time.perf_counter() - started
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args} failed ({proc.returncode})")
+    return json.loads(out.strip().splitlines()[-1]), wall, peak / 2**20
+
+
+def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
+    from benchmarks.corpus import generate
+
+    raw, cache = work / f"raw{n}", work / f"cache{n}.sqlite"
+    generate(raw, n, batch_size=200)
+    full, full_wall, full_rss = run_child(["build", str(raw), str(work / f"out{n}"), str(cache), str(workers)])
+    extra = max(1, n // 100)
+    generate(raw, extra, batch_size=10**9, start=n)  # one new batch folder with 1 % more documents
+    inc, inc_wall, inc_rss = run_child(["build", str(raw), str(work / f"out{n}"), str(cache), str(workers)])
+    stock, _, _ = run_child(["stock", str(raw), str(min(stock_sample, n))])
+    stock_rate = stock["docs"] / stock["seconds"]
+    return {"n": n, "workers": workers, "full_seconds": full_wall, "docs_per_s": n / full_wall,
+            "stock_docs_per_s": stock_rate, "ratio_to_stock": (n / full_wall) / stock_rate,
+            "incremental_docs": extra, "incremental_seconds": inc_wall, "incremental_share": inc_wall / full_wall,
+            "peak_rss_mib": full_rss, "incremental_peak_rss_mib": inc_rss, "phases": full["phases"],
+            "rows": full["rows"], "suites": full["suites"], "incremental_cache": inc["cache"]}
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| N docs | end-to-end docs/s (2 cores) | stock natasha docs/s (1 process, segment+NER) | ratio | "
+             "+1 % rebuild / full build | peak RSS full build | peak RSS +1 % |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['n']:,} | {r['docs_per_s']:.1f} | {r['stock_docs_per_s']:.1f} | {r['ratio_to_stock']:.2f}× | "
+                     f"{r['incremental_seconds']:.0f} s / {r['full_seconds']:.0f} s = {100 * r['incremental_share']:.1f} % | "
+                     f"{r['peak_rss_mib']:.0f} MiB | {r['incremental_peak_rss_mib']:.0f} MiB |")
+    lines.append("")
+    lines.append("Phases of the full build (seconds): " + "; ".join(
+        f"N={r['n']:,}: " + ", ".join(f"{k} {v:.1f}" for k, v in r["phases"].items()) for r in results))
+    return "\n".join(lines)
+
+
+def plot(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ns = [r["n"] for r in results]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), dpi=110)
+    left.plot(ns, [r["full_seconds"] for r in results], "o-", label="full build")
+    left.plot(ns, [r["incremental_seconds"] for r in results], "s--", label="+1 % documents, cached")
+    left.set_xlabel("documents")
+    left.set_ylabel("seconds")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.legend()
+    left.set_title("Build time")
+    right.plot(ns, [r["peak_rss_mib"] for r in results], "o-", label="full build")
+    right.plot(ns, [r["incremental_peak_rss_mib"] for r in results], "s--", label="+1 %")
+    right.axhline(2048, color="grey", lw=0.8, ls=":")
+    right.set_xlabel("documents")
+    right.set_ylabel("peak RSS, MiB (process + workers)")
+    right.set_xscale("log")
+    right.set_ylim(0, max(2300, max(r["peak_rss_mib"] for r in results) * 1.1))
+    right.legend()
+    right.set_title("Memory")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, *rest = sys.argv[2:]
+        if kind == "build":
+            out = Path(rest[1])
+            out.mkdir(parents=True, exist_ok=True)
+            result = child_build(Path(rest[0]), out, Path(rest[2]), int(rest[3]))
+        else:
+            result = child_stock(Path(rest[0]), int(rest[1]))
+        print(json.dumps(result))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--stock-sample", type=int, default=1000, help="documents stock natasha is timed on")
+    parser.add_argument("--plot", type=Path, default=REPO / "docs" / "figures" / "scale.png")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="vostok-scale-") as tmp:
+        for n in args.sizes:
+            results.append(measure(n, args.workers, args.stock_sample, Path(tmp)))
+            print(f"N={n}: {json.dumps(results[-1], default=str)}", file=sys.stderr, flush=True)
+    print(table(results))
+    plot(results, args.plot)
+    print(f"\nplot: {args.plot}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
