@@ -15,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench extract clean lock gazetteer release verify fuzz
+.PHONY: install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -61,6 +61,10 @@ bench: install  ## extraction and NER quality on ../shared/eval/
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
+	$(PY) benchmarks/scale.py --sizes 2000
+
+bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, peak RSS at 2k and 20k documents (long)
+	$(PY) benchmarks/scale.py --sizes 2000 20000
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)

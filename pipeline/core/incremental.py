@@ -46,7 +46,7 @@ from .versions import code_version
 #: bump when the layout of cached values changes (every cached value then misses once)
 CACHE_FORMAT = "1"
 #: articles handed to one worker at a time (natasha's NER batches across them)
-ANALYSIS_CHUNK = 32
+ANALYSIS_CHUNK = 16
 
 
 def cache_key(*parts) -> str:
@@ -251,38 +251,46 @@ _POOLS: dict[int, object] = {}
 
 
 def worker_pool(workers: int):
-    """A process pool kept for the life of the process: natasha's models load once per worker, not per batch."""
+    """A process pool kept for the life of the process: natasha's models load once per worker, not per batch.
+    Workers run single-threaded BLAS (:mod:`.workers`)."""
     pool = _POOLS.get(workers)
     if pool is None:
         import atexit
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        from .workers import SINGLE_THREADED, init_worker, warm_up
+
+        saved = {k: os.environ.get(k) for k in SINGLE_THREADED}
+        os.environ.update(SINGLE_THREADED)  # inherited by the spawned workers, in case their __main__ loads numpy
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=init_worker)
+            for f in [pool.submit(warm_up) for _ in range(workers)]:  # start every worker now
+                f.result()
+        finally:
+            for k, v in saved.items():
+                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
         _POOLS[workers] = pool
         atexit.register(pool.shutdown, wait=True, cancel_futures=True)
     return pool
 
 
-def _run_analysis(todo: list[tuple[str, str, object]], workers: int, progress) -> list:
-    chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
-    results: list = []
-    if workers > 1 and len(chunks) > 1:
-        for chunk_result in worker_pool(workers).map(analyze_articles, chunks):
-            results.extend(chunk_result)
-            if progress:
-                progress(len(results), len(todo))
-    else:
-        for chunk in chunks:
-            results.extend(analyze_articles(chunk))
-            if progress:
-                progress(len(results), len(todo))
-    return results
+@dataclass
+class PendingBatch:
+    """A batch whose articles are parsed and whose NER and events are running in the worker pool."""
+
+    rows: BatchRows
+    todo: list[tuple[str, str, object]]
+    keys: dict[str, str]
+    futures: list
+    cache: DocumentCache
+    progress: Callable[[int, int], None] | None = None
 
 
-def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,
-               progress: Callable[[int, int], None] | None = None) -> BatchRows:
-    """Extract, parse, tag and code one batch, reusing every cached document result."""
+def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,
+                progress: Callable[[int, int], None] | None = None) -> PendingBatch:
+    """Extract and parse one batch (cached), and hand its uncached articles to the worker pool."""
     out = BatchRows(prepared.batch, rejects=list(prepared.rejects), inventory=prepared.inventory,
                     template_digest=template_digest(prepared.manifest(), templates))
     versions = (code_version("extract"), code_version("metadata"))
@@ -308,11 +316,51 @@ def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: Documen
             keys[row["article_id"]] = key
         else:
             out.mentions[row["article_id"]], out.events[row["article_id"]] = value
-    results = _run_analysis(todo, workers, progress)
+    chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
+    futures = [worker_pool(workers).submit(analyze_articles, c) for c in chunks] if workers > 1 and len(todo) > 1 else []
+    return PendingBatch(out, todo, keys, futures, cache, progress)
+
+
+def finish_batch(pending: PendingBatch) -> BatchRows:
+    """Collect a started batch's NER and events (computing them here when there is no pool) and cache them."""
+    results: list = []
+    todo = pending.todo
+    if pending.futures:
+        for future in pending.futures:
+            results.extend(future.result())
+            if pending.progress:
+                pending.progress(len(results), len(todo))
+    else:
+        for i in range(0, len(todo), ANALYSIS_CHUNK):
+            results.extend(analyze_articles(todo[i:i + ANALYSIS_CHUNK]))
+            if pending.progress:
+                pending.progress(len(results), len(todo))
+    out = pending.rows
     for (article_id, _, _), value in zip(todo, results):
         out.mentions[article_id], out.events[article_id] = value
-    cache.put_many("analysis", ((keys[a], r) for (a, _, _), r in zip(todo, results)))
+    pending.cache.put_many("analysis", ((pending.keys[a], r) for (a, _, _), r in zip(todo, results)))
     return out
+
+
+def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,
+               progress: Callable[[int, int], None] | None = None) -> BatchRows:
+    """Extract, parse, tag and code one batch, reusing every cached document result."""
+    return finish_batch(start_batch(prepared, templates, cache, workers, progress))
+
+
+def batches_rows(prepared: Iterable[PreparedBatch], templates: TemplateIndex, cache: DocumentCache,
+                 workers: int = 1, progress: Callable[[str, int, int], None] | None = None):
+    """:func:`batch_rows` over many batches, yielded in order; while the workers tag one batch, this process
+    cleans and parses the next."""
+    pending = None
+    for p in prepared:
+        started = start_batch(p, templates, cache, workers,
+                              (lambda done, total, b=p.batch: progress(b, done, total)) if progress else None)
+        if pending is not None:
+            yield finish_batch(pending)
+        pending = started
+    if pending is not None:
+        yield finish_batch(pending)
 
 
 def _first_per_article_id(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
@@ -415,10 +463,7 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
     cache = cache or DocumentCache(None)
     prepared = [prepare_batch(Path(raw_dir), batch, cache) for batch in list_batches(Path(raw_dir))]
     templates = learn_templates(p.manifest() for p in prepared)
-    rows = []
-    for p in prepared:
-        rows.append(batch_rows(p, templates, cache, workers,
-                               (lambda done, total, b=p.batch: progress(b, done, total)) if progress else None))
+    rows = list(batches_rows(prepared, templates, cache, workers, progress))
     return CorpusBuild(consolidate(rows), rows, templates, cache)
 
 
