@@ -116,6 +116,7 @@ def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
             "stock_docs_per_s": stock_rate, "ratio_to_stock": (n / full_wall) / stock_rate,
             "incremental_docs": extra, "incremental_seconds": inc_wall, "incremental_share": inc_wall / full_wall,
             "peak_rss_mib": full_rss, "incremental_peak_rss_mib": inc_rss, "phases": full["phases"],
+            "incremental_phases": inc["phases"],
             "rows": full["rows"], "suites": full["suites"], "incremental_cache": inc["cache"]}
 
 
@@ -128,8 +129,9 @@ def table(results: list[dict]) -> str:
                      f"{r['incremental_seconds']:.0f} s / {r['full_seconds']:.0f} s = {100 * r['incremental_share']:.1f} % | "
                      f"{r['peak_rss_mib']:.0f} MiB | {r['incremental_peak_rss_mib']:.0f} MiB |")
     lines.append("")
-    lines.append("Phases of the full build (seconds): " + "; ".join(
-        f"N={r['n']:,}: " + ", ".join(f"{k} {v:.1f}" for k, v in r["phases"].items()) for r in results))
+    for label, key in (("full build", "phases"), ("+1 % rebuild", "incremental_phases")):
+        lines.append(f"Phases of the {label} (seconds): " + "; ".join(
+            f"N={r['n']:,}: " + ", ".join(f"{k} {v:.1f}" for k, v in r[key].items()) for r in results) + ".  ")
     return "\n".join(lines)
 
 

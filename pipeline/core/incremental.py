@@ -119,12 +119,22 @@ def list_batches(raw_dir: Path) -> dict[str, str]:
 
 @dataclass
 class PreparedPage:
-    doc: RawDocument  # HTML already converted to its markdown dump
-    meta: dict | None
+    source_path: str
+    raw_sha256: str
     group: str | None
-    lines: list
     keys: object  # numpy uint64 array of the page's hashed template keys
     prepare_key: str
+    content: tuple | None = None  # (converted document, HTML metadata, logical lines), loaded when needed
+
+    def load(self, cache: DocumentCache) -> tuple:
+        """The page's converted document, metadata and lines (from the cache when the batch was not re-read)."""
+        if self.content is None:
+            value = cache.get("prepare", self.prepare_key)
+            if value is None or isinstance(value, Reject):
+                raise LookupError(f"{self.source_path}: prepared page missing from the cache")
+            converted, meta, _, lines, _ = value
+            self.content = (converted, meta, lines)
+        return self.content
 
 
 @dataclass
@@ -135,6 +145,7 @@ class BatchManifest:
     inventory: list[dict]
     rejects: list[Reject]
     pages: list[tuple[str, str | None, object, str]]  # (source_path, group, keys, prepare_key)
+    fingerprint: str = ""
 
     def keysets(self):
         return [(group, keys) for _, group, keys, _ in self.pages]
@@ -146,16 +157,31 @@ class PreparedBatch:
     inventory: list[dict]
     pages: list[PreparedPage]
     rejects: list[Reject]
+    fingerprint: str = ""  # of the batch's files (paths, sizes, modification times) when it was read
+    raw_dir: Path | None = None
 
     def manifest(self) -> BatchManifest:
         return BatchManifest(self.batch, self.inventory, self.rejects,
-                             [(p.doc.source_path, p.group, p.keys, p.prepare_key) for p in self.pages])
+                             [(p.source_path, p.group, p.keys, p.prepare_key) for p in self.pages], self.fingerprint)
 
 
-def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache) -> PreparedBatch:
-    """Ingest one batch and convert/segment its pages (cached by raw sha256 and code versions)."""
-    documents, rejects = ingest(Path(raw_dir), batch=batch)
+def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache, fingerprint: str | None = None,
+                  reuse: bool = True) -> PreparedBatch:
+    """Ingest one batch and convert/segment its pages (cached by raw sha256 and code versions).
+
+    A batch whose files kept their paths, sizes and modification times (its ``fingerprint``) is not read at
+    all: its inventory and page keys come from the cache, and a page's content is loaded only if it must be
+    re-extracted."""
     versions = (code_version("ingest"), code_version("extract"))
+    fingerprint = fingerprint if fingerprint is not None else list_batches(Path(raw_dir)).get(batch, "")
+    batch_key = cache_key("batch", versions, batch, fingerprint)
+    if reuse:
+        known = cache.get("batch", batch_key)
+        if known is not None:
+            inventory, rejects, page_rows = known
+            pages = [PreparedPage(*row) for row in page_rows]
+            return PreparedBatch(batch, inventory, pages, list(rejects), fingerprint, Path(raw_dir))
+    documents, rejects = ingest(Path(raw_dir), batch=batch)
     pages: list[PreparedPage] = []
     fresh = []
     for doc in documents:
@@ -168,9 +194,12 @@ def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache) -> PreparedBa
             rejects.append(value)
         else:
             converted, meta, group, lines, keys = value
-            pages.append(PreparedPage(converted, meta, group, lines, keys, key))
+            pages.append(PreparedPage(doc.source_path, doc.raw_sha256, group, keys, key, (converted, meta, lines)))
     cache.put_many("prepare", fresh)
-    return PreparedBatch(batch, [d.inventory_row() for d in documents], pages, rejects)
+    inventory = [d.inventory_row() for d in documents]
+    cache.put_many("batch", [(batch_key, (inventory, rejects,
+                                          [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key) for p in pages]))])
+    return PreparedBatch(batch, inventory, pages, rejects, fingerprint, Path(raw_dir))
 
 
 def _prepare(doc: RawDocument):
@@ -208,14 +237,14 @@ class BatchRows:
     template_digest: str = ""
 
 
-def _article_for(page: PreparedPage, templates: TemplateIndex):
+def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCache):
     from .metadata import STAGE as METADATA_STAGE
     from .metadata import build_article
     from .outlets import profile_for
 
-    doc = page.doc
+    doc, meta, lines = page.load(cache)
     try:
-        clean = extract_prepared(doc, page.meta, page.group, page.lines, templates, profile_for(page.group) or {})
+        clean = extract_prepared(doc, meta, page.group, lines, templates, profile_for(page.group) or {})
     except RejectError as exc:
         return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
     except Exception as exc:  # a heuristic's bug must cost one page, not the run
@@ -286,20 +315,30 @@ class PendingBatch:
     futures: list
     cache: DocumentCache
     progress: Callable[[int, int], None] | None = None
+    rows_key: str | None = None
 
 
 def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,
                 progress: Callable[[int, int], None] | None = None) -> PendingBatch:
     """Extract and parse one batch (cached), and hand its uncached articles to the worker pool."""
-    out = BatchRows(prepared.batch, rejects=list(prepared.rejects), inventory=prepared.inventory,
-                    template_digest=template_digest(prepared.manifest(), templates))
+    digest = template_digest(prepared.manifest(), templates)
+    stage_versions = tuple(code_version(s) for s in ("extract", "metadata", "entities", "events"))
+    rows_key = cache_key("rows", stage_versions, prepared.batch, prepared.fingerprint, digest) if prepared.fingerprint else None
+    known = cache.get("rows", rows_key) if rows_key else None
+    if known is not None:  # an unchanged batch under an unchanged template index: nothing to redo
+        return PendingBatch(known, [], {}, [], cache, progress)
+    out = BatchRows(prepared.batch, rejects=list(prepared.rejects), inventory=prepared.inventory, template_digest=digest)
     versions = (code_version("extract"), code_version("metadata"))
     fresh = []
     for page in prepared.pages:
         key = cache_key("article", versions, page.prepare_key, templates.signature(page.group, page.keys))
         value = cache.get("article", key)
         if value is None:
-            value = _article_for(page, templates)
+            try:
+                value = _article_for(page, templates, cache)
+            except LookupError:  # the cache lost a prepared page: read the batch again
+                fresh_batch = prepare_batch(prepared.raw_dir, prepared.batch, cache, prepared.fingerprint, reuse=False)
+                return start_batch(fresh_batch, templates, cache, workers, progress)
             fresh.append((key, value))
         (out.rejects if isinstance(value, Reject) else out.articles).append(value)
     cache.put_many("article", fresh)
@@ -318,7 +357,7 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
             out.mentions[row["article_id"]], out.events[row["article_id"]] = value
     chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
     futures = [worker_pool(workers).submit(analyze_articles, c) for c in chunks] if workers > 1 and len(todo) > 1 else []
-    return PendingBatch(out, todo, keys, futures, cache, progress)
+    return PendingBatch(out, todo, keys, futures, cache, progress, rows_key)
 
 
 def finish_batch(pending: PendingBatch) -> BatchRows:
@@ -339,6 +378,8 @@ def finish_batch(pending: PendingBatch) -> BatchRows:
     for (article_id, _, _), value in zip(todo, results):
         out.mentions[article_id], out.events[article_id] = value
     pending.cache.put_many("analysis", ((pending.keys[a], r) for (a, _, _), r in zip(todo, results)))
+    if pending.rows_key:
+        pending.cache.put_many("rows", [(pending.rows_key, out)])
     return out
 
 
@@ -461,7 +502,7 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
                  progress: Callable[[str, int, int], None] | None = None) -> CorpusBuild:
     """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path)."""
     cache = cache or DocumentCache(None)
-    prepared = [prepare_batch(Path(raw_dir), batch, cache) for batch in list_batches(Path(raw_dir))]
+    prepared = [prepare_batch(Path(raw_dir), batch, cache, fp) for batch, fp in list_batches(Path(raw_dir)).items()]
     templates = learn_templates(p.manifest() for p in prepared)
     rows = list(batches_rows(prepared, templates, cache, workers, progress))
     return CorpusBuild(consolidate(rows), rows, templates, cache)

@@ -49,6 +49,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     from ..core import incremental
 
     cache = paths.cache()
+    fingerprints = incremental.list_batches(paths.raw)
     batches, stale = [], []
     for batch in sorted(raw_batch):
         manifest, summary = raw_batch[batch], batch_tables.get(batch)
@@ -62,7 +63,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
             except FileNotFoundError:
                 pass
         stale.append(batch)
-        prepared = incremental.prepare_batch(paths.raw, batch, cache)
+        prepared = incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
         batches.append(incremental.batch_rows(prepared, template_index, cache, paths.workers))
     if stale:
         context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")

@@ -58,13 +58,15 @@ def raw_batch(context: dg.AssetExecutionContext, paths: VostokPaths) -> dict:
     segmented (cached by raw sha256), rejects with reasons, each page's hashed template keys."""
     cache = paths.cache()
     out, docs, rejects = {}, 0, Counter()
+    fingerprints = incremental.list_batches(paths.raw)
     for batch in context.partition_keys:
-        manifest = incremental.prepare_batch(paths.raw, batch, cache).manifest()
+        manifest = incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, "")).manifest()
         out[batch] = manifest
         docs += len(manifest.inventory)
         rejects.update(r.reason for r in manifest.rejects)
     context.add_output_metadata({"batches": len(out), "documents": docs, "rejected": sum(rejects.values()),
-                                 "cache_hits": cache.hits["prepare"], "cache_misses": cache.misses["prepare"],
+                                 "unchanged_batches": cache.hits["batch"], "pages_read": cache.hits["prepare"] + cache.misses["prepare"],
+                                 "pages_converted": cache.misses["prepare"],
                                  "rejects_by_reason": counts_md(rejects, ("reason", "files"))})
     return out
 
@@ -97,17 +99,18 @@ def batch_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batc
 
     cache = paths.cache()
     out, counts = {}, Counter()
-    for batch in context.partition_keys:
-        started = time.perf_counter()
+    started = time.perf_counter()
 
-        def progress(done: int, total: int, batch=batch, started=started) -> None:
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            context.log.info(f"{batch}: NER and events {done}/{total} new articles ({rate:.1f} docs/s)")
+    def progress(batch: str, done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        context.log.info(f"{batch}: NER and events {done}/{total} new articles ({rate:.1f} docs/s since start)")
 
-        prepared = incremental.prepare_batch(paths.raw, batch, cache)
-        rows = incremental.batch_rows(prepared, template_index, cache, paths.workers, progress)
+    fingerprints = incremental.list_batches(paths.raw)
+    prepared = (incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
+                for batch in context.partition_keys)
+    for rows in incremental.batches_rows(prepared, template_index, cache, paths.workers, progress):
         incremental.write_batch_rows(rows, paths.batch_tables)
-        out[batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
+        out[rows.batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
         counts.update(articles=len(rows.articles), rejects=len(rows.rejects),
                       mentions=sum(map(len, rows.mentions.values())), events=sum(map(len, rows.events.values())))
     context.add_output_metadata({
