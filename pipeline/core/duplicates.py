@@ -47,6 +47,21 @@ def _order(row: dict):
     return (published, row["article_id"])
 
 
+def signature(body: str) -> tuple[str, "object"]:
+    """(sha256 of the normalized body, MinHash hash values of its shingles): what duplicate detection needs of
+    one article. Cached with the article, so a rebuild does not hash every body again."""
+    from datasketch import MinHash
+
+    template = _template()
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
+    m.update_batch([s.encode("utf-8") for s in sorted(shingles(body))])  # same values as one update per shingle
+    return hashlib.sha256(normalized(body).encode()).hexdigest(), m.hashvalues
+
+
+#: the key under which an article row may carry its precomputed :func:`signature` (never written to a table)
+SIGNATURE_KEY = "_duplicate_signature"
+
+
 def mark_duplicates(rows: list[dict]) -> None:
     """Set ``duplicate_of`` and ``duplicate_similarity`` on every article row, in place."""
     from datasketch import MinHash, MinHashLSH
@@ -57,26 +72,33 @@ def mark_duplicates(rows: list[dict]) -> None:
         row["duplicate_similarity"] = None
     by_id = {row["article_id"]: row for row in ordered}
     exact_first: dict[str, dict] = {}
-    sets = {}
+    sets: dict[str, set] = {}
+
+    def shingle_set(row: dict) -> set:  # only candidates need their shingles
+        if row["article_id"] not in sets:
+            sets[row["article_id"]] = shingles(row["body"])
+        return sets[row["article_id"]]
+
     lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
+    template = _template()
     for row in ordered:
-        digest = hashlib.sha256(normalized(row["body"]).encode()).hexdigest()
+        digest, hashvalues = row.get(SIGNATURE_KEY) or signature(row["body"])
         if digest in exact_first:
             row["duplicate_of"] = exact_first[digest]["duplicate_of"] or exact_first[digest]["article_id"]
             row["duplicate_similarity"] = 1.0
             continue
         exact_first[digest] = row
-        sh = shingles(row["body"])
-        sets[row["article_id"]] = sh
-        template = _template()
-        m = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
-        m.update_batch([s.encode("utf-8") for s in sorted(sh)])  # same hash values as one update per shingle
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, permutations=template.permutations,
+                    scheme=template.scheme)
         best = None
-        for candidate in sorted(lsh.query(m)):
-            other = sets[candidate]
-            jaccard = len(sh & other) / len(sh | other) if sh | other else 0.0
-            if jaccard >= NEAR_THRESHOLD and (best is None or jaccard > best[0]):
-                best = (jaccard, candidate)
+        candidates = sorted(lsh.query(m))
+        if candidates:
+            sh = shingle_set(row)
+            for candidate in candidates:
+                other = shingle_set(by_id[candidate])
+                jaccard = len(sh & other) / len(sh | other) if sh | other else 0.0
+                if jaccard >= NEAR_THRESHOLD and (best is None or jaccard > best[0]):
+                    best = (jaccard, candidate)
         if best is not None:
             first = by_id[best[1]]
             row["duplicate_of"] = first["duplicate_of"] or first["article_id"]

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .duplicates import SIGNATURE_KEY
+from .duplicates import signature as duplicate_signature
 from .errors import Reject, RejectError
 from .extract import STAGE as EXTRACT_STAGE
 from .extract import TemplateIndex, extract_prepared, page_template_keys, prepare_page
@@ -336,6 +338,8 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
         if value is None:
             try:
                 value = _article_for(page, templates, cache)
+                if not isinstance(value, Reject):
+                    value[SIGNATURE_KEY] = duplicate_signature(value["body"])
             except LookupError:  # the cache lost a prepared page: read the batch again
                 fresh_batch = prepare_batch(prepared.raw_dir, prepared.batch, cache, prepared.fingerprint, reuse=False)
                 return start_batch(fresh_batch, templates, cache, workers, progress)
