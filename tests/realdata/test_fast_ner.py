@@ -1,4 +1,5 @@
-"""The fast NER path gives exactly stock natasha's spans (segment, then ``doc.tag_ner``).
+"""The fast paths give exactly stock natasha's output: NER spans (segment, then ``doc.tag_ner``), and
+morphology batched across documents (``doc.tag_morph`` per document), and the syntax that follows it.
 
 On every factRuEval dev text when ../shared/eval is present, and always on the raw/ seed pages and on
 texts of awkward lengths (empty, one token, a batch of mixed lengths)."""
@@ -71,3 +72,46 @@ def test_vectorized_viterbi_equals_slovnet_crf():
     got = fast_ner.viterbi(emissions.copy(), mask.copy(), crf.transitions.array)
     assert [list(e) for e in expected] == [list(g) for g in got]
     assert [len(g) for g in got] == lengths
+
+
+def _segmented(texts: list[str]) -> list:
+    m = models()
+    docs = []
+    for text in texts:
+        doc = natasha().Doc(text)
+        doc.segment(m.segmenter)
+        docs.append(doc)
+    return docs
+
+
+def _token_analysis(docs) -> list:
+    return [[(t.pos, tuple(sorted((t.feats or {}).items())), t.id, t.head_id, t.rel) for t in d.tokens] for d in docs]
+
+
+def assert_same_morph_and_syntax(texts: list[str]) -> None:
+    m = models()
+    stock = _segmented(texts)
+    for doc in stock:
+        doc.tag_morph(m.morph)
+        doc.parse_syntax(m.syntax)
+    fast = _segmented(texts)
+    for k in range(0, len(fast), 32):  # the chunks the pipeline uses
+        fast_ner.tag_morph_docs(fast[k:k + 32], m.morph)
+    for doc in fast:
+        doc.parse_syntax(m.syntax)  # syntax stays per document (fast_ner explains why); it reads the tags too
+    expected, got = _token_analysis(stock), _token_analysis(fast)
+    differing = [i for i in range(len(texts)) if expected[i] != got[i]]
+    assert differing == [], f"{len(differing)} of {len(texts)} texts differ, first: {texts[differing[0]][:200]!r}"
+
+
+@pytest.mark.skipif(not FACTRU.exists(), reason="../shared/eval/factrueval2016_devset.jsonl not present")
+def test_batched_morphology_and_syntax_equal_natasha_on_factrueval():
+    assert_same_morph_and_syntax([json.loads(line)["text"] for line in FACTRU.read_text(encoding="utf-8").splitlines()
+                                  if line.strip()])
+
+
+def test_batched_morphology_and_syntax_equal_natasha_on_seeds():
+    from pipeline.core.ingest import ingest
+
+    documents, _ = ingest(REPO / "raw")
+    assert_same_morph_and_syntax([d.text for d in documents] + ["Путин", "", "Кисида прибыл в Токио. Встреча прошла."])

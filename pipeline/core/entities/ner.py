@@ -104,12 +104,12 @@ def analyze(text: str):
 
 
 def analyze_many(texts: Sequence[str]) -> list:
-    """natasha Docs of many texts: morphology and syntax per document as natasha runs them, NER batched across
-    documents on the segmenter's tokens (:mod:`.fast_ner`, same spans as ``doc.tag_ner``), lemmas memoized.
+    """natasha Docs of many texts: morphology and NER batched across documents (:mod:`.fast_ner`: the same tags
+    and spans as natasha's per-document calls), syntax per document as natasha runs it, lemmas memoized.
 
     The last :data:`ANALYSIS_CACHE_SIZE` analyses are kept; analyzing a batch first makes the per-article calls
     of the entities and events stages cache hits."""
-    from .fast_ner import tag_ner_docs
+    from .fast_ner import tag_morph_docs, tag_ner_docs
 
     missing = [t for t in dict.fromkeys(texts) if t not in _ANALYSES]
     if missing:
@@ -119,9 +119,10 @@ def analyze_many(texts: Sequence[str]) -> list:
         for text in missing:
             doc = nt.Doc(text)
             doc.segment(m.segmenter)
-            doc.tag_morph(m.morph)
-            doc.parse_syntax(m.syntax)
             docs.append(doc)
+        tag_morph_docs(docs, m.morph)
+        for doc in docs:  # per document, as natasha batches it (see fast_ner)
+            doc.parse_syntax(m.syntax)
         tag_ner_docs(docs, m.ner)
         for doc in docs:
             for token in doc.tokens:
