@@ -54,42 +54,6 @@ def build_from_directory(raw_dir: Path) -> BuildResult:
     return build_from_documents(documents, rejects)
 
 
-def tag_articles(articles: Sequence[dict], progress=None) -> tuple[list[dict], list[dict]]:
-    """Entities stage over a batch of article rows: (mention rows, entity rows).
-
-    ``progress(done, total)`` is called as documents finish (the Dagster asset logs it)."""
-    from .entities.linking import build_entities, link_article
-
-    mentions = []
-    ordered = sorted(articles, key=lambda a: a["article_id"])
-    for i, article in enumerate(ordered, 1):
-        mentions.extend(link_article(article["article_id"], article["body"]))
-        if progress is not None:
-            progress(i, len(ordered))
-    return [m.as_row() for m in mentions], build_entities(mentions)
-
-
-def events_from(articles: Sequence[dict], mention_rows: Sequence[dict]) -> list[dict]:
-    """Events stage over a batch: event rows with clusters, from articles and their linked mentions."""
-    from .entities.linking import Mention
-    from .events.cluster import assign_clusters
-    from .events.rows import event_rows
-
-    by_article: dict[str, list] = {}
-    for r in mention_rows:
-        by_article.setdefault(r["article_id"], []).append(
-            Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
-                    r["entity_id"], r["link"]))
-    rows = []
-    for article in sorted(articles, key=lambda a: a["article_id"]):
-        mentions = sorted(by_article.get(article["article_id"], []), key=lambda m: (m.start, m.end))
-        published = article.get("published_at")
-        published_date = published.date() if published is not None and hasattr(published, "date") else None
-        rows.extend(event_rows(article["article_id"], article["body"], mentions, published_date))
-    assign_clusters(rows)
-    return rows
-
-
 def tag_document(doc_id: str, text: str, published=None) -> dict:
     """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them."""
     from .entities.linking import link_article

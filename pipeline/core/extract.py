@@ -554,12 +554,6 @@ def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: i
     return alone and not continued
 
 
-@dataclass
-class ExtractResult:
-    cleaned: list[CleanDocument]
-    rejects: list[Reject]
-
-
 def outlet_group(doc: RawDocument, html_meta: dict | None = None) -> str | None:
     url = doc.url or (html_meta or {}).get("url") or find_url(doc.text)
     return detect_outlet(doc.text, url)

@@ -295,17 +295,6 @@ def document_from_bytes(rel: str, data: bytes, url: str | None = None, fetched_a
     return RawDocument(rel, digest, len(data), kind, encoding, text, url, fetched_at)
 
 
-@dataclass
-class IngestResult:
-    documents: list[RawDocument]
-    rejects: list[Reject]
-
-
-def ingest_result(root: Path, max_bytes: int = MAX_BYTES) -> IngestResult:
-    documents, rejects = ingest(root, max_bytes)
-    return IngestResult(documents, rejects)
-
-
 #: the batch of the files that lie directly in raw/ (every top-level folder is a batch of its own)
 ROOT_BATCH = "_root"
 

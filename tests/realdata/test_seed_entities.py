@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.core.build import build_from_directory, tag_articles
+from pipeline.core.incremental import build_corpus
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.realdata
@@ -10,9 +10,9 @@ pytestmark = pytest.mark.realdata
 
 @pytest.fixture(scope="module")
 def tagged():
-    result = build_from_directory(RAW)
-    mentions, entities = tag_articles(result.articles)
-    return mentions, {e["entity_id"]: e for e in entities}
+    tables = build_corpus(RAW).tables
+    return (tables["mentions"].to_pylist(), {e["entity_id"]: e for e in tables["entities"].to_pylist()},
+            {a["article_id"]: a["body"] for a in tables["articles"].to_pylist()})
 
 
 def _ids(mentions, *texts):
@@ -20,7 +20,7 @@ def _ids(mentions, *texts):
 
 
 def test_variants_link_to_one_entity(tagged):
-    mentions, entities = tagged
+    mentions, entities, _ = tagged
     assert _ids(mentions, "Пак Джин", "Пак Чжин") == {"person:park-jin"}
     assert _ids(mentions, "Такэши Иваэ", "Такеши Ивая") == {"person:takeshi-iwaya"}
     assert _ids(mentions, "Ухнаагийн Хурэлсух", "У. Хурэлсух") == {"person:ukhnaagiin-khurelsukh"}
@@ -32,8 +32,6 @@ def test_variants_link_to_one_entity(tagged):
 
 
 def test_mentions_are_exact_substrings(tagged):
-    mentions, _ = tagged
-    result = build_from_directory(RAW)
-    bodies = {a["article_id"]: a["body"] for a in result.articles}
+    mentions, _, bodies = tagged
     for m in mentions:
         assert bodies[m["article_id"]][m["start"]:m["end"]] == m["text"]

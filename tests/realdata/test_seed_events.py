@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.core.build import build_from_directory, events_from, tag_articles
+from pipeline.core.incremental import build_corpus
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.realdata
@@ -12,9 +12,7 @@ pytestmark = pytest.mark.realdata
 
 @pytest.fixture(scope="module")
 def events():
-    result = build_from_directory(RAW)
-    mentions, _ = tag_articles(result.articles)
-    return events_from(result.articles, mentions)
+    return build_corpus(RAW).tables["events"].to_pylist()
 
 
 def test_khurelsukh_kishida_meeting_in_new_york(events):
