@@ -307,6 +307,13 @@ def worker_pool(workers: int):
     return pool
 
 
+def shutdown_pools() -> None:
+    """Stop the worker pools (they start again on demand)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 @dataclass
 class PendingBatch:
     """A batch whose articles are parsed and whose NER and events are running in the worker pool."""
@@ -346,6 +353,8 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
             fresh.append((key, value))
         (out.rejects if isinstance(value, Reject) else out.articles).append(value)
     cache.put_many("article", fresh)
+    for page in prepared.pages:
+        page.content = None  # cleaned: the page's lines are no longer needed
     out.articles, same_url = _first_per_article_id(out.articles)
     out.rejects += same_url
 
@@ -506,9 +515,23 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
                  progress: Callable[[str, int, int], None] | None = None) -> CorpusBuild:
     """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path)."""
     cache = cache or DocumentCache(None)
-    prepared = [prepare_batch(Path(raw_dir), batch, cache, fp) for batch, fp in list_batches(Path(raw_dir)).items()]
-    templates = learn_templates(p.manifest() for p in prepared)
-    rows = list(batches_rows(prepared, templates, cache, workers, progress))
+    raw_dir = Path(raw_dir)
+    fingerprints = list_batches(raw_dir)
+    kept: dict[str, PreparedBatch] = {}
+    manifests = []
+    for batch, fp in fingerprints.items():
+        prepared = prepare_batch(raw_dir, batch, cache, fp)
+        manifests.append(prepared.manifest())
+        if cache.path is None:
+            kept[batch] = prepared  # nowhere to reload page content from
+        else:
+            for page in prepared.pages:
+                page.content = None  # streamed: reloaded from the cache when the batch's turn comes
+    templates = learn_templates(manifests)
+    del manifests
+    again = (kept.pop(batch, None) or prepare_batch(raw_dir, batch, cache, fp) for batch, fp in fingerprints.items())
+    rows = list(batches_rows(again, templates, cache, workers, progress))
+    shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
     return CorpusBuild(consolidate(rows), rows, templates, cache)
 
 

@@ -67,8 +67,8 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def walk_raw(root: Path) -> list[tuple[str, Path]]:
-    """All entries under ``root`` as (relative posix path, absolute path), sorted.
+def walk_raw(root: Path, batch: str | None = None) -> list[tuple[str, Path]]:
+    """All entries under ``root`` (or of one batch) as (relative posix path, absolute path), sorted.
 
     Directories that are symlinks are not descended into; file symlinks are
     listed so that ingest can reject them with a reason instead of dropping them.
@@ -77,6 +77,13 @@ def walk_raw(root: Path) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(dirpath)
+        if batch is not None and base == root:  # one batch: its folder, or the loose files of raw/
+            if batch == ROOT_BATCH:
+                filenames += [d for d in dirnames if (base / d).is_symlink()]
+                dirnames.clear()
+            else:
+                dirnames[:] = [d for d in dirnames if d == batch]
+                filenames[:] = [f for f in filenames if f == batch]  # a file named like the batch is not in it
         for d in list(dirnames):
             if (base / d).is_symlink():
                 dirnames.remove(d)
@@ -310,7 +317,7 @@ def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> 
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
-    entries = walk_raw(root)
+    entries = walk_raw(root, batch)
     if batch is not None:
         entries = [(rel, path) for rel, path in entries if batch_of(rel) == batch]
     for rel, path in entries:
