@@ -65,6 +65,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
         stale.append(batch)
         prepared = incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
         batches.append(incremental.batch_rows(prepared, template_index, cache, paths.workers))
+    incremental.shutdown_pools()
     if stale:
         context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
     tables = incremental.consolidate(batches)

@@ -108,11 +108,14 @@ def batch_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batc
     fingerprints = incremental.list_batches(paths.raw)
     prepared = (incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
                 for batch in context.partition_keys)
-    for rows in incremental.batches_rows(prepared, template_index, cache, paths.workers, progress):
-        incremental.write_batch_rows(rows, paths.batch_tables)
-        out[rows.batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
-        counts.update(articles=len(rows.articles), rejects=len(rows.rejects),
-                      mentions=sum(map(len, rows.mentions.values())), events=sum(map(len, rows.events.values())))
+    try:
+        for rows in incremental.batches_rows(prepared, template_index, cache, paths.workers, progress):
+            incremental.write_batch_rows(rows, paths.batch_tables)
+            out[rows.batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
+            counts.update(articles=len(rows.articles), rejects=len(rows.rejects),
+                          mentions=sum(map(len, rows.mentions.values())), events=sum(map(len, rows.events.values())))
+    finally:
+        incremental.shutdown_pools()  # a step process with live workers would not exit
     context.add_output_metadata({
         **{k: counts[k] for k in ("articles", "rejects", "mentions", "events")},
         "dataset": dg.MetadataValue.path(str(paths.batch_tables)),
