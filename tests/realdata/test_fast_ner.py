@@ -24,14 +24,19 @@ def stock_spans(text: str) -> list[tuple[int, int, str]]:
     return [(s.start, s.stop, s.type) for s in doc.spans]
 
 
-def fast_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+def _segmented(texts: list[str]) -> list:
     m = models()
     docs = []
     for text in texts:
         doc = natasha().Doc(text)
         doc.segment(m.segmenter)
         docs.append(doc)
-    fast_ner.tag_ner_docs(docs, m.ner)
+    return docs
+
+
+def fast_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    docs = _segmented(texts)
+    fast_ner.tag_ner_docs(docs, models().ner)
     return [[(s.start, s.stop, s.type) for s in d.spans] for d in docs]
 
 
@@ -72,16 +77,6 @@ def test_vectorized_viterbi_equals_slovnet_crf():
     got = fast_ner.viterbi(emissions.copy(), mask.copy(), crf.transitions.array)
     assert [list(e) for e in expected] == [list(g) for g in got]
     assert [len(g) for g in got] == lengths
-
-
-def _segmented(texts: list[str]) -> list:
-    m = models()
-    docs = []
-    for text in texts:
-        doc = natasha().Doc(text)
-        doc.segment(m.segmenter)
-        docs.append(doc)
-    return docs
 
 
 def _token_analysis(docs) -> list:
