@@ -34,19 +34,18 @@ lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 	mkdir -p .dagster_home
 	ln -sf ../dagster.yaml .dagster_home/dagster.yaml
 
-dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks)
-	$(VENV)/bin/dagster job execute -m pipeline.definitions -j build_dataset --tags "$$($(PY) -m pipeline partitions)"
+dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date
+	VOSTOK_AS_OF="$(AS_OF)" $(VENV)/bin/dagster job execute -m pipeline.definitions -j build_dataset
 	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','mentions','entities','events','rejects')]"
 
 test: install  ## unit, integration and real-data tests, then reproduce the latest release
 	$(PY) -m pytest
 	$(PY) -m pipeline verify
 
-release: install .dagster_home/dagster.yaml  ## make release VERSION=x.y.z: rebuild, validate, publish dataset/releases/vX.Y.Z
-	@test -n "$(VERSION)" || (echo "usage: make release VERSION=x.y.z" && exit 2)
+release: install .dagster_home/dagster.yaml  ## rebuild, validate, publish dataset/releases/vX.Y.Z (VERSION=x.y.z, default: the bump the changes need)
 	printf 'ops:\n  dataset_release:\n    config:\n      version: "%s"\n' "$(VERSION)" > .dagster_home/release.yaml
-	$(VENV)/bin/dagster job execute -m pipeline.definitions -j publish_release -c .dagster_home/release.yaml --tags "$$($(PY) -m pipeline partitions)"
-	@ls dataset/releases/v$(VERSION)
+	VOSTOK_AS_OF="$(AS_OF)" $(VENV)/bin/dagster job execute -m pipeline.definitions -j publish_release -c .dagster_home/release.yaml
+	@ls -d dataset/releases/v* | sort -V | tail -1
 
 verify: install  ## rebuild the latest release from raw/ in a temporary folder and compare byte for byte
 	$(PY) -m pipeline verify

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.core.errors import RejectError  # noqa: E402
-from pipeline.core.extract import extract_batch  # noqa: E402
+from pipeline.core.build import extract_documents as extract_batch  # noqa: E402
 from pipeline.core.ingest import document_from_bytes  # noqa: E402
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "daniel_ru_dev"

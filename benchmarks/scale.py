@@ -47,10 +47,11 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     rows = [inc.batch_rows(p, templates, cache, workers) for p in prepared]
     phases["clean+metadata+NER+events"] = time.perf_counter() - t
     t = time.perf_counter()
-    tables = inc.consolidate(rows)
-    phases["consolidate"] = time.perf_counter() - t
+    checked = inc.consolidate_checked(rows)
+    tables = checked.tables
+    phases["consolidate+quarantine"] = time.perf_counter() - t
     t = time.perf_counter()
-    reports = validate_all({name: table.to_pandas() for name, table in tables.items()})
+    reports = validate_all({name: table.to_pandas() for name, table in tables.items()}, checked.reference)
     phases["validate (GX)"] = time.perf_counter() - t
     t = time.perf_counter()
     for name, table in tables.items():

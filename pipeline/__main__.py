@@ -1,8 +1,14 @@
-"""Command line: ``python -m pipeline extract FILE...``, ``python -m pipeline tag`` and ``python -m pipeline build``.
+"""Command line: ``python -m pipeline <command>``.
 
-``extract`` prints one JSON object per line: the ``articles`` fields for each
-file, or ``{"source_path", "error", "message"}``. All files are processed as
-one batch, so templates learned across pages of the same outlet apply.
+* ``extract FILE...``: clean and parse pages (text, HTML, WARC: one JSON line per record);
+* ``tag``: JSON Lines ``{id, text}`` on stdin → mentions and events;
+* ``build``: the working tables from raw/ without Dagster (same core functions, quarantine included);
+* ``release``: publish dataset/current as the next (or a given) version;
+* ``verify``: rebuild the latest release from raw/ and compare it byte for byte.
+
+``extract`` prints one JSON object per line: the ``articles`` fields for each article, or
+``{"source_path", "error", "message"}`` for each reject. All files are processed as one batch, so templates
+learned across pages of the same outlet apply.
 """
 
 from __future__ import annotations
@@ -13,33 +19,29 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .core.build import build_from_documents
-from .core.errors import Reject, RejectError
-from .core.ingest import read_document
-
 
 def _jsonable(row: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items() if not k.startswith("_")}
 
 
 def cmd_extract(paths: list[str]) -> int:
-    documents, rejects = [], []
-    for p in paths:
-        path = Path(p)
-        try:
-            documents.append(read_document(p, path))
-        except RejectError as exc:
-            rejects.append(Reject(p, None, "ingest", exc.reason, exc.message))
-        except OSError as exc:
-            rejects.append(Reject(p, None, "ingest", "unreadable", str(exc)))
-    result = build_from_documents(documents, rejects)
-    by_path = {row["source_path"]: _jsonable(row) for row in result.articles}
-    by_path.update({r.source_path: {"source_path": r.source_path, "error": r.reason, "message": r.message}
-                    for r in result.rejects})
-    for p in paths:
-        print(json.dumps(by_path.get(p, {"source_path": p, "error": "internal_error", "message": "no result"}),
-                         ensure_ascii=False))
-    return 0 if not result.rejects else 1
+    from .core.build import extract_files
+
+    articles, rejects = extract_files(paths)
+    lines = [(row["source_path"], _jsonable(row)) for row in articles]
+    lines += [(r.source_path, {"source_path": r.source_path, "error": r.reason, "message": r.message})
+              for r in rejects]
+    order = {p: i for i, p in enumerate(paths)}
+
+    def position(source_path: str) -> tuple:  # the order the files were given; a WARC's records in record order
+        for name in (source_path, source_path.split("#", 1)[0]):
+            if name in order:
+                return order[name], source_path
+        return len(order), source_path
+
+    for _, line in sorted(lines, key=lambda item: position(item[0])):
+        print(json.dumps(line, ensure_ascii=False, default=str))
+    return 0 if not rejects else 1
 
 
 def cmd_tag(stdin, stdout) -> int:
@@ -70,61 +72,42 @@ def cmd_tag(stdin, stdout) -> int:
     return status
 
 
-def cmd_partitions(raw: str) -> int:
-    """Register raw/'s batches as Dagster dynamic partitions (DAGSTER_HOME's instance); print run tags over all."""
-    import dagster as dg
-
-    from .defs.batches import range_tags, sync_partitions
-
-    with dg.DagsterInstance.get() as instance:
-        state = sync_partitions(instance, Path(raw))
-        if state["added"] or state["removed"]:
-            print(f"batches: +{len(state['added'])} -{len(state['removed'])}, {len(state['batches'])} in all",
-                  file=sys.stderr)
-        print(json.dumps(range_tags(instance)))
-    return 0
-
-
-def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1) -> int:
+def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as_of: str | None = None) -> int:
     """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
-    from .core.build import build_tables
+    from .core.incremental import DocumentCache, build_corpus
     from .core.quality import validate_all
-    from .core.tables import write_parquet
+    from .core.tables import write_working_tables
 
-    from .core.locking import exclusive_lock
-    from .core.tables import write_checksums
-
-    from .core.incremental import DocumentCache
-
-    tables = build_tables(Path(raw), DocumentCache(cache) if cache else None, workers)
-    with exclusive_lock(Path(out)):
-        for name, table in tables.items():
-            write_parquet(table, Path(out) / f"{name}.parquet")
-        write_checksums(Path(out), [f"{name}.parquet" for name in tables])
-    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
-    print(json.dumps({"rows": {n: t.num_rows for n, t in tables.items()},
+    build = build_corpus(Path(raw), DocumentCache(cache) if cache else None, workers, declared_as_of=as_of)
+    write_working_tables(build.tables, build.reference.to_json(), Path(out))
+    reports = validate_all({name: t.to_pandas() for name, t in build.tables.items()}, build.reference)
+    print(json.dumps({"rows": {n: t.num_rows for n, t in build.tables.items()},
+                      "quarantined": len(build.quarantined), "reference_time": build.reference.to_json(),
                       "suites": {n: r.success for n, r in reports.items()}, "out": out}))
     return 0 if all(r.success for r in reports.values()) else 1
 
 
-def cmd_release(version: str, tables_dir: str, releases: str, raw: str) -> int:
-    """Publish the validated working tables in ``tables_dir`` as release ``version``."""
-    from .core.quality import validate_all
-    from .core.release.publish import ReleaseError, publish
+def cmd_release(version: str | None, tables_dir: str, releases: str, raw: str) -> int:
+    """Publish the working tables in ``tables_dir`` (validated against the reference time stored with them) as
+    release ``version``, or as the version the changes call for."""
+    from .core.reference_time import ReferenceTime
+    from .core.release.publish import ReleaseError, validate_and_publish
     from .core.release.semver import VersionError
+    from .core.tables import CorruptTableError, read_parquet_checked, read_reference
     from .schema import TABLES
-
-    from .core.tables import CorruptTableError, read_parquet_checked
 
     try:
         tables = {name: read_parquet_checked(Path(tables_dir) / f"{name}.parquet") for name in TABLES}
     except CorruptTableError as exc:
         print(f"release refused: {exc}", file=sys.stderr)
         return 2
-    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
+    stored = read_reference(Path(tables_dir))
+    if stored is None:
+        print(f"release refused: {tables_dir} has no reference_time.json; rebuild it (make dataset)", file=sys.stderr)
+        return 2
     try:
-        result = publish(tables, {n: r.to_json() for n, r in reports.items()}, version, Path(releases), Path(raw),
-                         Path.cwd())
+        result = validate_and_publish(tables, ReferenceTime.from_json(stored), version, Path(releases), Path(raw),
+                                      Path.cwd())
     except (ReleaseError, VersionError) as exc:
         print(f"release refused: {exc}", file=sys.stderr)
         return 2
@@ -134,13 +117,14 @@ def cmd_release(version: str, tables_dir: str, releases: str, raw: str) -> int:
 
 
 def cmd_verify(releases: str, raw: str) -> int:
-    """Rebuild the latest release from raw/ in a temporary folder and compare it file by file."""
+    """Rebuild the latest release from raw/ in a temporary folder, with the reference time it recorded, and
+    compare it file by file."""
     import shutil
     import tempfile
 
-    from .core.build import build_tables
-    from .core.quality import validate_all
-    from .core.release.publish import compare_folders, latest_release, publish
+    from .core.incremental import build_corpus
+    from .core.reference_time import ReferenceTime
+    from .core.release.publish import compare_folders, latest_release, validate_and_publish
 
     root = Path(releases)
     latest = latest_release(root)
@@ -148,23 +132,27 @@ def cmd_verify(releases: str, raw: str) -> int:
         print(f"no release under {root} to verify", file=sys.stderr)
         return 2
     version = latest.name[1:]
-    tables = build_tables(Path(raw))
-    reports = validate_all({name: t.to_pandas() for name, t in tables.items()})
+    recorded = json.loads((latest / "provenance.json").read_text(encoding="utf-8")).get("reference_time")
+    if recorded is None:
+        print(f"v{version} records no reference time (released before it was an input): it cannot be replayed "
+              "on another day", file=sys.stderr)
+    reference = ReferenceTime.from_json(recorded) if recorded else None
+    build = build_corpus(Path(raw), reference=reference)
     with tempfile.TemporaryDirectory(prefix="vostok-verify-") as tmp:
         tmp_root = Path(tmp) / "releases"
         tmp_root.mkdir()
         previous = latest_release(root, below=version)
         if previous is not None:
             shutil.copytree(previous, tmp_root / previous.name)
-        rebuilt = publish(tables, {n: r.to_json() for n, r in reports.items()}, version, tmp_root, Path(raw),
-                          Path.cwd()).path
+        rebuilt = validate_and_publish(build.tables, build.reference, version, tmp_root, Path(raw), Path.cwd()).path
         differences = compare_folders(latest, rebuilt)
     if differences:
         print(f"v{version} NOT reproduced:")
         for d in differences:
             print(f"  - {d}")
         return 1
-    print(f"v{version} reproduced: every file is byte-identical (provenance's git block aside)")
+    print(f"v{version} reproduced: every file is byte-identical (provenance's machine blocks aside), "
+          f"reference time {build.reference.as_of} ({build.reference.source})")
     return 0
 
 
@@ -179,10 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--out", default="dataset/current")
     p_build.add_argument("--cache", default=None, help="document cache (SQLite), e.g. dataset/work/cache.sqlite")
     p_build.add_argument("--workers", type=int, default=1, help="processes for NER and events")
-    p_parts = sub.add_parser("partitions", help="sync raw/ batches into Dagster's dynamic partitions, print run tags")
-    p_parts.add_argument("--raw", default="raw")
+    p_build.add_argument("--as-of", default=None, help="reference date YYYY-MM-DD (default: derived from the data)")
     p_release = sub.add_parser("release", help="publish dataset/current as dataset/releases/vX.Y.Z")
-    p_release.add_argument("--version", required=True)
+    p_release.add_argument("--version", default=None, help="X.Y.Z (default: the bump the changes need)")
     p_release.add_argument("--tables", default="dataset/current")
     p_release.add_argument("--releases", default="dataset/releases")
     p_release.add_argument("--raw", default="raw")
@@ -198,9 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_extract(args.files)
     if args.command == "tag":
         return cmd_tag(sys.stdin, sys.stdout)
-    if args.command == "partitions":
-        return cmd_partitions(args.raw)
-    return cmd_build(args.raw, args.out, args.cache, args.workers)
+    return cmd_build(args.raw, args.out, args.cache, args.workers, args.as_of)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Every table is a list of :class:`Column` definitions. Parquet writers
 (:func:`arrow_schema`), the schema-derived Great Expectations expectations
-(:func:`basic_expectations`), the README's data contract and, later,
-``datapackage.json`` and the dataset card all derive from :data:`TABLES`.
+(:func:`basic_expectations`), the data contract in ``docs/``, ``datapackage.json``,
+``croissant.json`` and the dataset card all derive from :data:`TABLES`.
 This module imports no pipeline stage.
 """
 
@@ -63,8 +63,11 @@ REJECT_REASONS = (
     "internal_error",
     "corrupt_archive",
     "no_html_records",
+    "quarantined",
 )
-STAGES = ("ingest", "extract", "metadata")
+#: ``entities`` rejects an article whose analysis exhausted memory; ``validate`` quarantines articles whose rows
+#: break a row-level expectation (pipeline/core/quality.py)
+STAGES = ("ingest", "extract", "metadata", "entities", "validate")
 
 ARTICLES = Table(
     name="articles",

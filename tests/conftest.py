@@ -18,3 +18,13 @@ def raw_dir() -> Path:
 @pytest.fixture
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(RAW.iterdir()) if p.is_file()}
+
+
+def build_rows(raw: Path):
+    """The product's build of a raw folder (pipeline.core.incremental.build_corpus, as make dataset runs it):
+    (article rows, Reject objects) from the consolidated, quarantined tables."""
+    from pipeline.core.errors import Reject
+    from pipeline.core.incremental import build_corpus
+
+    tables = build_corpus(Path(raw)).tables
+    return tables["articles"].to_pylist(), [Reject(**row) for row in tables["rejects"].to_pylist()]

@@ -1,57 +1,64 @@
-"""The whole chain as plain functions: raw directory or files → table rows.
+"""The chain on files from anywhere and on single texts, for the CLI, the benchmarks and the tests.
 
-The Dagster assets call the same stage functions one by one; the CLI and the
-tests call these helpers. Nothing here knows about Dagster.
+A whole raw/ folder is built by :func:`pipeline.core.incremental.build_corpus`. There is one build path: these
+helpers call the same core functions as it and as the Dagster assets
+(:mod:`.incremental`: prepare, template index, extract and metadata per page, NER and events per article,
+consolidation, quarantine), on raw/ or on files given from anywhere. Nothing here knows about Dagster.
 """
 
 from __future__ import annotations
 
-import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .errors import Reject
-from .extract import CleanDocument, extract_batch
-from .ingest import RawDocument, ingest
-from .metadata import STAGE as METADATA_STAGE
-from .metadata import build_article
+from .errors import Reject, RejectError
+from .extract import CleanDocument
+from .ingest import RawDocument, ingest_entries
+
+#: the batch name of files given on the command line (they are extracted together, like one raw/ batch)
+FILES_BATCH = "_files"
 
 
-@dataclass
-class BuildResult:
-    documents: list[RawDocument] = field(default_factory=list)
-    cleaned: list[CleanDocument] = field(default_factory=list)
-    articles: list[dict] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
+def extract_files(paths: Sequence[str]) -> tuple[list[dict], list[Reject]]:
+    """The extract and metadata stages over files from anywhere (each named by the path given), as one batch:
+    templates are learned across the files, a WARC file yields one article or reject per record, pages
+    stating one canonical URL are ``duplicate_url`` and near duplicates are marked, as in a build of raw/."""
+    documents, rejects = ingest_entries([(p, Path(p)) for p in paths])
+    return extract_ingested(documents, rejects)
 
 
-def articles_from(cleaned: Sequence[CleanDocument]) -> tuple[list[dict], list[Reject]]:
-    """Metadata stage over a batch: one article row per clean document, or a reject."""
-    rows, rejects = [], []
-    for doc in cleaned:
-        try:
-            rows.append(build_article(doc))
-        except Exception as exc:  # a parser bug must cost one document, not the run
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            rejects.append(Reject(doc.source_path, doc.raw_sha256, METADATA_STAGE, "internal_error",
-                                  f"{type(exc).__name__} in {Path(where.filename).name}:{where.lineno}: {exc}"[:500]))
+def extract_ingested(documents: Sequence[RawDocument], rejects: Sequence[Reject] = ()) -> tuple[list[dict], list[Reject]]:
+    """:func:`extract_files` after ingest: article rows and rejects of documents taken as one batch."""
     from .duplicates import mark_duplicates
+    from .incremental import DocumentCache, article_rows, learn_templates, prepare_documents
 
-    mark_duplicates(rows)
-    return rows, rejects
-
-
-def build_from_documents(documents: list[RawDocument], ingest_rejects: list[Reject] | None = None) -> BuildResult:
-    cleaned, extract_rejects = extract_batch(documents)
-    rows, metadata_rejects = articles_from(cleaned)
-    rejects = list(ingest_rejects or []) + extract_rejects + metadata_rejects
-    return BuildResult(documents, cleaned, rows, rejects)
+    cache = DocumentCache(None)
+    prepared = prepare_documents(FILES_BATCH, documents, rejects, cache)
+    templates = learn_templates([prepared.manifest()])
+    articles, article_rejects = article_rows(prepared, templates, cache)
+    mark_duplicates(articles)
+    return articles, prepared.rejects + article_rejects
 
 
-def build_from_directory(raw_dir: Path) -> BuildResult:
-    documents, rejects = ingest(Path(raw_dir))
-    return build_from_documents(documents, rejects)
+def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
+    """The extract stage alone over ingested documents taken as one batch (benchmarks and unit tests score
+    title, lead, body and removed lines): the same prepare, template and cleaning functions as a build."""
+    from .extract import STAGE
+    from .incremental import DocumentCache, clean_page, learn_templates, prepare_documents
+
+    cache = DocumentCache(None)
+    prepared = prepare_documents(FILES_BATCH, documents, [], cache)
+    templates = learn_templates([prepared.manifest()])
+    cleaned, rejects = [], list(prepared.rejects)
+    for page in prepared.pages:
+        try:
+            cleaned.append(clean_page(page, templates, cache))
+        except RejectError as exc:
+            rejects.append(Reject(page.source_path, page.raw_sha256, STAGE, exc.reason, exc.message))
+        except Exception as exc:  # a heuristic's bug must cost one page, not the run
+            rejects.append(Reject(page.source_path, page.raw_sha256, STAGE, "internal_error",
+                                  f"{type(exc).__name__}: {exc}"[:500]))
+    return cleaned, rejects
 
 
 def tag_document(doc_id: str, text: str, published=None) -> dict:
@@ -78,26 +85,3 @@ def tag_document(doc_id: str, text: str, published=None) -> dict:
                       "entity_id": m.entity_id, "link": m.link} for m in mentions],
         "events": events,
     }
-
-
-def build_tables(raw_dir: Path, cache=None, workers: int = 1) -> dict:
-    """Every working table as an Arrow table, from a raw directory (the CLI's and ``verify``'s path).
-
-    Batch by batch through :mod:`.incremental`, so it equals the partitioned Dagster build."""
-    from .incremental import build_corpus
-
-    return build_corpus(Path(raw_dir), cache, workers).tables
-
-
-def accounting(ingested_paths: Sequence[str], ingest_reject_paths: Sequence[str], article_paths: Sequence[str],
-               reject_paths: Sequence[str]) -> dict:
-    """The accounting invariant: every raw input (file, or WARC record) is exactly one article or one reject."""
-    inputs = set(ingested_paths) | set(ingest_reject_paths)
-    from collections import Counter
-
-    outputs = list(article_paths) + list(reject_paths)
-    doubled = sorted(p for p, n in Counter(outputs).items() if n > 1)
-    missing = sorted(inputs - set(outputs))
-    return {"inputs": len(inputs), "articles": len(article_paths), "rejects": len(reject_paths),
-            "missing": missing, "doubled": doubled,
-            "ok": not missing and not doubled and len(inputs) == len(article_paths) + len(reject_paths)}

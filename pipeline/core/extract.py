@@ -589,30 +589,3 @@ def extract_prepared(doc: RawDocument, meta: dict | None, group: str | None, lin
     if meta and not clean.title and meta.get("title"):
         clean.title = meta["title"]
     return clean
-
-
-def extract_batch(docs: Sequence[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
-    """Extract every page of a batch, learning templates from the batch itself."""
-    from .outlets import profile_for
-
-    segmented = []
-    rejects: list[Reject] = []
-    for doc in docs:
-        try:
-            segmented.append(prepare_page(doc))
-        except RejectError as exc:
-            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
-        except Exception as exc:  # a converter bug must cost one page, not the run
-            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, "internal_error",
-                                  f"{type(exc).__name__}: {exc}"[:500]))
-    templates = TemplateIndex.learn((g, lines) for _, _, g, lines in segmented)
-    cleaned: list[CleanDocument] = []
-    for doc, meta, group, lines in segmented:
-        try:
-            cleaned.append(extract_prepared(doc, meta, group, lines, templates, profile_for(group) or {}))
-        except RejectError as exc:
-            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, exc.reason, exc.message))
-        except Exception as exc:  # a heuristic's bug must cost one page, not the run
-            rejects.append(Reject(doc.source_path, doc.raw_sha256, STAGE, "internal_error",
-                                  f"{type(exc).__name__}: {exc}"[:500]))
-    return cleaned, rejects

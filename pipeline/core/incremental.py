@@ -46,9 +46,23 @@ from .ingest import ROOT_BATCH, RawDocument, batch_of, ingest, walk_raw
 from .versions import code_version
 
 #: bump when the layout of cached values changes (every cached value then misses once)
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 #: articles handed to one worker at a time (natasha's NER batches across them)
 ANALYSIS_CHUNK = 16
+#: NER, syntax and events read at most this much of a body (a long read is ~40k characters; a 5 MB one-line
+#: dump would need gigabytes): the first paragraphs up to the limit, cut at a paragraph or word boundary
+MAX_ANALYZED_CHARS = 50_000
+
+
+def analyzed_text(body: str, limit: int = MAX_ANALYZED_CHARS) -> str:
+    """The prefix of ``body`` the analysis reads (all of it, unless it is longer than ``limit``)."""
+    if len(body) <= limit:
+        return body
+    for boundary in ("\n\n", " "):
+        cut = body.rfind(boundary, 0, limit)
+        if cut > limit // 2:
+            return body[:cut]
+    return body[:limit]
 
 
 def cache_key(*parts) -> str:
@@ -184,6 +198,19 @@ def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache, fingerprint: 
             pages = [PreparedPage(*row) for row in page_rows]
             return PreparedBatch(batch, inventory, pages, list(rejects), fingerprint, Path(raw_dir))
     documents, rejects = ingest(Path(raw_dir), batch=batch)
+    prepared = prepare_documents(batch, documents, rejects, cache, fingerprint, Path(raw_dir))
+    cache.put_many("batch", [(batch_key, (prepared.inventory, prepared.rejects,
+                                          [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key)
+                                           for p in prepared.pages]))])
+    return prepared
+
+
+def prepare_documents(batch: str, documents: Sequence[RawDocument], rejects: Sequence[Reject],
+                      cache: DocumentCache, fingerprint: str = "", raw_dir: Path | None = None) -> PreparedBatch:
+    """Ingested documents → a prepared batch: each page converted and segmented (cached by raw sha256 and
+    code versions), with its hashed template keys. Used for raw/'s batches and for files given to the CLI."""
+    versions = (code_version("ingest"), code_version("extract"))
+    rejects = list(rejects)
     pages: list[PreparedPage] = []
     fresh = []
     for doc in documents:
@@ -199,9 +226,7 @@ def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache, fingerprint: 
             pages.append(PreparedPage(doc.source_path, doc.raw_sha256, group, keys, key, (converted, meta, lines)))
     cache.put_many("prepare", fresh)
     inventory = [d.inventory_row() for d in documents]
-    cache.put_many("batch", [(batch_key, (inventory, rejects,
-                                          [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key) for p in pages]))])
-    return PreparedBatch(batch, inventory, pages, rejects, fingerprint, Path(raw_dir))
+    return PreparedBatch(batch, inventory, pages, rejects, fingerprint, raw_dir)
 
 
 def _prepare(doc: RawDocument):
@@ -239,43 +264,74 @@ class BatchRows:
     template_digest: str = ""
 
 
-def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCache):
-    from .metadata import STAGE as METADATA_STAGE
-    from .metadata import build_article
+def clean_page(page: PreparedPage, templates: TemplateIndex, cache: DocumentCache):
+    """The extract stage on one prepared page: a :class:`~pipeline.core.extract.CleanDocument` (raises
+    RejectError for a page without article text)."""
     from .outlets import profile_for
 
     doc, meta, lines = page.load(cache)
+    return extract_prepared(doc, meta, page.group, lines, templates, profile_for(page.group) or {})
+
+
+def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCache):
+    from .metadata import STAGE as METADATA_STAGE
+    from .metadata import build_article
+
     try:
-        clean = extract_prepared(doc, meta, page.group, lines, templates, profile_for(page.group) or {})
+        clean = clean_page(page, templates, cache)
+    except LookupError:
+        raise
     except RejectError as exc:
-        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
+        return Reject(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
     except Exception as exc:  # a heuristic's bug must cost one page, not the run
-        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+        return Reject(page.source_path, page.raw_sha256, EXTRACT_STAGE, "internal_error",
+                      f"{type(exc).__name__}: {exc}"[:500])
     try:
         return build_article(clean)
     except Exception as exc:  # a parser bug must cost one document, not the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Reject(doc.source_path, doc.raw_sha256, METADATA_STAGE, "internal_error",
+        return Reject(page.source_path, page.raw_sha256, METADATA_STAGE, "internal_error",
                       f"{type(exc).__name__} in {Path(where.filename).name}:{where.lineno}: {exc}"[:500])
 
 
-def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list[tuple[list[dict], list[dict]]]:
-    """Entities and events of (article id, body, published_at) items: (mention rows, event rows) each.
+@dataclass(frozen=True)
+class AnalysisFailure:
+    """An article whose NER or events could not be computed (out of memory on a pathological text): the
+    article becomes a reject with this reason, instead of the run dying."""
 
-    Runs in worker processes; natasha's models load once per process."""
-    from .entities.linking import Mention, link_article
+    reason: str
+    message: str
+
+
+def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
+    """Entities and events of (article id, body, published_at) items: (mention rows, event rows) each, or an
+    :class:`AnalysisFailure` for an article that exhausted memory.
+
+    Runs in worker processes; natasha's models load once per process. A batch that runs out of memory is
+    analysed again one article at a time, so only the article at fault fails."""
     from .entities.ner import analyze_many
+
+    items = [(article_id, analyzed_text(body), published) for article_id, body, published in items]
+    try:
+        analyze_many([body for _, body, _ in items if body.strip()])
+    except MemoryError:
+        pass  # each article is analysed alone below
+    return [_analyze_one(*item) for item in items]
+
+
+def _analyze_one(article_id: str, body: str, published):
+    from .entities.linking import Mention, link_article
     from .events.rows import event_rows
 
-    analyze_many([body for _, body, _ in items if body.strip()])
-    out = []
-    for article_id, body, published in items:
+    try:
         mention_rows = [m.as_row() for m in link_article(article_id, body)]
         mentions = sorted((Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
                                    r["entity_id"], r["link"]) for r in mention_rows), key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
-        out.append((mention_rows, event_rows(article_id, body, mentions, published_date)))
-    return out
+        return mention_rows, event_rows(article_id, body, mentions, published_date)
+    except (MemoryError, RecursionError) as exc:
+        return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
+                                            f"on a {len(body)}-character body")
 
 
 _POOLS: dict[int, object] = {}
@@ -337,26 +393,12 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
     if known is not None:  # an unchanged batch under an unchanged template index: nothing to redo
         return PendingBatch(known, [], {}, [], cache, progress)
     out = BatchRows(prepared.batch, rejects=list(prepared.rejects), inventory=prepared.inventory, template_digest=digest)
-    versions = (code_version("extract"), code_version("metadata"))
-    fresh = []
-    for page in prepared.pages:
-        key = cache_key("article", versions, page.prepare_key, templates.signature(page.group, page.keys))
-        value = cache.get("article", key)
-        if value is None:
-            try:
-                value = _article_for(page, templates, cache)
-                if not isinstance(value, Reject):
-                    value[SIGNATURE_KEY] = duplicate_signature(value["body"])
-            except LookupError:  # the cache lost a prepared page: read the batch again
-                fresh_batch = prepare_batch(prepared.raw_dir, prepared.batch, cache, prepared.fingerprint, reuse=False)
-                return start_batch(fresh_batch, templates, cache, workers, progress)
-            fresh.append((key, value))
-        (out.rejects if isinstance(value, Reject) else out.articles).append(value)
-    cache.put_many("article", fresh)
-    for page in prepared.pages:
-        page.content = None  # cleaned: the page's lines are no longer needed
-    out.articles, same_url = _first_per_article_id(out.articles)
-    out.rejects += same_url
+    try:
+        out.articles, rejects = article_rows(prepared, templates, cache)
+    except LookupError:  # the cache lost a prepared page: read the batch again
+        fresh_batch = prepare_batch(prepared.raw_dir, prepared.batch, cache, prepared.fingerprint, reuse=False)
+        return start_batch(fresh_batch, templates, cache, workers, progress)
+    out.rejects += rejects
 
     versions = (code_version("entities"), code_version("events"))
     todo, keys = [], {}
@@ -371,6 +413,28 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
     chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
     futures = [worker_pool(workers).submit(analyze_articles, c) for c in chunks] if workers > 1 and len(todo) > 1 else []
     return PendingBatch(out, todo, keys, futures, cache, progress, rows_key)
+
+
+def article_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache) -> tuple[list[dict], list[Reject]]:
+    """The extract and metadata stages over a prepared batch (cached per page and template signature): article
+    rows, and rejects (no article text, a page stating another page's canonical URL). Raises LookupError when
+    the cache lost a page's content."""
+    versions = (code_version("extract"), code_version("metadata"))
+    articles, rejects, fresh = [], [], []
+    for page in prepared.pages:
+        key = cache_key("article", versions, page.prepare_key, templates.signature(page.group, page.keys))
+        value = cache.get("article", key)
+        if value is None:
+            value = _article_for(page, templates, cache)
+            if not isinstance(value, Reject):
+                value[SIGNATURE_KEY] = duplicate_signature(value["body"])
+            fresh.append((key, value))
+        (rejects if isinstance(value, Reject) else articles).append(value)
+    cache.put_many("article", fresh)
+    for page in prepared.pages:
+        page.content = None  # cleaned: the page's lines are no longer needed
+    articles, same_url = _first_per_article_id(articles)
+    return articles, rejects + same_url
 
 
 def finish_batch(pending: PendingBatch) -> BatchRows:
@@ -388,9 +452,22 @@ def finish_batch(pending: PendingBatch) -> BatchRows:
             if pending.progress:
                 pending.progress(len(results), len(todo))
     out = pending.rows
+    failed = {}
     for (article_id, _, _), value in zip(todo, results):
-        out.mentions[article_id], out.events[article_id] = value
-    pending.cache.put_many("analysis", ((pending.keys[a], r) for (a, _, _), r in zip(todo, results)))
+        if isinstance(value, AnalysisFailure):
+            failed[article_id] = value
+        else:
+            out.mentions[article_id], out.events[article_id] = value
+    if failed:
+        from .entities import STAGE as ENTITIES_STAGE
+
+        for row in out.articles:
+            if row["article_id"] in failed:
+                f = failed[row["article_id"]]
+                out.rejects.append(Reject(row["source_path"], row["raw_sha256"], ENTITIES_STAGE, f.reason, f.message))
+        out.articles = [row for row in out.articles if row["article_id"] not in failed]
+    pending.cache.put_many("analysis", ((pending.keys[a], r) for (a, _, _), r in zip(todo, results)
+                                        if not isinstance(r, AnalysisFailure)))
     if pending.rows_key:
         pending.cache.put_many("rows", [(pending.rows_key, out)])
     return out
@@ -432,6 +509,31 @@ def _first_per_article_id(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
     return [r for r in rows if kept[r["article_id"]] is r], rejects
 
 
+def current_batch_rows(raw_dir: Path, manifests: dict[str, BatchManifest], summaries: dict[str, dict | None],
+                       templates: TemplateIndex, cache: DocumentCache, batch_tables_root: Path,
+                       workers: int = 1) -> tuple[list[BatchRows], list[str]]:
+    """Every batch's rows for consolidation: read back from the partitioned working dataset when the batch was
+    built under the current template index, else rebuilt through the cache (a later batch turned one of its
+    lines into a template). Returns the rows in batch order and the batches that were rebuilt ("stale")."""
+    fingerprints = list_batches(raw_dir)
+    rows, stale = [], []
+    try:
+        for batch in sorted(manifests):
+            manifest, summary = manifests[batch], summaries.get(batch)
+            if summary is not None and summary["template_digest"] == template_digest(manifest, templates):
+                try:
+                    rows.append(read_batch_rows(batch_tables_root, batch))
+                    continue
+                except FileNotFoundError:
+                    pass
+            stale.append(batch)
+            prepared = prepare_batch(raw_dir, batch, cache, fingerprints.get(batch, ""))
+            rows.append(batch_rows(prepared, templates, cache, workers))
+    finally:
+        shutdown_pools()
+    return rows, stale
+
+
 # ---------------------------------------------------------------- the corpus
 def _cross_batch_raw_duplicates(batches: Sequence[BatchRows]) -> dict[str, str]:
     """source_path → the earlier path it is byte-identical to, across batches (within a batch, ingest did it)."""
@@ -458,9 +560,12 @@ def _keep_first(first: dict, sha: str | None, path: str, batch: str) -> None:
         first[sha] = (path, batch)
 
 
-def consolidate(batches: Sequence[BatchRows]) -> dict:
+def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | None = None) -> dict:
     """Every working table as Arrow, from all batches: cross-batch raw duplicates become rejects, then near
-    duplicates, the entities table and event clusters are computed over the whole corpus."""
+    duplicates, the entities table and event clusters are computed over the whole corpus.
+
+    ``quarantined`` maps source paths of articles to leave out to their ``quarantined`` reject: they leave with
+    their mentions and events, before the corpus-level work, so nothing points at them."""
     from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
     from .duplicates import mark_duplicates
     from .entities.linking import Mention, build_entities
@@ -484,6 +589,9 @@ def consolidate(batches: Sequence[BatchRows]) -> dict:
             rejects.append(r)
     articles, same_url = _first_per_article_id(articles)
     rejects += same_url
+    if quarantined:
+        rejects += [quarantined[row["source_path"]] for row in articles if row["source_path"] in quarantined]
+        articles = [row for row in articles if row["source_path"] not in quarantined]
     for row in articles:
         b = row.pop("_batch")
         mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
@@ -503,17 +611,64 @@ def consolidate(batches: Sequence[BatchRows]) -> dict:
     }
 
 
+#: quarantine rounds: removing an article can change corpus-level rows (duplicates, entity counts) of others
+MAX_QUARANTINE_ROUNDS = 3
+
+
+@dataclass
+class CheckedTables:
+    """The consolidated working tables after quarantine, the reference time they were checked against, and
+    the quarantined articles (``{source_path: reject}``)."""
+
+    tables: dict
+    reference: object
+    quarantined: dict[str, Reject]
+
+
+def consolidate_checked(batches: Sequence[BatchRows], declared_as_of=None, reference=None) -> CheckedTables:
+    """:func:`consolidate`, then quarantine: articles with a row that breaks a row-level expectation become
+    ``quarantined`` rejects and the corpus is consolidated again without them, until no row fails (or
+    :data:`MAX_QUARANTINE_ROUNDS`; what still fails is left for the blocking table checks).
+
+    ``reference`` (a :class:`~pipeline.core.reference_time.ReferenceTime`) replays a recorded one; else it is
+    resolved from ``declared_as_of`` and the data, once, before anything is quarantined."""
+    from .quality import failing_articles
+    from .reference_time import resolve
+
+    tables = consolidate(batches)
+    if reference is None:
+        crawl_times = [row.get("fetched_at") for b in batches for row in b.inventory]
+        reference = resolve(declared_as_of, crawl_times, tables["articles"].column("published_at").to_pylist())
+    quarantined: dict[str, Reject] = {}
+    for _ in range(MAX_QUARANTINE_ROUNDS):
+        frames = {name: t.to_pandas() for name, t in tables.items() if name != "rejects"}
+        failing = failing_articles(frames, reference)
+        if not failing:
+            break
+        articles = frames["articles"].set_index("article_id")
+        for article_id, why in sorted(failing.items()):
+            row = articles.loc[article_id]
+            quarantined[row["source_path"]] = Reject(row["source_path"], row["raw_sha256"], "validate", "quarantined",
+                                                     why[:500])
+        tables = consolidate(batches, quarantined)
+    return CheckedTables(tables, reference, quarantined)
+
+
 @dataclass
 class CorpusBuild:
     tables: dict
     batches: list[BatchRows]
     templates: TemplateIndex
     cache: DocumentCache
+    reference: object = None
+    quarantined: dict = field(default_factory=dict)
 
 
 def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int = 1,
-                 progress: Callable[[str, int, int], None] | None = None) -> CorpusBuild:
-    """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path)."""
+                 progress: Callable[[str, int, int], None] | None = None, declared_as_of=None,
+                 reference=None) -> CorpusBuild:
+    """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path),
+    consolidated and quarantined by :func:`consolidate_checked`."""
     cache = cache or DocumentCache(None)
     raw_dir = Path(raw_dir)
     fingerprints = list_batches(raw_dir)
@@ -532,7 +687,8 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
     again = (kept.pop(batch, None) or prepare_batch(raw_dir, batch, cache, fp) for batch, fp in fingerprints.items())
     rows = list(batches_rows(again, templates, cache, workers, progress))
     shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
-    return CorpusBuild(consolidate(rows), rows, templates, cache)
+    checked = consolidate_checked(rows, declared_as_of, reference)
+    return CorpusBuild(checked.tables, rows, templates, cache, checked.reference, checked.quarantined)
 
 
 __all__ = ["ROOT_BATCH", "DocumentCache", "BatchManifest", "BatchRows", "PreparedBatch", "list_batches",
@@ -559,7 +715,7 @@ def write_batch_rows(rows: BatchRows, root: Path) -> dict[str, Path]:
     from .tables import write_parquet
 
     inventory_schema = pa.schema([("source_path", pa.string()), ("raw_sha256", pa.string()), ("size", pa.int64()),
-                                  ("kind", pa.string()), ("encoding", pa.string())])
+                                  ("kind", pa.string()), ("encoding", pa.string()), ("fetched_at", pa.string())])
     mentions = [m for aid in sorted(rows.mentions) for m in rows.mentions[aid]]
     events = [e for aid in sorted(rows.events) for e in rows.events[aid]]
 

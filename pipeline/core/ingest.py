@@ -60,7 +60,7 @@ class RawDocument:
 
     def inventory_row(self) -> dict:
         return {"source_path": self.source_path, "raw_sha256": self.raw_sha256, "size": self.size,
-                "kind": self.kind, "encoding": self.encoding}
+                "kind": self.kind, "encoding": self.encoding, "fetched_at": self.fetched_at}
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -314,12 +314,18 @@ def batch_of(rel: str) -> str:
 def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> tuple[list[RawDocument], list[Reject]]:
     """Ingest every file under ``root`` (or only those of one ``batch``). Exact byte duplicates keep the first
     path in sort order (within the batch; :func:`pipeline.core.incremental.consolidate` does it across batches)."""
-    documents: list[RawDocument] = []
-    rejects: list[Reject] = []
-    seen: dict[str, str] = {}
     entries = walk_raw(root, batch)
     if batch is not None:
         entries = [(rel, path) for rel, path in entries if batch_of(rel) == batch]
+    return ingest_entries(entries, max_bytes)
+
+
+def ingest_entries(entries: list[tuple[str, Path]], max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], list[Reject]]:
+    """Ingest (relative name, path) entries: raw/'s walk, or files given on the command line. Every entry is
+    one document or one reject (a WARC file: one per record); exact byte duplicates keep the first entry."""
+    documents: list[RawDocument] = []
+    rejects: list[Reject] = []
+    seen: dict[str, str] = {}
     for rel, path in entries:
         digest = None
         if kind_from_name(rel) == "warc" and not path.is_symlink() and path.is_file():

@@ -114,6 +114,35 @@ def write_checksums(folder: Path, names: list[str]) -> Path:
     return out
 
 
+#: written beside the working tables: the reference time they were checked against (``release`` reads it)
+REFERENCE_FILE = "reference_time.json"
+
+
+def write_working_tables(tables: dict[str, pa.Table], reference: dict, folder: Path) -> dict[str, Path]:
+    """dataset/current/: every table as Parquet, the reference time, and SHA256SUMS, under the folder's lock
+    (two builds never interleave their files). The one writer of working tables (assets and CLI)."""
+    import json
+
+    from .locking import exclusive_lock
+
+    folder = Path(folder)
+    written = {}
+    with exclusive_lock(folder):
+        for name, table in tables.items():
+            written[name] = write_parquet(table, folder / f"{name}.parquet")
+        atomic_write_bytes(folder / REFERENCE_FILE, (json.dumps(reference, sort_keys=True) + "\n").encode())
+        write_checksums(folder, [p.name for p in written.values()] + [REFERENCE_FILE])
+    return written
+
+
+def read_reference(folder: Path) -> dict | None:
+    """The reference time stored beside working tables, or None (tables written before it existed)."""
+    import json
+
+    path = Path(folder) / REFERENCE_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 def markdown_preview(arrow: pa.Table, columns: list[str], rows: int = 5, width: int = 60) -> str:
     """A small markdown table of the first rows, for Dagster materialization metadata."""
     cols = [c for c in columns if c in arrow.column_names]

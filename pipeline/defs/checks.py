@@ -1,21 +1,37 @@
-"""Blocking asset checks that run the Great Expectations suites of pipeline/data/gx/."""
+"""Blocking asset checks: each table's Great Expectations suite (one check per table of the schema, from one
+definition), and the accounting invariant. By the time they run, the build has quarantined every row that broke a
+row-level expectation, so what fails here is table-level (or a quarantine that did not converge)."""
 
 
 import dagster as dg
-import pandas as pd
 
-from ..core.quality import (ARTICLE_CHECK_COLUMNS, EVENT_CHECK_COLUMNS, SuiteReport, validate_frame,
-                            with_article_check_columns, with_event_check_columns, with_relational_columns)
+from ..core.quality import SuiteReport, validate_table
+from ..core.reference_time import ReferenceTime
 from ..resources import data_version
+from ..schema import TABLES
+from .resources import VostokPaths
+
+#: the tables each suite reads besides its own (its derived cross-table columns)
+SUITE_INPUTS = {"articles": (), "rejects": ("articles",), "mentions": ("articles", "entities"),
+                "entities": (), "events": ("articles", "entities")}
+SUITE_DESCRIPTIONS = {
+    "articles": "Great Expectations suite for articles (schema-derived + data/gx/articles.json).",
+    "rejects": "GX suite for rejects, plus the bound on the share of quarantined articles.",
+    "mentions": "GX suite for mentions: offsets and text match the body, entity ids exist, unique spans.",
+    "entities": "GX suite for entities: types, ISO 3166 alpha-3 countries, QID shape, counts.",
+    "events": "GX suite for events: codes consistent with the ontology, ids in entities, ISO3 countries, "
+              "sentence offsets, no asserted event after publication.",
+}
 
 
-def _check_result(report: SuiteReport) -> dg.AssetCheckResult:
+def _check_result(report: SuiteReport, key: dg.AssetCheckKey) -> dg.AssetCheckResult:
     failures = report.failures
     lines = ["| expectation | column | unexpected | sample |", "|---|---|---|---|"]
     for o in failures:
         sample = ", ".join(str(v)[:60].replace("|", "\\|").replace("\n", " ") for v in o.sample[:3])
         lines.append(f"| {o.expectation} | {o.column or ''} | {o.unexpected_count if o.unexpected_count is not None else ''} | {sample} |")
     return dg.AssetCheckResult(
+        asset_key=key.asset_key, check_name=key.name,
         passed=report.success,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
@@ -29,57 +45,38 @@ def _check_result(report: SuiteReport) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset="articles", blocking=True, name="articles_gx_suite",
-                description="Great Expectations suite for articles (schema-derived + data/gx/articles.json). Blocks publishing.")
-def articles_gx_suite(articles: pd.DataFrame) -> dg.AssetCheckResult:
-    frame = with_article_check_columns(articles)
-    return _check_result(validate_frame("articles", frame, extra_columns=ARTICLE_CHECK_COLUMNS))
-
-
-@dg.asset_check(asset="rejects", blocking=True, name="rejects_gx_suite",
-                description="Great Expectations suite for rejects (schema-derived + data/gx/rejects.json). Blocks publishing.")
-def rejects_gx_suite(rejects: pd.DataFrame) -> dg.AssetCheckResult:
-    return _check_result(validate_frame("rejects", rejects))
-
-
-@dg.asset_check(asset="mentions", blocking=True, name="mentions_gx_suite",
-                additional_ins={"articles": dg.AssetIn("articles"), "entities": dg.AssetIn("entities")},
-                description="GX suite for mentions: offsets and text match the body, entity ids exist, unique spans.")
-def mentions_gx_suite(mentions: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
-    frame = with_relational_columns(mentions, articles, entities)
-    return _check_result(validate_frame("mentions", frame, extra_columns=("span_ok", "entity_known")))
-
-
-@dg.asset_check(asset="entities", blocking=True, name="entities_gx_suite",
-                description="GX suite for entities: types, ISO 3166 alpha-3 countries, QID shape, counts.")
-def entities_gx_suite(entities: pd.DataFrame) -> dg.AssetCheckResult:
-    return _check_result(validate_frame("entities", entities))
-
-
-@dg.asset_check(asset="events", blocking=True, name="events_gx_suite",
-                additional_ins={"articles": dg.AssetIn("articles"), "entities": dg.AssetIn("entities")},
-                description="GX suite for events: codes consistent with the ontology, ids in entities, ISO3 countries, "
-                            "sentence offsets, no asserted event after publication.")
-def events_gx_suite(events: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
-    frame = with_event_check_columns(events, articles, entities)
-    return _check_result(validate_frame("events", frame, extra_columns=EVENT_CHECK_COLUMNS))
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(f"{name}_gx_suite", asset=name, blocking=True,
+                             description=SUITE_DESCRIPTIONS[name] + " Blocks publishing.",
+                             additional_deps=[*SUITE_INPUTS[name], "reference_time"])
+           for name in TABLES],
+    ins={name: dg.AssetIn(name) for name in (*TABLES, "reference_time")},
+    can_subset=True,
+)
+def table_suites(context: dg.AssetCheckExecutionContext, articles, mentions, entities, events, rejects,
+                 reference_time: dict):
+    """Every table's suite, run against the build's reference time (one step: the suites share inputs)."""
+    frames = {"articles": articles, "mentions": mentions, "entities": entities, "events": events, "rejects": rejects}
+    reference = ReferenceTime.from_json(reference_time)
+    for key in sorted(context.selected_asset_check_keys, key=lambda k: k.name):
+        table = key.asset_key.to_user_string()
+        yield _check_result(validate_table(table, frames, reference), key)
 
 
 @dg.asset_check(asset="rejects", blocking=True, name="accounting_invariant",
-                additional_ins={"raw_inventory": dg.AssetIn("raw_inventory"), "articles": dg.AssetIn("articles")},
-                description="|raw inputs| = |articles| + |rejects|: every raw file (every WARC record) is exactly one "
-                            "article or one reject.")
-def accounting_invariant(rejects: pd.DataFrame, raw_inventory: pd.DataFrame, articles: pd.DataFrame) -> dg.AssetCheckResult:
-    from ..core.build import accounting
+                additional_ins={"articles": dg.AssetIn("articles")},
+                description="|raw inputs| = |articles| + |rejects|: every file under raw/ (every WARC record) is "
+                            "exactly one article or one reject, counted by a walk of raw/ of its own.")
+def accounting_invariant(rejects, articles, paths: VostokPaths) -> dg.AssetCheckResult:
+    from ..core.accounting import accounting
 
-    ingested = raw_inventory[raw_inventory["ingest_reject"].isna()]
-    ingest_rejected = raw_inventory[raw_inventory["ingest_reject"].notna()]
-    report = accounting(list(ingested["source_path"]), list(ingest_rejected["source_path"]),
-                        list(articles["source_path"]), list(rejects["source_path"]))
+    report = accounting(paths.raw, list(articles["source_path"]), list(rejects["source_path"]))
     return dg.AssetCheckResult(
         passed=report["ok"], severity=dg.AssetCheckSeverity.ERROR,
         metadata={"raw_inputs": report["inputs"], "articles": report["articles"], "rejects": report["rejects"],
                   "missing": dg.MetadataValue.json(report["missing"][:50]),
-                  "doubled": dg.MetadataValue.json(report["doubled"][:50])},
+                  "doubled": dg.MetadataValue.json(report["doubled"][:50]),
+                  "unexpected": dg.MetadataValue.json(report["unexpected"][:50])},
         description=f"{report['inputs']} raw inputs = {report['articles']} articles + {report['rejects']} rejects"
-        if report["ok"] else f"accounting broken: {len(report['missing'])} missing, {len(report['doubled'])} doubled")
+        if report["ok"] else f"accounting broken: {len(report['missing'])} missing, {len(report['doubled'])} doubled, "
+                             f"{len(report['unexpected'])} not under raw/")

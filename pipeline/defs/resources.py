@@ -1,4 +1,6 @@
-"""Where the pipeline reads raw files and writes working tables, and how much it may run at once."""
+"""Where the pipeline reads raw files and writes working tables, and how much it may run at once.
+
+:func:`paths_from_environment` is the one place that reads the ``VOSTOK_*`` environment variables."""
 
 
 import os
@@ -7,13 +9,9 @@ from pathlib import Path
 import dagster as dg
 
 
-def default_workers() -> int:
-    """Worker processes for NER and events: VOSTOK_WORKERS, else every core up to 2 (each holds ~0.4 GB of models)."""
-    return int(os.environ.get("VOSTOK_WORKERS", min(2, os.cpu_count() or 1)))
-
-
 class VostokPaths(dg.ConfigurableResource):
-    """Folders the pipeline works in (relative paths resolve from the working directory)."""
+    """Folders the pipeline works in (relative paths resolve from the working directory), worker processes,
+    and the declared reference time (empty: derived from the data, see pipeline/core/reference_time.py)."""
 
     raw_dir: str = "raw"
     dataset_dir: str = "dataset/current"
@@ -21,6 +19,7 @@ class VostokPaths(dg.ConfigurableResource):
     #: the partitioned working dataset and the document cache (local state, never released)
     work_dir: str = "dataset/work"
     workers: int = 1
+    as_of: str = ""
 
     @property
     def raw(self) -> Path:
@@ -42,7 +41,24 @@ class VostokPaths(dg.ConfigurableResource):
     def batch_tables(self) -> Path:
         return self.work / "batches"
 
+    @property
+    def io_dir(self) -> Path:
+        return self.work / "io"
+
     def cache(self):
         from ..core.incremental import DocumentCache
 
         return DocumentCache(self.work / "cache.sqlite")
+
+
+def paths_from_environment(environ=None) -> VostokPaths:
+    """The resource as the environment configures it: VOSTOK_RAW_DIR, VOSTOK_DATASET_DIR, VOSTOK_RELEASES_DIR,
+    VOSTOK_WORK_DIR, VOSTOK_WORKERS (default: every core up to 2; each worker holds ~0.4 GB of models) and
+    VOSTOK_AS_OF (the declared reference date)."""
+    env = os.environ if environ is None else environ
+    return VostokPaths(raw_dir=env.get("VOSTOK_RAW_DIR", "raw"),
+                       dataset_dir=env.get("VOSTOK_DATASET_DIR", "dataset/current"),
+                       releases_dir=env.get("VOSTOK_RELEASES_DIR", "dataset/releases"),
+                       work_dir=env.get("VOSTOK_WORK_DIR", "dataset/work"),
+                       workers=int(env.get("VOSTOK_WORKERS") or min(2, os.cpu_count() or 1)),
+                       as_of=env.get("VOSTOK_AS_OF", ""))

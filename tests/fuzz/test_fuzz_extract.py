@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.build import build_from_documents
+from pipeline.core.build import extract_ingested
 from pipeline.core.errors import RejectError
 from pipeline.core.ingest import document_from_bytes
 
@@ -36,6 +36,6 @@ def test_extract_path_never_crashes(parts, name, encoding):
         doc = document_from_bytes(name, data)
     except RejectError:
         return
-    result = build_from_documents([doc])
-    assert len(result.articles) + len(result.rejects) == 1
-    assert all(r.reason != "internal_error" for r in result.rejects), result.rejects
+    articles, rejects = extract_ingested([doc])
+    assert len(articles) + len(rejects) == 1
+    assert all(r.reason != "internal_error" for r in rejects), rejects

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline.core.build import accounting
+from pipeline.core.accounting import accounting
 from pipeline.core.tables import CorruptTableError, read_parquet_checked, write_checksums, write_parquet
 from tests.conftest import RAW, REPO
 
@@ -78,8 +78,13 @@ def test_concurrent_publications_serialize(tmp_path):
     assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == ["v0.1.0"]
 
 
-def test_accounting_invariant():
-    ok = accounting(["a.txt", "b.warc.gz#r1"], ["c.txt"], ["a.txt"], ["b.warc.gz#r1", "c.txt"])
-    assert ok["ok"] and ok["inputs"] == 3
-    bad = accounting(["a.txt", "b.txt"], [], ["a.txt"], ["a.txt"])
-    assert not bad["ok"] and bad["missing"] == ["b.txt"] and bad["doubled"] == ["a.txt"]
+def test_accounting_invariant_walks_raw_itself(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "_root").mkdir(parents=True)
+    for name in ("a.txt", "b.warc.gz", "c.txt", "_root/d.txt", "e#1.txt"):
+        (raw / name).write_text("x")
+    ok = accounting(raw, ["a.txt", "e#1.txt"], ["b.warc.gz#r1", "b.warc.gz#r2", "c.txt", "_root/d.txt"])
+    assert ok["ok"] and ok["inputs"] == 6 and ok["files"] == 5
+    bad = accounting(raw, ["a.txt", "elsewhere.txt"], ["a.txt", "c.txt", "e#1.txt", "b.warc.gz"])
+    assert not bad["ok"] and bad["missing"] == ["_root/d.txt"] and bad["doubled"] == ["a.txt"]
+    assert bad["unexpected"] == ["elsewhere.txt"]

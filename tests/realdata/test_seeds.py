@@ -5,8 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipeline.core.build import build_from_directory
-from tests.conftest import RAW
+from tests.conftest import RAW, build_rows
 
 pytestmark = pytest.mark.realdata
 
@@ -22,9 +21,9 @@ FURNITURE = [
 
 @pytest.fixture(scope="module")
 def articles() -> dict[str, dict]:
-    result = build_from_directory(RAW)
-    assert not result.rejects
-    return {row["source_path"][:3]: row for row in result.articles}
+    articles, rejects = build_rows(RAW)
+    assert not rejects
+    return {row["source_path"][:3]: row for row in articles}
 
 
 def test_every_seed_is_an_article(articles):

@@ -1,4 +1,5 @@
-from pipeline.core.extract import TemplateIndex, extract_batch, reflow, template_hash, template_key
+from pipeline.core.build import extract_documents as extract_batch
+from pipeline.core.extract import TemplateIndex, reflow, template_hash, template_key
 from pipeline.core.ingest import document_from_bytes
 
 PROSE = [

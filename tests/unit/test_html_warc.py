@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.core.build import build_from_directory, build_from_documents
+from pipeline.core.build import extract_files, extract_ingested
 from pipeline.core.errors import RejectError
 from pipeline.core.html import clean_authors, decode_html, html_metadata, split_tags
 from pipeline.core.ingest import document_from_bytes, gunzip_capped, ingest
@@ -39,8 +39,7 @@ def test_html_in_russian_encodings(charset):
     data = page(charset).encode(charset)
     doc = document_from_bytes("a.html", data)
     assert doc.kind == "html" and "Министр" in doc.text
-    result = build_from_documents([doc])
-    article = result.articles[0]
+    [article], _ = extract_ingested([doc])
     assert article["body"].split("\n\n") == PARAS
     assert article["url"] == "https://example.ru/news/1" and article["outlet"] == "example.ru"
 
@@ -58,7 +57,7 @@ def test_html_metadata_fixes_common_extractor_errors():
     dt, has_offset = meta["published"]
     assert has_offset and dt.utcoffset().total_seconds() == 8 * 3600
     doc = document_from_bytes("a.html", page().encode())
-    article = build_from_documents([doc]).articles[0]
+    [article], _ = extract_ingested([doc])
     assert article["published_at"].isoformat() == "2024-09-23T08:25:00+00:00"  # no zone shift
     assert article["timezone_source"] == "page" and article["rubrics"] == ["Политика"]
     assert clean_authors(["Иван Петров, Анна Смирнова", "http://x.ru/a"], set()) == ["Иван Петров", "Анна Смирнова"]
@@ -70,9 +69,9 @@ def test_gzipped_html_and_gzip_bomb(tmp_path):
     raw.mkdir()
     (raw / "page.html.gz").write_bytes(gzip.compress(page().encode()))
     (raw / "bomb.html.gz").write_bytes(gzip.compress(b"<html>" + b" " * (40 * 1024 * 1024)))
-    result = build_from_directory(raw)
-    assert [a["source_path"] for a in result.articles] == ["page.html.gz"]
-    assert {r.source_path: r.reason for r in result.rejects} == {"bomb.html.gz": "too_large"}
+    articles, rejects = extract_files([str(raw / "page.html.gz"), str(raw / "bomb.html.gz")])
+    assert [a["source_path"] for a in articles] == [str(raw / "page.html.gz")]
+    assert {r.source_path: r.reason for r in rejects} == {str(raw / "bomb.html.gz"): "too_large"}
     with pytest.raises(RejectError):
         gunzip_capped(b"\x1f\x8bnot really gzip")
 
@@ -97,13 +96,15 @@ def test_warc_members_become_documents_with_their_uri(tmp_path):
     (raw / "crawl.warc.gz").write_bytes(_warc([
         ("https://news.example.ru/a", "text/html; charset=utf-8", page().encode()),
         ("https://news.example.ru/logo.png", "image/png", b"\x89PNG...."),
-        ("https://news.example.ru/b", "text/html; charset=windows-1251", page("windows-1251").replace("1</", "2</").encode("cp1251")),
+        ("https://news.example.ru/b", "text/html; charset=windows-1251",
+         page("windows-1251").replace("news/1", "news/2").encode("cp1251")),
     ]))
     docs, rejects = ingest(raw)
     assert not rejects
     assert len(docs) == 2 and all(d.source_path.startswith("crawl.warc.gz#urn:uuid:") for d in docs)
-    result = build_from_directory(raw)
-    assert len(result.articles) == 2
+    articles, rejects = extract_files([str(raw / "crawl.warc.gz")])  # the CLI's path: one article per record
+    assert len(articles) == 2 and not rejects
+    assert {a["url"] for a in articles} == {"https://example.ru/news/1", "https://example.ru/news/2"}
 
 
 def test_warc_without_html_and_truncated_warc(tmp_path):

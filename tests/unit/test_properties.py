@@ -11,7 +11,8 @@ from pipeline.core.entities.names import fold, nominative_east_asian, stem_key
 from pipeline.core.errors import RejectError
 from pipeline.core.events.money import find_money
 from pipeline.core.events.when import find_event_date
-from pipeline.core.extract import extract_batch, reflow
+from pipeline.core.build import extract_documents as extract_batch
+from pipeline.core.extract import reflow
 from pipeline.core.ingest import decode, document_from_bytes
 from pipeline.core.markdown import logical_lines, strip_inline
 from pipeline.core.metadata import parse_authors, parse_rubrics, parse_views

@@ -1,15 +1,21 @@
+from datetime import date
+
 import pandas as pd
 import pytest
 
-from pipeline.core.quality import (ARTICLE_CHECK_COLUMNS, suite_expectations, validate_frame,
-                                   with_article_check_columns)
+from pipeline.core.quality import (ARTICLE_CHECK_COLUMNS, failing_articles, is_row_level, suite_expectations,
+                                   validate_frame, with_article_check_columns)
+from pipeline.core.reference_time import ReferenceTime, resolve
 from pipeline.core.tables import to_arrow
 from pipeline.schema import ARTICLES
 from tests.unit.test_schema_and_tables import _article
 
 
+AS_OF = ReferenceTime(date(2026, 12, 1), "declared")
+
+
 def _validate_articles(frame):
-    return validate_frame("articles", with_article_check_columns(frame), extra_columns=ARTICLE_CHECK_COLUMNS)
+    return validate_frame("articles", with_article_check_columns(frame), AS_OF, extra_columns=ARTICLE_CHECK_COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +60,55 @@ def test_duplicate_ids_fail(good_frame):
     assert [o.column for o in report.failures] == ["article_id"]
 
 
-def test_tomorrow_is_resolved():
-    exps = suite_expectations("articles")
-    assert "$TOMORROW" not in str(exps)
+def test_time_bound_comes_from_the_reference_time_not_the_clock():
+    exps = suite_expectations("articles", ReferenceTime(date(2020, 5, 1), "declared"))
+    bounds = [e["kwargs"].get("max_value") for e in exps if e["kwargs"].get("column") == "published_at"]
+    assert bounds == ["2020-05-02T00:00:00+00:00"]
+    assert "$LATEST" not in str(exps)
+
+
+def test_reference_time_resolution_order():
+    published = [pd.Timestamp("2024-09-23 10:00", tz="UTC"), None, pd.NaT]
+    assert resolve("2025-01-02", ["2024-01-01T00:00:00Z"], published) == ReferenceTime(date(2025, 1, 2), "declared")
+    assert resolve(None, ["2024-10-01T23:30:00Z", "2024-09-01T00:00:00+03:00"], published) == \
+        ReferenceTime(date(2024, 10, 1), "newest_crawl")
+    # a text dump among the crawled pages states no crawl time: the newest publication counts too
+    assert resolve(None, ["2024-01-01T00:00:00Z", None], published) == \
+        ReferenceTime(date(2024, 9, 23), "newest_publication")
+    assert resolve(None, [None], []) == ReferenceTime(date(1990, 1, 1), "no_dates")
+    assert ReferenceTime.from_json(AS_OF.to_json()) == AS_OF
+    with pytest.raises(ValueError):
+        resolve("next tuesday", [], [])
+
+
+def test_row_level_and_table_level_expectations():
+    assert is_row_level("expect_column_values_to_match_regex")
+    assert is_row_level("expect_column_pair_values_a_to_be_greater_than_b")
+    assert not is_row_level("expect_column_values_to_be_unique")
+    assert not is_row_level("expect_compound_columns_to_be_unique")
+    assert not is_row_level("expect_table_row_count_to_be_between")
+
+
+def test_failing_rows_name_their_article_and_expectation(good_frame):
+    frame = good_frame.copy()
+    frame.loc[1, "body"] = "Подписывайтесь на наш канал, где много слов, чтобы тело статьи было длиннее восьмидесяти."
+    frame.loc[2, "published_at"] = pd.Timestamp("2099-01-01", tz="UTC")
+    empty = pd.DataFrame(columns=["article_id"])
+    failing = failing_articles({"articles": frame, "mentions": empty, "entities": empty, "events": empty}, AS_OF)
+    assert sorted(failing) == sorted(frame.loc[[1, 2], "article_id"])
+    assert failing[frame.loc[1, "article_id"]].startswith("articles.body: expect_column_values_to_not_match_regex_list")
+    assert "published_at" in failing[frame.loc[2, "article_id"]]
+    assert failing_articles({"articles": good_frame}, AS_OF) == {}
+
+
+def test_quarantine_share_is_a_table_level_gate(good_frame):
+    from pipeline.core.quality import QUARANTINE_SHARE, validate_table
+
+    rejects = pd.DataFrame([{"source_path": f"q{i}.txt", "raw_sha256": "0" * 64, "stage": "validate",
+                             "reason": "quarantined", "message": "articles.body: boilerplate"} for i in range(2)])
+    report = validate_table("rejects", {"rejects": rejects, "articles": good_frame}, AS_OF)
+    share = next(o for o in report.outcomes if o.expectation == QUARANTINE_SHARE)
+    assert not share.success and share.kwargs["share"] == 0.4 and not report.success
 
 
 def test_mentions_suite_checks_offsets_and_entity_ids():
@@ -70,13 +122,13 @@ def test_mentions_suite_checks_offsets_and_entity_ids():
     good = {"mention_id": "0" * 16, "article_id": "a", "entity_id": "person:park-jin", "type": "PER", "start": 0,
             "end": 8, "text": "Пак Чжин", "normal": "Пак Чжин", "link": "gazetteer"}
     frame = to_arrow(MENTIONS, [good]).to_pandas()
-    report = validate_frame("mentions", with_relational_columns(frame, articles, entities),
+    report = validate_frame("mentions", with_relational_columns(frame, articles, entities), AS_OF,
                             extra_columns=("span_ok", "entity_known"))
     assert report.success, [o.describe() for o in report.failures]
     bad = [dict(good, mention_id="1" * 16, start=1, end=9),  # text no longer body[start:end]
            dict(good, mention_id="2" * 16, start=12, end=18, text="прибыл", entity_id="per:unknown")]
     frame = to_arrow(MENTIONS, [good, *bad]).to_pandas()
-    report = validate_frame("mentions", with_relational_columns(frame, articles, entities),
+    report = validate_frame("mentions", with_relational_columns(frame, articles, entities), AS_OF,
                             extra_columns=("span_ok", "entity_known"))
     failed = {o.column for o in report.failures}
     assert {"span_ok", "entity_known"} <= failed
@@ -87,10 +139,10 @@ def test_entities_suite_rejects_bad_country_and_qid():
 
     row = {"entity_id": "person:x", "type": "PER", "name": "X", "name_en": None, "wikidata_id": "Q1",
            "country": "JPN", "aliases": [], "mention_count": 2, "article_count": 1, "linked": True}
-    ok = validate_frame("entities", to_arrow(ENTITIES, [row]).to_pandas())
+    ok = validate_frame("entities", to_arrow(ENTITIES, [row]).to_pandas(), AS_OF)
     assert ok.success, [o.describe() for o in ok.failures]
     bad = to_arrow(ENTITIES, [dict(row, country="JP", wikidata_id="wd:42")]).to_pandas()
-    failed = {o.column for o in validate_frame("entities", bad).failures}
+    failed = {o.column for o in validate_frame("entities", bad, AS_OF).failures}
     assert {"country", "wikidata_id"} <= failed
 
 
@@ -113,7 +165,7 @@ def test_events_suite_checks_ontology_ids_and_dates():
 
     def report(rows):
         frame = with_event_check_columns(to_arrow(EVENTS, rows).to_pandas(), articles, entities)
-        return validate_frame("events", frame, extra_columns=EVENT_CHECK_COLUMNS)
+        return validate_frame("events", frame, AS_OF, extra_columns=EVENT_CHECK_COLUMNS)
 
     ok = report([good])
     assert ok.success, [o.describe() for o in ok.failures]

@@ -122,7 +122,7 @@ def analyze_many(texts: Sequence[str]) -> list:
             docs.append(doc)
         tag_morph_docs(docs, m.morph)
         for doc in docs:  # per document, as natasha batches it (see fast_ner)
-            doc.parse_syntax(m.syntax)
+            parse_syntax_capped(doc, m.syntax)
         tag_ner_docs(docs, m.ner)
         for doc in docs:
             for token in doc.tokens:
@@ -137,6 +137,32 @@ def analyze_many(texts: Sequence[str]) -> list:
     while len(_ANALYSES) > _CAPACITY[0]:
         _ANALYSES.popitem(last=False)
     return found
+
+
+#: the syntax parser's memory grows with the square of a sentence's length (400k tokens: 596 GiB); longer
+#: sentences (lists of 30 countries, tables, a paragraph without full stops) are parsed in windows of this size
+MAX_SYNTAX_TOKENS = 250
+
+
+def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS) -> bool:
+    """natasha's ``doc.parse_syntax`` when every sentence is at most ``max_tokens`` long (the same parse, since
+    slovnet's result depends on the batch); otherwise every sentence is parsed in consecutive windows of at most
+    ``max_tokens`` tokens, each window's root attached to the sentence root. Returns True when a cap applied."""
+    if all(len(sent.tokens) <= max_tokens for sent in doc.sents):
+        doc.parse_syntax(parser)
+        return False
+    windows = []  # (sentence number, first token index, tokens)
+    for sent_id, sent in enumerate(doc.sents, 1):
+        for first in range(0, len(sent.tokens), max_tokens):
+            windows.append((sent_id, first, sent.tokens[first:first + max_tokens]))
+    markups = parser.map([[t.text for t in tokens] for _, _, tokens in windows])
+    for (sent_id, first, tokens), markup in zip(windows, markups):
+        for target, source in zip(tokens, markup.tokens):
+            local_id, local_head = int(source.id), int(source.head_id)
+            target.id = f"{sent_id}_{first + local_id}"
+            target.head_id = f"{sent_id}_{first + local_head if local_head else 0}"
+            target.rel = source.rel
+    return True
 
 
 _LEMMAS: dict[tuple, str] = {}

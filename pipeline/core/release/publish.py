@@ -127,7 +127,9 @@ def _git(repo: Path, *args: str) -> str | None:
         return None
 
 
-def provenance(repo: Path, raw_dir: Path, lock_file: Path) -> dict:
+def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> dict:
+    """Where a release came from. ``git`` and ``environment`` describe the machine and checkout that built it
+    (``verify`` does not compare them); everything else is an input of the build and must reproduce."""
     tools = {}
     for name in ("natasha", "slovnet", "navec", "pymorphy3", "great-expectations", "pyarrow", "pandas", "dagster",
                  "lingua-language-detector", "rapidfuzz", "frictionless", "mlcroissant"):
@@ -139,7 +141,8 @@ def provenance(repo: Path, raw_dir: Path, lock_file: Path) -> dict:
     return {
         "git": {"commit": _git(repo, "rev-parse", "HEAD"), "clean": status == "" if status is not None else None},
         "lock_file": {"path": lock_file.name, "sha256": _sha256(lock_file) if lock_file.exists() else None},
-        "python": platform.python_version(),
+        "environment": {"python": platform.python_version()},
+        "reference_time": reference.to_json() if reference is not None else None,
         "tools": tools,
         "code_versions": all_code_versions(),
         "id_scheme_version": ID_SCHEME_VERSION,
@@ -183,8 +186,11 @@ def _other_files_changed(previous: Path | None, folder: Path, version: str) -> l
 
 
 def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table], validation: dict[str, dict],
-                         previous: Path | None, prov: dict) -> tuple[str, list[str]]:
-    """Write every release file into ``folder``; returns the required bump level and reasons."""
+                         previous: Path | None, prov: dict, enforce: bool = True) -> tuple[str, list[str]]:
+    """Write every release file into ``folder``; returns the required bump level and reasons.
+
+    ``enforce`` refuses a ``version`` that does not follow from the changes; without it (a tentative build
+    that works the version out) the level is only reported."""
     from .figures import build_figures
     from .report import render
 
@@ -196,7 +202,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     out_tables = {name: out_tables[name] for name in TABLE_ORDER if name in out_tables}
     diff = diff_releases(previous, out_tables, prov["raw_manifest"], ID_SCHEME_VERSION)
     requirement = diff.requirement()
-    if requirement.level != "none":
+    if enforce and requirement.level != "none":
         semver.check(previous.name[1:] if previous else None, version, requirement)  # fail early
 
     pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
@@ -215,7 +221,10 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     if requirement.level == "none" and extra:
         requirement.level = "patch"
         requirement.reasons = [f"figures, validation or report changed: {', '.join(extra[:10])}"]
-    semver.check(previous.name[1:] if previous else None, version, requirement)
+    if previous is None and requirement.level == "none":
+        requirement.level, requirement.reasons = "minor", ["first release"]
+    if enforce:
+        semver.check(previous.name[1:] if previous else None, version, requirement)
     _write(folder / "datapackage.json", dump(datapackage(version, files)))
     _write(folder / "croissant.json", dump(croissant(version, files)))
     _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS,
@@ -234,9 +243,13 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     return requirement.level, requirement.reasons
 
 
+#: provenance blocks that describe the building machine and checkout, not the release's inputs
+NOT_REPRODUCED = ("git", "environment", "python")
+
+
 def compare_folders(a: Path, b: Path) -> list[str]:
-    """Differences between two release folders; provenance.json's ``git`` block (where and when it was built)
-    and the SHA256SUMS line for provenance.json are not compared."""
+    """Differences between two release folders; provenance.json's :data:`NOT_REPRODUCED` blocks (where it was
+    built) and the SHA256SUMS line for provenance.json are not compared."""
     diffs = []
     names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
     names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
@@ -248,8 +261,9 @@ def compare_folders(a: Path, b: Path) -> list[str]:
         x, y = (a / n).read_bytes(), (b / n).read_bytes()
         if n == "provenance.json":
             px, py = json.loads(x), json.loads(y)
-            px.pop("git", None)
-            py.pop("git", None)
+            for machine_specific in NOT_REPRODUCED:
+                px.pop(machine_specific, None)
+                py.pop(machine_specific, None)
             if px != py:
                 keys = sorted(k for k in set(px) | set(py) if px.get(k) != py.get(k))
                 diffs.append(f"provenance.json differs in {', '.join(keys)}")
@@ -263,10 +277,26 @@ def compare_folders(a: Path, b: Path) -> list[str]:
     return diffs
 
 
-def publish(tables: dict[str, pa.Table], validation: dict[str, dict], version: str, releases_root: Path,
-            raw_dir: Path, repo: Path) -> PublishResult:
-    """Publish ``tables`` (validated working tables) as ``releases_root/v<version>``."""
-    semver.parse(version)
+def validate_and_publish(tables: dict[str, pa.Table], reference, version: str | None, releases_root: Path,
+                         raw_dir: Path, repo: Path) -> PublishResult:
+    """The one validate-then-publish path (the release asset and the CLI): run every suite on the working
+    tables against the build's reference time, then :func:`publish` (refused when a suite failed)."""
+    from ..quality import validate_all
+
+    reports = validate_all({name: t.to_pandas() for name, t in tables.items()}, reference)
+    return publish(tables, {n: r.to_json() for n, r in reports.items()}, version, releases_root, raw_dir, repo,
+                   reference)
+
+
+def publish(tables: dict[str, pa.Table], validation: dict[str, dict], version: str | None, releases_root: Path,
+            raw_dir: Path, repo: Path, reference=None) -> PublishResult:
+    """Publish ``tables`` (validated working tables) as ``releases_root/v<version>``.
+
+    ``version`` None works it out: the smallest bump the changes since the latest release need; when nothing
+    changed, nothing is published (status ``unchanged``, the latest release's path). ``reference`` (the build's
+    :class:`~pipeline.core.reference_time.ReferenceTime`) is recorded in provenance.json for ``verify``."""
+    if version is not None:
+        semver.parse(version)
     # One canonical Arrow form whatever path the tables took (Parquet, pandas, rows): same bytes out.
     tables = {name: to_arrow(TABLES[name], table.to_pylist()) for name, table in tables.items()}
     if any(not report.get("success", False) for report in validation.values()):
@@ -276,16 +306,38 @@ def publish(tables: dict[str, pa.Table], validation: dict[str, dict], version: s
     from ..locking import exclusive_lock
 
     with exclusive_lock(releases_root):
-        return _publish_locked(tables, validation, version, releases_root, raw_dir, repo)
+        if version is None:
+            return _publish_next(tables, validation, releases_root, raw_dir, repo, reference)
+        return _publish_locked(tables, validation, version, releases_root, raw_dir, repo, reference)
+
+
+def _publish_next(tables: dict[str, pa.Table], validation: dict[str, dict], releases_root: Path, raw_dir: Path,
+                  repo: Path, reference) -> PublishResult:
+    """Publish under the version the changes call for, or nothing when the tables equal the latest release."""
+    latest = latest_release(releases_root)
+    previous = latest.name[1:] if latest else None
+    prov = provenance(repo, raw_dir, repo / "uv.lock", reference)
+    tentative = semver.next_version(previous, "patch")
+    tmp = releases_root / f".tmp-next-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        level, reasons = build_release_folder(tmp, tentative, tables, validation, latest, prov, enforce=False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if level == "none":
+        return PublishResult(latest, "unchanged", "none", [f"the tables equal v{previous}: nothing to publish"])
+    return _publish_locked(tables, validation, semver.next_version(previous, level), releases_root, raw_dir, repo,
+                           reference)
 
 
 def _publish_locked(tables: dict[str, pa.Table], validation: dict[str, dict], version: str, releases_root: Path,
-                    raw_dir: Path, repo: Path) -> PublishResult:
+                    raw_dir: Path, repo: Path, reference=None) -> PublishResult:
     for stale in releases_root.glob(".tmp-*"):
         if stale.is_dir() and not _owned_by_live_process(stale):
             shutil.rmtree(stale, ignore_errors=True)
     final = releases_root / f"v{version}"
-    prov = provenance(repo, raw_dir, repo / "uv.lock")
+    prov = provenance(repo, raw_dir, repo / "uv.lock", reference)
     previous = latest_release(releases_root, below=version)
     tmp = releases_root / f".tmp-v{version}-{os.getpid()}"
     if tmp.exists():

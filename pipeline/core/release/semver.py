@@ -35,6 +35,20 @@ def bump_level(previous: str, new: str) -> str:
     return "patch"
 
 
+def next_version(previous: str | None, level: str) -> str:
+    """The smallest version after ``previous`` for a change of ``level`` (the first release is 0.1.0)."""
+    if previous is None:
+        return "0.1.0"
+    major, minor, patch = parse(previous)
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    if level == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    raise VersionError(f"no version follows a change of level {level!r}")
+
+
 @dataclass
 class Requirement:
     level: str
