@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.core.errors import RejectError  # noqa: E402
 from pipeline.core.build import extract_documents as extract_batch  # noqa: E402
-from pipeline.core.ingest import document_from_bytes  # noqa: E402
+from pipeline.core.documents import document_from_bytes  # noqa: E402
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "daniel_ru_dev"
 

@@ -13,7 +13,8 @@ from typing import Sequence
 
 from .errors import Reject, RejectError
 from .extract import CleanDocument
-from .ingest import RawDocument, ingest_entries
+from .documents import RawDocument
+from .ingest import ingest_entries
 
 #: the batch name of files given on the command line (they are extracted together, like one raw/ batch)
 FILES_BATCH = "_files"

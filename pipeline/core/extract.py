@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..resources import phrase_lines
 from .errors import Reject, RejectError
-from .ingest import RawDocument
+from .documents import RawDocument
 from .markdown import LogicalLine, logical_lines, words_of
 from .outlets import detect_outlet, find_url
 

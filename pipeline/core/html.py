@@ -15,6 +15,7 @@ import re
 from datetime import datetime, timezone
 from html import unescape
 
+from .encoding import decode, mojibake_score
 from .errors import RejectError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.I)
@@ -39,14 +40,12 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_html(data: bytes) -> tuple[str, str]:
     """Decode an HTML page: BOM, then the declared charset (if it decodes cleanly), then detection."""
-    from .ingest import _mojibake_score, decode
-
     if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         declared = declared_charset(data)
         if declared:
             try:
                 text = data.decode(declared)
-                if _mojibake_score(text) < 0.01:
+                if mojibake_score(text) < 0.01:
                     return text, declared
             except (UnicodeDecodeError, LookupError):
                 pass  # mislabelled: fall back to detection

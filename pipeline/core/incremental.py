@@ -42,7 +42,8 @@ from .duplicates import signature as duplicate_signature
 from .errors import Reject, RejectError
 from .extract import STAGE as EXTRACT_STAGE
 from .extract import TemplateIndex, extract_prepared, page_template_keys, prepare_page
-from .ingest import ROOT_BATCH, RawDocument, batch_of, ingest, walk_raw
+from .documents import RawDocument
+from .ingest import ROOT_BATCH, batch_of, ingest, walk_raw
 from .versions import code_version
 
 #: bump when the layout of cached values changes (every cached value then misses once)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Reject, RejectError
-from .ingest import STAGE, MAX_INFLATED_BYTES, RawDocument, document_from_bytes, sha256_bytes
+from .documents import MAX_INFLATED_BYTES, STAGE, RawDocument, document_from_bytes, sha256_bytes
 
 MAX_RECORDS = 100_000
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.build import extract_ingested
 from pipeline.core.errors import RejectError
-from pipeline.core.ingest import document_from_bytes
+from pipeline.core.documents import document_from_bytes
 
 EXAMPLES = int(os.environ.get("VOSTOK_FUZZ_EXAMPLES", "0"))
 pytestmark = pytest.mark.skipif(EXAMPLES == 0, reason="set VOSTOK_FUZZ_EXAMPLES (make fuzz)")

@@ -1,6 +1,6 @@
 from pipeline.core.build import extract_documents as extract_batch
 from pipeline.core.extract import TemplateIndex, reflow, template_hash, template_key
-from pipeline.core.ingest import document_from_bytes
+from pipeline.core.documents import document_from_bytes
 
 PROSE = [
     "Министр иностранных дел Японии провёл переговоры со своим монгольским коллегой в Улан-Баторе, "

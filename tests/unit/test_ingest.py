@@ -4,7 +4,9 @@ import random
 import pytest
 
 from pipeline.core.errors import RejectError
-from pipeline.core.ingest import decode, document_from_bytes, ingest
+from pipeline.core.documents import document_from_bytes
+from pipeline.core.encoding import decode
+from pipeline.core.ingest import ingest
 
 RUSSIAN = "Министр иностранных дел Японии встретился с коллегой из Монголии в Улан-Баторе. " * 5
 

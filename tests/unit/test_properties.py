@@ -13,7 +13,8 @@ from pipeline.core.events.money import find_money
 from pipeline.core.events.when import find_event_date
 from pipeline.core.build import extract_documents as extract_batch
 from pipeline.core.extract import reflow
-from pipeline.core.ingest import decode, document_from_bytes
+from pipeline.core.documents import document_from_bytes
+from pipeline.core.encoding import decode
 from pipeline.core.markdown import logical_lines, strip_inline
 from pipeline.core.metadata import parse_authors, parse_rubrics, parse_views
 

@@ -1,0 +1,115 @@
+"""Raw documents: what one file (or WARC record) is once read: its bytes' digest, kind, encoding and text.
+Byte limits, gzip inflation with a cap, kind from the name, and :func:`document_from_bytes`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .encoding import decode, sniff_binary
+from .html import decode_html
+from .errors import RejectError
+
+#: the stage name of rejects raised while reading files (ingest)
+STAGE = "ingest"
+
+#: files above this size are rejected unread (a news page is < 1 MB of text)
+MAX_BYTES = 8 * 1024 * 1024
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".html.gz", ".htm.gz"}
+
+WARC_SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}
+
+@dataclass(frozen=True)
+class RawDocument:
+    source_path: str  # relative to raw/; "file.warc.gz#<record id>" for a WARC member
+    raw_sha256: str
+    size: int
+    kind: str  # text | html
+    encoding: str
+    text: str  # decoded text (for HTML: the decoded page, converted by the extract stage)
+    url: str | None = None  # target URI of a WARC record
+    fetched_at: str | None = None  # WARC-Date of the record
+
+    def inventory_row(self) -> dict:
+        return {"source_path": self.source_path, "raw_sha256": self.raw_sha256, "size": self.size,
+                "kind": self.kind, "encoding": self.encoding, "fetched_at": self.fetched_at}
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+def kind_from_name(name: str) -> str:
+    lower = name.lower()
+    for suffix in sorted(WARC_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return "warc"
+    for suffix in sorted(HTML_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return "html"
+    return "text"
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, never following a symlink and never reading past the size limit."""
+    if path.is_symlink():
+        raise RejectError("unreadable", "symbolic link: not followed (raw/ files must be regular files)")
+    if not path.is_file():
+        raise RejectError("unreadable", "not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise RejectError("too_large", f"{size} bytes exceeds the {max_bytes}-byte limit")
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RejectError("too_large", f"more than {max_bytes} bytes")
+    return data
+
+MAX_INFLATED_BYTES = 32 * 1024 * 1024
+
+def gunzip_capped(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
+    """Inflate gzip data, refusing to produce more than ``limit`` bytes (gzip bombs)."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    try:
+        for i in range(0, len(data), 65536):
+            out += inflater.decompress(data[i:i + 65536], limit + 1 - len(out))
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise RejectError("too_large", f"gzip inflates to more than {limit} bytes")
+        out += inflater.flush()
+    except zlib.error as exc:
+        raise RejectError("undecodable", f"corrupt gzip data: {exc}") from None
+    if len(out) > limit:
+        raise RejectError("too_large", f"gzip inflates to more than {limit} bytes")
+    return bytes(out)
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head or b"<body" in head
+
+def document_from_bytes(rel: str, data: bytes, url: str | None = None, fetched_at: str | None = None,
+                        kind: str | None = None) -> RawDocument:
+    digest = sha256_bytes(data)
+    kind = kind or kind_from_name(rel)
+    if not data.strip():
+        raise RejectError("empty", "file is empty or whitespace only")
+    if kind == "warc":
+        raise RejectError("unsupported_format", "WARC files are expanded by ingest(), not read as one document")
+    if kind == "html" and rel.lower().endswith(".gz"):
+        data = gunzip_capped(data)
+        if not data.strip():
+            raise RejectError("empty", "gzip member is empty")
+    binary = sniff_binary(data)
+    if binary:
+        raise RejectError("binary", f"content is {binary}, not text")
+    if kind == "html":
+        text, encoding = decode_html(data)
+    else:
+        text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if not text.strip():
+        raise RejectError("empty", "file decodes to whitespace only")
+    if kind == "text" and looks_like_html(text.encode("utf-8", "ignore")[:2048]):
+        kind = "html"  # an HTML page saved under a text name
+    return RawDocument(rel, digest, len(data), kind, encoding, text, url, fetched_at)

@@ -1,0 +1,129 @@
+"""The house rules, enforced on the source: who may import whom.
+
+Every import counts, at module level or inside a function (a function-level import is a dependency too, not a
+way around a rule). Stages are ranked by where they sit in the data flow; a module of one stage may import its
+own stage and earlier ones, never a later one. Modules not in :data:`STAGE_OF` are shared infrastructure (errors,
+tables, versions, quality, the build orchestration) and are not ranked, but they obey the layer rules.
+"""
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "pipeline"
+
+#: data-flow order of the stages
+STAGES = ("ingest", "extract", "metadata", "entities", "events", "release")
+#: module (or package prefix) -> stage
+STAGE_OF = {
+    "pipeline.core.encoding": "ingest", "pipeline.core.documents": "ingest", "pipeline.core.html": "ingest",
+    "pipeline.core.warc": "ingest", "pipeline.core.ingest": "ingest", "pipeline.core.markdown": "ingest",
+    "pipeline.core.extract": "extract", "pipeline.core.outlets": "extract",  # outlet groups feed the templates
+    "pipeline.core.metadata": "metadata", "pipeline.core.metadata_agencies": "metadata",
+    "pipeline.core.dates": "metadata", "pipeline.core.language": "metadata",
+    "pipeline.core.duplicates": "metadata",
+    "pipeline.core.entities": "entities", "pipeline.core.events": "events", "pipeline.core.release": "release",
+}
+#: known exceptions, each with its reason
+ALLOWED = {
+    # extract.from_html reads a page's own metadata while converting it, and filters agency names out of its
+    # authors with the metadata stage's agency list
+    ("pipeline.core.extract", "pipeline.core.metadata_agencies"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            for alias in node.names:  # "from . import x" may name a module
+                found.add(f"{target}.{alias.name}")
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        graph[name] = {t for t in _imports(path) if t in modules or t.split(".")[0] != "pipeline"}
+        graph[name] |= {t for t in _imports(path) if t.startswith("pipeline") and t not in modules
+                        and t.rsplit(".", 1)[0] in modules}
+        graph[name] = {t if t in modules or not t.startswith("pipeline") else t.rsplit(".", 1)[0]
+                       for t in graph[name]}
+    return graph
+
+
+def _stage(module: str) -> str | None:
+    best = None
+    for prefix, stage in STAGE_OF.items():
+        if module == prefix or module.startswith(prefix + "."):
+            if best is None or len(prefix) > len(best[0]):
+                best = (prefix, stage)
+    return best[1] if best else None
+
+
+def test_core_and_schema_never_import_dagster_or_the_wiring_layer():
+    bad = []
+    for module, targets in _graph().items():
+        if module.startswith("pipeline.core") or module == "pipeline.schema" or module == "pipeline.resources":
+            bad += [(module, t) for t in targets if t.split(".")[0] in ("dagster", "dagster_dask")
+                    or t.startswith("pipeline.defs") or t == "pipeline.definitions"]
+    assert not bad, bad
+
+
+def test_schema_imports_no_stage():
+    targets = _graph()["pipeline.schema"]
+    assert not [t for t in targets if t.startswith("pipeline")], targets
+
+
+def test_a_stage_never_imports_a_later_stage():
+    bad = []
+    for module, targets in _graph().items():
+        own = _stage(module)
+        if own is None:
+            continue
+        for t in targets:
+            other = _stage(t)
+            if other is not None and STAGES.index(other) > STAGES.index(own) and (module, t) not in ALLOWED:
+                bad.append(f"{module} ({own}) imports {t} ({other})")
+    assert not bad, bad
+
+
+def test_no_import_cycle_among_pipeline_modules():
+    graph = {m: {t for t in ts if t.startswith("pipeline") and t in _graph()} for m, ts in _graph().items()}
+    graph = {m: {t for t in ts if t != m and not m.startswith(t + ".")} for m, ts in graph.items()}  # a package's own __init__
+    state, stack, cycles = {}, [], []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert not cycles, cycles
