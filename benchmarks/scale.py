@@ -31,23 +31,26 @@ sys.path.insert(0, str(REPO))
 
 # ---------------------------------------------------------------- children (run in their own process)
 def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
-    from pipeline.core import incremental as inc
+    from pipeline.core.batch_rows import batch_rows
+    from pipeline.core.batches import learn_templates, list_batches, prepare_batch
+    from pipeline.core.consolidate import consolidate_checked
+    from pipeline.core.document_cache import DocumentCache
     from pipeline.core.quality import validate_all
     from pipeline.core.tables import write_checksums, write_parquet
 
     phases = {}
-    cache = inc.DocumentCache(cache_path)
+    cache = DocumentCache(cache_path)
     t = time.perf_counter()
-    prepared = [inc.prepare_batch(raw, b, cache) for b in inc.list_batches(raw)]
+    prepared = [prepare_batch(raw, b, cache) for b in list_batches(raw)]
     phases["ingest+segment"] = time.perf_counter() - t
     t = time.perf_counter()
-    templates = inc.learn_templates(p.manifest() for p in prepared)
+    templates = learn_templates(p.manifest() for p in prepared)
     phases["templates"] = time.perf_counter() - t
     t = time.perf_counter()
-    rows = [inc.batch_rows(p, templates, cache, workers) for p in prepared]
+    rows = [batch_rows(p, templates, cache, workers) for p in prepared]
     phases["clean+metadata+NER+events"] = time.perf_counter() - t
     t = time.perf_counter()
-    checked = inc.consolidate_checked(rows)
+    checked = consolidate_checked(rows)
     tables = checked.tables
     phases["consolidate+quarantine"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -74,7 +74,8 @@ def cmd_tag(stdin, stdout) -> int:
 
 def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as_of: str | None = None) -> int:
     """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
-    from .core.incremental import DocumentCache, build_corpus
+    from .core.corpus import build_corpus
+    from .core.document_cache import DocumentCache
     from .core.quality import validate_all
     from .core.tables import write_working_tables
 
@@ -122,7 +123,7 @@ def cmd_verify(releases: str, raw: str) -> int:
     import shutil
     import tempfile
 
-    from .core.incremental import build_corpus
+    from .core.corpus import build_corpus
     from .core.reference_time import ReferenceTime
     from .core.release.publish import compare_folders, latest_release, validate_and_publish
 

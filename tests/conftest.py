@@ -21,10 +21,10 @@ def seed_texts() -> dict[str, str]:
 
 
 def build_rows(raw: Path):
-    """The product's build of a raw folder (pipeline.core.incremental.build_corpus, as make dataset runs it):
+    """The product's build of a raw folder (pipeline.core.corpus.build_corpus, as make dataset runs it):
     (article rows, Reject objects) from the consolidated, quarantined tables."""
     from pipeline.core.errors import Reject
-    from pipeline.core.incremental import build_corpus
+    from pipeline.core.corpus import build_corpus
 
     tables = build_corpus(Path(raw)).tables
     return tables["articles"].to_pylist(), [Reject(**row) for row in tables["rejects"].to_pylist()]

@@ -1,8 +1,8 @@
 """The chain on files from anywhere and on single texts, for the CLI, the benchmarks and the tests.
 
-A whole raw/ folder is built by :func:`pipeline.core.incremental.build_corpus`. There is one build path: these
+A whole raw/ folder is built by :func:`pipeline.core.corpus.build_corpus`. There is one build path: these
 helpers call the same core functions as it and as the Dagster assets
-(:mod:`.incremental`: prepare, template index, extract and metadata per page, NER and events per article,
+(prepare, template index, extract and metadata per page, NER and events per article,
 consolidation, quarantine), on raw/ or on files given from anywhere. Nothing here knows about Dagster.
 """
 
@@ -31,7 +31,9 @@ def extract_files(paths: Sequence[str]) -> tuple[list[dict], list[Reject]]:
 def extract_ingested(documents: Sequence[RawDocument], rejects: Sequence[Reject] = ()) -> tuple[list[dict], list[Reject]]:
     """:func:`extract_files` after ingest: article rows and rejects of documents taken as one batch."""
     from .duplicates import mark_duplicates
-    from .incremental import DocumentCache, article_rows, learn_templates, prepare_documents
+    from .batch_rows import article_rows
+    from .batches import learn_templates, prepare_documents
+    from .document_cache import DocumentCache
 
     cache = DocumentCache(None)
     prepared = prepare_documents(FILES_BATCH, documents, rejects, cache)
@@ -45,7 +47,9 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
     """The extract stage alone over ingested documents taken as one batch (benchmarks and unit tests score
     title, lead, body and removed lines): the same prepare, template and cleaning functions as a build."""
     from .extract import STAGE
-    from .incremental import DocumentCache, clean_page, learn_templates, prepare_documents
+    from .batch_rows import clean_page
+    from .batches import learn_templates, prepare_documents
+    from .document_cache import DocumentCache
 
     cache = DocumentCache(None)
     prepared = prepare_documents(FILES_BATCH, documents, [], cache)

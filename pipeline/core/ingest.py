@@ -53,7 +53,7 @@ def batch_of(rel: str) -> str:
 
 def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> tuple[list[RawDocument], list[Reject]]:
     """Ingest every file under ``root`` (or only those of one ``batch``). Exact byte duplicates keep the first
-    path in sort order (within the batch; :func:`pipeline.core.incremental.consolidate` does it across batches)."""
+    path in sort order (within the batch; :func:`pipeline.core.consolidate.consolidate` does it across batches)."""
     entries = walk_raw(root, batch)
     if batch is not None:
         entries = [(rel, path) for rel, path in entries if batch_of(rel) == batch]

@@ -48,13 +48,14 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     quarantined: articles with a row that breaks a row-level expectation move to rejects with their mentions
     and events. Batches built under an older template index are refreshed first, so the result always equals a
     full build."""
-    from ..core import incremental
+    from ..core.consolidate import consolidate_checked
+    from ..core.corpus import current_batch_rows
 
-    batches, stale = incremental.current_batch_rows(paths.raw, raw_batch, batch_tables, template_index,
+    batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index,
                                                     paths.cache(), paths.batch_tables, paths.workers)
     if stale:
         context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
-    checked = incremental.consolidate_checked(batches, paths.as_of or None)
+    checked = consolidate_checked(batches, paths.as_of or None)
     tables = checked.tables
     quarantined = Counter(r.message.split(";")[0] for r in checked.quarantined.values())
     if quarantined:

@@ -2,7 +2,7 @@
 
 A batch is a top-level folder of raw/ (loose files form ``_root``). Every run covers every batch of raw/ as it
 is when the run starts, so "Materialize all" needs no partitions, config or tags; the document cache
-(pipeline/core/incremental.py) makes an unchanged batch cost a lookup. Values are ``{batch: value}`` dicts,
+(pipeline/core/document_cache.py) makes an unchanged batch cost a lookup. Values are ``{batch: value}`` dicts,
 stored one file per batch by :class:`BatchIOManager`.
 """
 
@@ -15,7 +15,12 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from ..core import incremental
+from ..core.analysis import shutdown_pools
+from ..core.batch_rows import batches_rows
+from ..core.batch_store import write_batch_rows
+from ..core.batches import learn_templates, list_batches, prepare_batch
+from ..core.document_cache import cache_key
+from ..core.extract import TemplateIndex
 from ..core.versions import code_version
 from .metadata import counts_md
 from .resources import VostokPaths
@@ -56,8 +61,8 @@ def raw_batch(context: dg.AssetExecutionContext, paths: VostokPaths) -> dict:
     reasons, each page's hashed template keys. A batch whose files kept their names, sizes and times is not read."""
     cache = paths.cache()
     out, docs, rejects = {}, 0, Counter()
-    for batch, fingerprint in incremental.list_batches(paths.raw).items():
-        manifest = incremental.prepare_batch(paths.raw, batch, cache, fingerprint).manifest()
+    for batch, fingerprint in list_batches(paths.raw).items():
+        manifest = prepare_batch(paths.raw, batch, cache, fingerprint).manifest()
         out[batch] = manifest
         docs += len(manifest.inventory)
         rejects.update(r.reason for r in manifest.rejects)
@@ -70,10 +75,10 @@ def raw_batch(context: dg.AssetExecutionContext, paths: VostokPaths) -> dict:
 
 
 @dg.asset(group_name="extract", code_version=code_version("extract"), kinds={"python"}, owners=["team:vostok"])
-def template_index(context: dg.AssetExecutionContext, raw_batch: dict) -> incremental.TemplateIndex:
+def template_index(context: dg.AssetExecutionContext, raw_batch: dict) -> TemplateIndex:
     """Corpus-level state of the extract stage: which lines recur across an outlet's pages, learned from every
     batch. A page's extraction depends on it only through its template signature."""
-    index = incremental.learn_templates(raw_batch.values())
+    index = learn_templates(raw_batch.values())
     context.add_output_metadata({"batches": len(raw_batch), "pages": sum(len(m.pages) for m in raw_batch.values()),
                                  "recurring_lines_per_outlet": len(index.per_group),
                                  "recurring_lines_overall": len(index.overall)})
@@ -84,7 +89,7 @@ def template_index(context: dg.AssetExecutionContext, raw_batch: dict) -> increm
           code_version="+".join(code_version(s) for s in ("extract", "metadata", "entities", "events")),
           kinds={"python", "parquet"}, owners=["team:vostok"])
 def batch_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batch: dict,
-                 template_index: incremental.TemplateIndex) -> dict:
+                 template_index: TemplateIndex) -> dict:
     """Per batch: boilerplate removed, metadata parsed, entities tagged and linked, events coded, written to
     the partitioned Parquet dataset dataset/work/batches/<table>/batch=<batch>/. Unchanged documents come from
     the cache; natasha runs in worker processes on the rest."""
@@ -98,17 +103,17 @@ def batch_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batc
         rate = done / max(time.perf_counter() - started, 1e-9)
         context.log.info(f"{batch}: NER and events {done}/{total} new articles ({rate:.1f} docs/s since start)")
 
-    fingerprints = incremental.list_batches(paths.raw)
-    prepared = (incremental.prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
+    fingerprints = list_batches(paths.raw)
+    prepared = (prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
                 for batch in sorted(raw_batch))
     try:
-        for rows in incremental.batches_rows(prepared, template_index, cache, paths.workers, progress):
-            incremental.write_batch_rows(rows, paths.batch_tables)
+        for rows in batches_rows(prepared, template_index, cache, paths.workers, progress):
+            write_batch_rows(rows, paths.batch_tables)
             out[rows.batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
             counts.update(articles=len(rows.articles), rejects=len(rows.rejects),
                           mentions=sum(map(len, rows.mentions.values())), events=sum(map(len, rows.events.values())))
     finally:
-        incremental.shutdown_pools()  # a step process with live workers would not exit
+        shutdown_pools()  # a step process with live workers would not exit
     context.add_output_metadata({
         **{k: counts[k] for k in ("articles", "rejects", "mentions", "events")},
         "dataset": dg.MetadataValue.path(str(paths.batch_tables)),
@@ -137,9 +142,9 @@ def raw_inventory(raw_batch: dict) -> pd.DataFrame:
            description="Watches raw/: when a batch folder appears, changes or goes, launches one build run "
                        "(unchanged documents come from the cache).")
 def raw_batches_sensor(context: dg.SensorEvaluationContext, paths: VostokPaths):
-    batches = incremental.list_batches(paths.raw)
+    batches = list_batches(paths.raw)
     if context.cursor and json.loads(context.cursor) == batches:
         return dg.SkipReason(f"{len(batches)} batches, none new, changed or gone")
-    run_key = incremental.cache_key("run", sorted(batches.items()))[:24]
+    run_key = cache_key("run", sorted(batches.items()))[:24]
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=run_key)] if batches else [],
                            cursor=json.dumps(batches, sort_keys=True))

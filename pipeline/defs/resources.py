@@ -46,7 +46,7 @@ class VostokPaths(dg.ConfigurableResource):
         return self.work / "io"
 
     def cache(self):
-        from ..core.incremental import DocumentCache
+        from ..core.document_cache import DocumentCache
 
         return DocumentCache(self.work / "cache.sqlite")
 

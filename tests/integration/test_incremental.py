@@ -1,4 +1,4 @@
-"""Partitioned, incremental builds: only what changed is re-processed, and the result equals a full build."""
+"""Incremental builds: only what changed is re-processed, and the result equals a full build."""
 
 import json
 import shutil
@@ -7,7 +7,9 @@ import dagster as dg
 import pytest
 
 from pipeline.core import versions
-from pipeline.core.incremental import DocumentCache, build_corpus, list_batches
+from pipeline.core.batches import list_batches
+from pipeline.core.corpus import build_corpus
+from pipeline.core.document_cache import DocumentCache
 from pipeline.defs.batches import raw_batches_sensor
 from pipeline.defs.resources import VostokPaths
 from tests.conftest import RAW
@@ -111,9 +113,9 @@ def test_a_changed_file_rereads_its_batch_and_a_lost_cache_entry_is_recovered(tm
 
 
 def test_worker_processes_give_the_same_tables(tmp_path, monkeypatch):
-    from pipeline.core import incremental
+    from pipeline.core import batch_rows
 
-    monkeypatch.setattr(incremental, "ANALYSIS_CHUNK", 2)  # 5 articles → 3 chunks over 2 processes
+    monkeypatch.setattr(batch_rows, "ANALYSIS_CHUNK", 2)  # 5 articles → 3 chunks over 2 processes
     assert _tables_equal(build_corpus(RAW, workers=2).tables, _fresh(RAW))
 
 

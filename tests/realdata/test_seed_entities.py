@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.core.incremental import build_corpus
+from pipeline.core.corpus import build_corpus
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.realdata

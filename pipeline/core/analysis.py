@@ -1,0 +1,106 @@
+"""NER, linking and events of articles, in worker processes (natasha's models load once per worker), with a size cap per document and a per-article fallback when memory runs out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+import os
+
+
+
+
+#: articles handed to one worker at a time (natasha's NER batches across them)
+ANALYSIS_CHUNK = 16
+
+
+#: NER, syntax and events read at most this much of a body (a long read is ~40k characters; a 5 MB one-line
+#: dump would need gigabytes): the first paragraphs up to the limit, cut at a paragraph or word boundary
+MAX_ANALYZED_CHARS = 50_000
+
+
+def analyzed_text(body: str, limit: int = MAX_ANALYZED_CHARS) -> str:
+    """The prefix of ``body`` the analysis reads (all of it, unless it is longer than ``limit``)."""
+    if len(body) <= limit:
+        return body
+    for boundary in ("\n\n", " "):
+        cut = body.rfind(boundary, 0, limit)
+        if cut > limit // 2:
+            return body[:cut]
+    return body[:limit]
+
+
+@dataclass(frozen=True)
+class AnalysisFailure:
+    """An article whose NER or events could not be computed (out of memory on a pathological text): the
+    article becomes a reject with this reason, instead of the run dying."""
+
+    reason: str
+    message: str
+
+
+def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
+    """Entities and events of (article id, body, published_at) items: (mention rows, event rows) each, or an
+    :class:`AnalysisFailure` for an article that exhausted memory.
+
+    Runs in worker processes; natasha's models load once per process. A batch that runs out of memory is
+    analysed again one article at a time, so only the article at fault fails."""
+    from .entities.ner import analyze_many
+
+    items = [(article_id, analyzed_text(body), published) for article_id, body, published in items]
+    try:
+        analyze_many([body for _, body, _ in items if body.strip()])
+    except MemoryError:
+        pass  # each article is analysed alone below
+    return [_analyze_one(*item) for item in items]
+
+
+def _analyze_one(article_id: str, body: str, published):
+    from .entities.linking import Mention, link_article
+    from .events.rows import event_rows
+
+    try:
+        mention_rows = [m.as_row() for m in link_article(article_id, body)]
+        mentions = sorted((Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
+                                   r["entity_id"], r["link"]) for r in mention_rows), key=lambda m: (m.start, m.end))
+        published_date = published.date() if published is not None and hasattr(published, "date") else None
+        return mention_rows, event_rows(article_id, body, mentions, published_date)
+    except (MemoryError, RecursionError) as exc:
+        return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
+                                            f"on a {len(body)}-character body")
+
+
+_POOLS: dict[int, object] = {}
+
+
+def worker_pool(workers: int):
+    """A process pool kept for the life of the process: natasha's models load once per worker, not per batch.
+    Workers run single-threaded BLAS (:mod:`.workers`)."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        import atexit
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .workers import SINGLE_THREADED, init_worker, warm_up
+
+        saved = {k: os.environ.get(k) for k in SINGLE_THREADED}
+        os.environ.update(SINGLE_THREADED)  # inherited by the spawned workers, in case their __main__ loads numpy
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=init_worker)
+            for f in [pool.submit(warm_up) for _ in range(workers)]:  # start every worker now
+                f.result()
+        finally:
+            for k, v in saved.items():
+                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        _POOLS[workers] = pool
+        atexit.register(pool.shutdown, wait=True, cancel_futures=True)
+    return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the worker pools (they start again on demand)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,66 @@
+"""The partitioned working dataset: each batch's rows as Parquet under <root>/<table>/batch=<batch>/part-0.parquet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .batch_rows import BatchRows
+from .errors import Reject
+
+
+#: per-batch tables, hive-partitioned: <root>/<table>/batch=<quoted batch>/part-0.parquet
+BATCH_TABLES = ("articles", "mentions", "events", "rejects", "inventory")
+
+
+def batch_dir_name(batch: str) -> str:
+    from urllib.parse import quote
+
+    return "batch=" + quote(batch, safe="")
+
+
+def write_batch_rows(rows: BatchRows, root: Path) -> dict[str, Path]:
+    """Write one batch's rows (in their own order) as Parquet files of the partitioned working dataset."""
+    import pyarrow as pa
+
+    from ..schema import ARTICLES, EVENTS, MENTIONS, REJECTS, arrow_schema
+    from .tables import write_parquet
+
+    inventory_schema = pa.schema([("source_path", pa.string()), ("raw_sha256", pa.string()), ("size", pa.int64()),
+                                  ("kind", pa.string()), ("encoding", pa.string()), ("fetched_at", pa.string())])
+    mentions = [m for aid in sorted(rows.mentions) for m in rows.mentions[aid]]
+    events = [e for aid in sorted(rows.events) for e in rows.events[aid]]
+
+    def working(table):  # corpus-level columns (duplicates, clusters) are filled by consolidate()
+        schema = arrow_schema(table)
+        return pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
+
+    frames = {
+        "articles": pa.Table.from_pylist(rows.articles, schema=working(ARTICLES)),
+        "mentions": pa.Table.from_pylist(mentions, schema=working(MENTIONS)),
+        "events": pa.Table.from_pylist(events, schema=working(EVENTS)),
+        "rejects": pa.Table.from_pylist([r.as_row() for r in rows.rejects], schema=working(REJECTS)),
+        "inventory": pa.Table.from_pylist(rows.inventory, schema=inventory_schema),
+    }
+    frames["articles"] = frames["articles"].replace_schema_metadata({"template_digest": rows.template_digest})
+    return {name: write_parquet(table, Path(root) / name / batch_dir_name(rows.batch) / "part-0.parquet")
+            for name, table in frames.items()}
+
+
+def read_batch_rows(root: Path, batch: str) -> BatchRows:
+    """One batch's rows back from the partitioned working dataset (raises FileNotFoundError when absent)."""
+    import pyarrow.parquet as pq
+
+    tables = {name: pq.read_table(Path(root) / name / batch_dir_name(batch) / "part-0.parquet") for name in BATCH_TABLES}
+    out = BatchRows(batch, template_digest=(tables["articles"].schema.metadata or {}).get(b"template_digest", b"").decode())
+    out.articles = tables["articles"].to_pylist()
+    for row in out.articles:
+        out.mentions[row["article_id"]] = []
+        out.events[row["article_id"]] = []
+    for m in tables["mentions"].to_pylist():
+        out.mentions[m["article_id"]].append(m)
+    for e in tables["events"].to_pylist():
+        out.events[e["article_id"]].append(e)
+    out.rejects = [Reject(**r) for r in tables["rejects"].to_pylist()]
+    out.inventory = tables["inventory"].to_pylist()
+    return out

@@ -1,0 +1,170 @@
+"""raw/ as batches: listing them, preparing a batch (ingest, convert, segment; cached), its manifest, and the
+corpus template index learned from every batch.
+
+How the incremental build works. A **batch** is a top-level folder of raw/ (files directly in raw/ form the
+batch ``_root``); a run covers every batch. Each stage's per-document work is cached in a :class:`DocumentCache` under a key
+made of what the work reads and the stage's code version, so a rebuild re-processes exactly what changed:
+
+=============  ==========================================================================  ===================
+level          key                                                                         value
+=============  ==========================================================================  ===================
+``prepare``    raw sha256, source path, WARC URI/date, ingest + extract code versions      converted, segmented page
+``article``    prepare key, the page's *template signature*, extract + metadata versions   article row or reject
+``analysis``   article id, body, publication time, entities + events code versions         mention and event rows
+=============  ==========================================================================  ===================
+
+**Corpus-level state** is computed over every batch, and is cheap next to the per-document work:
+
+* the cross-page *template index* (which lines recur across an outlet's pages) is learned from the hashed line
+  keys of all batches, old and new. A page's extraction depends on it only through its *template signature*
+  (which of its own lines are templates). So a new batch is cleaned with everything learned so far, and an
+  earlier page is re-extracted exactly when the new pages turn one of its own lines into a template (or stop
+  doing so). An incremental build therefore equals a full build, whatever the batches;
+* byte-identical raw files across batches, near-duplicate articles, the entities table and event clusters are
+  computed by :func:`pipeline.core.consolidate.consolidate`, which also fixes a deterministic row order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .document_cache import DocumentCache, cache_key
+from .documents import RawDocument
+from .errors import Reject, RejectError
+from .extract import STAGE as EXTRACT_STAGE
+from .extract import TemplateIndex, page_template_keys, prepare_page
+from .ingest import batch_of, ingest, walk_raw
+from .versions import code_version
+
+
+def list_batches(raw_dir: Path) -> dict[str, str]:
+    """Every batch of raw/ with a fingerprint of its files (paths, sizes, modification times; read nothing)."""
+    files: dict[str, list[str]] = {}
+    for rel, path in walk_raw(Path(raw_dir)):
+        try:
+            st = path.lstat()
+            stamp = f"{rel}\t{st.st_size}\t{st.st_mtime_ns}"
+        except OSError:
+            stamp = f"{rel}\tgone"
+        files.setdefault(batch_of(rel), []).append(stamp)
+    return {batch: hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16] for batch, stamps in sorted(files.items())}
+
+
+@dataclass
+class PreparedPage:
+    source_path: str
+    raw_sha256: str
+    group: str | None
+    keys: object  # numpy uint64 array of the page's hashed template keys
+    prepare_key: str
+    content: tuple | None = None  # (converted document, HTML metadata, logical lines), loaded when needed
+
+    def load(self, cache: DocumentCache) -> tuple:
+        """The page's converted document, metadata and lines (from the cache when the batch was not re-read)."""
+        if self.content is None:
+            value = cache.get("prepare", self.prepare_key)
+            if value is None or isinstance(value, Reject):
+                raise LookupError(f"{self.source_path}: prepared page missing from the cache")
+            converted, meta, _, lines, _ = value
+            self.content = (converted, meta, lines)
+        return self.content
+
+
+@dataclass
+class BatchManifest:
+    """What corpus-level state needs from a batch: its inventory, ingest rejects and each page's template keys."""
+
+    batch: str
+    inventory: list[dict]
+    rejects: list[Reject]
+    pages: list[tuple[str, str | None, object, str]]  # (source_path, group, keys, prepare_key)
+    fingerprint: str = ""
+
+    def keysets(self):
+        return [(group, keys) for _, group, keys, _ in self.pages]
+
+
+@dataclass
+class PreparedBatch:
+    batch: str
+    inventory: list[dict]
+    pages: list[PreparedPage]
+    rejects: list[Reject]
+    fingerprint: str = ""  # of the batch's files (paths, sizes, modification times) when it was read
+    raw_dir: Path | None = None
+
+    def manifest(self) -> BatchManifest:
+        return BatchManifest(self.batch, self.inventory, self.rejects,
+                             [(p.source_path, p.group, p.keys, p.prepare_key) for p in self.pages], self.fingerprint)
+
+
+def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache, fingerprint: str | None = None,
+                  reuse: bool = True) -> PreparedBatch:
+    """Ingest one batch and convert/segment its pages (cached by raw sha256 and code versions).
+
+    A batch whose files kept their paths, sizes and modification times (its ``fingerprint``) is not read at
+    all: its inventory and page keys come from the cache, and a page's content is loaded only if it must be
+    re-extracted."""
+    versions = (code_version("ingest"), code_version("extract"))
+    fingerprint = fingerprint if fingerprint is not None else list_batches(Path(raw_dir)).get(batch, "")
+    batch_key = cache_key("batch", versions, batch, fingerprint)
+    if reuse:
+        known = cache.get("batch", batch_key)
+        if known is not None:
+            inventory, rejects, page_rows = known
+            pages = [PreparedPage(*row) for row in page_rows]
+            return PreparedBatch(batch, inventory, pages, list(rejects), fingerprint, Path(raw_dir))
+    documents, rejects = ingest(Path(raw_dir), batch=batch)
+    prepared = prepare_documents(batch, documents, rejects, cache, fingerprint, Path(raw_dir))
+    cache.put_many("batch", [(batch_key, (prepared.inventory, prepared.rejects,
+                                          [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key)
+                                           for p in prepared.pages]))])
+    return prepared
+
+
+def prepare_documents(batch: str, documents: Sequence[RawDocument], rejects: Sequence[Reject],
+                      cache: DocumentCache, fingerprint: str = "", raw_dir: Path | None = None) -> PreparedBatch:
+    """Ingested documents → a prepared batch: each page converted and segmented (cached by raw sha256 and
+    code versions), with its hashed template keys. Used for raw/'s batches and for files given to the CLI."""
+    versions = (code_version("ingest"), code_version("extract"))
+    rejects = list(rejects)
+    pages: list[PreparedPage] = []
+    fresh = []
+    for doc in documents:
+        key = cache_key("prepare", versions, doc.source_path, doc.raw_sha256, doc.url, doc.fetched_at)
+        value = cache.get("prepare", key)
+        if value is None:
+            value = _prepare(doc)
+            fresh.append((key, value))
+        if isinstance(value, Reject):
+            rejects.append(value)
+        else:
+            converted, meta, group, lines, keys = value
+            pages.append(PreparedPage(doc.source_path, doc.raw_sha256, group, keys, key, (converted, meta, lines)))
+    cache.put_many("prepare", fresh)
+    inventory = [d.inventory_row() for d in documents]
+    return PreparedBatch(batch, inventory, pages, rejects, fingerprint, raw_dir)
+
+
+def _prepare(doc: RawDocument):
+    try:
+        converted, meta, group, lines = prepare_page(doc)
+        return converted, meta, group, lines, page_template_keys(lines)
+    except RejectError as exc:
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
+    except Exception as exc:  # a converter bug must cost one page, not the run
+        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+
+
+def learn_templates(manifests: Iterable[BatchManifest]) -> TemplateIndex:
+    """The corpus template index from every batch's page keys (order-independent)."""
+    return TemplateIndex.from_keysets(ks for m in sorted(manifests, key=lambda m: m.batch) for ks in m.keysets())
+
+
+def template_digest(manifest: BatchManifest, templates: TemplateIndex) -> str:
+    """One digest of every page signature of a batch: the batch's tables are current while it is unchanged."""
+    sigs = [templates.signature(group, keys) for _, group, keys, _ in manifest.pages]
+    return hashlib.sha256("\n".join(sigs).encode()).hexdigest()[:16]

@@ -1,0 +1,74 @@
+"""A content-addressed SQLite store of per-document stage results, keyed by what the work reads and the stage's code version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import threading
+
+
+
+
+#: bump when the layout of cached values changes (every cached value then misses once)
+CACHE_FORMAT = "2"
+
+
+def cache_key(*parts) -> str:
+    return hashlib.sha256(json.dumps([CACHE_FORMAT, *parts], default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+class DocumentCache:
+    """A content-addressed store of per-document stage results (SQLite, one file, safe across processes).
+
+    ``DocumentCache(None)`` caches nothing. The cache is local working state: it never enters a release, and
+    deleting it only costs time."""
+
+    def __init__(self, path: Path | str | None):
+        self.path = Path(path) if path else None
+        self.hits: Counter = Counter()
+        self.misses: Counter = Counter()
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        db = getattr(self._local, "db", None)
+        if db is None or getattr(self._local, "pid", None) != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, PRIMARY KEY (stage, key))")
+            self._local.db, self._local.pid = db, os.getpid()
+        return db
+
+    def get(self, stage: str, key: str):
+        db = self._db()
+        row = db.execute("SELECT value FROM entries WHERE stage=? AND key=?", (stage, key)).fetchone() if db else None
+        if row is None:
+            self.misses[stage] += 1
+            return None
+        self.hits[stage] += 1
+        return pickle.loads(row[0])
+
+    def put_many(self, stage: str, items: Iterable[tuple[str, object]]) -> None:
+        db = self._db()
+        if db is None:
+            return
+        rows = [(stage, key, pickle.dumps(value, protocol=5)) for key, value in items]
+        with db:
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+
+    def __getstate__(self):  # a cache handed to another process reopens its own connection
+        return {"path": self.path, "hits": Counter(), "misses": Counter()}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._local = threading.local()
