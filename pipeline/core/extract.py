@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from ..resources import phrase_lines
+from ..knowledge import phrase_lines
 from .errors import Reject, RejectError
 from .documents import RawDocument
 from .markdown import LogicalLine, logical_lines, words_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..resources import phrase_lines
+from ..knowledge import phrase_lines
 
 
 @lru_cache(maxsize=1)

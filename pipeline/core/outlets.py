@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..resources import outlet_profiles
+from ..knowledge import outlet_profiles
 
 # Linear-time patterns only: no nested quantifiers.
 _URL_LINE = re.compile(r"^\s*(?:URL|Url|Адрес статьи|Источник|Ссылка)\s*:\s*<?(https?://[^\s<>()\]]{4,300})", re.M)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..resources import read_text
+from ..knowledge import read_text
 from ..schema import TABLES, basic_expectations
 from .reference_time import ReferenceTime, resolve
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..resources import data_version
+from ..knowledge import data_version
 
 STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "1", "events": "1", "consolidate": "2",
               "publish": "2", "release": "2"}

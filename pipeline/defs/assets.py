@@ -11,7 +11,7 @@ import pandas as pd
 from ..core.tables import markdown_preview, write_parquet
 from ..core.versions import code_version
 from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS, TABLES as TABLES_BY_NAME
-from .metadata import counts_md, table_metadata
+from .materialization import counts_md, table_metadata
 from .resources import VostokPaths
 
 CONSOLIDATE_VERSION = code_version("consolidate")

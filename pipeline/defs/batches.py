@@ -22,7 +22,7 @@ from ..core.batches import learn_templates, list_batches, prepare_batch
 from ..core.document_cache import cache_key
 from ..core.extract import TemplateIndex
 from ..core.versions import code_version
-from .metadata import counts_md
+from .materialization import counts_md
 from .resources import VostokPaths
 
 

@@ -7,7 +7,7 @@ import dagster as dg
 
 from ..core.quality import SuiteReport, validate_table
 from ..core.reference_time import ReferenceTime
-from ..resources import data_version
+from ..knowledge import data_version
 from ..schema import TABLES
 from .resources import VostokPaths
 

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ...resources import phrase_lines, read_text
+from ...knowledge import phrase_lines, read_text
 from .names import stem_key
 
 PRIORITY = {"curated": 0, "country": 1, "city": 2}

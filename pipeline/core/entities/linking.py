@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...resources import phrase_lines
+from ...knowledge import phrase_lines
 from .gazetteer import Entry, Gazetteer, load
 from .names import fold, nominative_east_asian, stem_key, tokens
 from .ner import Span, is_known_word, recognize

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...resources import phrase_lines, read_text
+from ...knowledge import phrase_lines, read_text
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ...resources import outlet_profiles
+from ...knowledge import outlet_profiles
 from ...schema import ID_SCHEME_VERSION, TABLES
 from ..ingest import walk_raw
 from ..tables import to_arrow, write_parquet

@@ -1,4 +1,4 @@
-"""Read the pipeline's knowledge files (phrase lists, outlet profiles, GX suites).
+"""Read the pipeline's knowledge files (phrase lists, outlet profiles, gazetteer, ontology, GX suites).
 
 Files are read through :mod:`importlib.resources`, so they work from a checkout
 and from an installed wheel. :func:`data_version` hashes a set of them, and the
