@@ -32,7 +32,7 @@ build_dataset_distributed_job = dg.define_asset_job(
     description="build_dataset's assets, unchanged, with each step run on a Dask cluster (dagster-dask). Config: "
                 "execution.config.cluster.existing.address = the scheduler, e.g. tcp://127.0.0.1:8786. Workers "
                 "need this repository, the VOSTOK_* and DAGSTER_HOME environment, and shared storage for "
-                "dataset/ and DAGSTER_HOME (README: Scaling out).")
+                "dataset/ and DAGSTER_HOME (docs/scale.md: On a cluster).")
 
 _paths = paths_from_environment()
 defs = dg.Definitions(

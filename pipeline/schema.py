@@ -242,7 +242,7 @@ def basic_expectations(table: Table) -> list[dict]:
 
 
 def markdown_contract(table: Table) -> str:
-    """The table's column contract as a markdown table (for the README and dataset card)."""
+    """The table's column contract as a markdown table (for docs/data-contract.md and the dataset card)."""
     lines = ["| column | type | nullable | meaning |", "|---|---|---|---|"]
     for c in table.columns:
         lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} |")

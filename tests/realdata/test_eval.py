@@ -8,7 +8,7 @@ from tests.conftest import EVAL, REPO
 
 pytestmark = pytest.mark.realdata
 DANIEL = EVAL / "daniel_ru_dev"
-#: regression floor; the current figure is in the README and the issue notes
+#: regression floor; the current figure is in docs/measurements.md and the issue notes
 F1_FLOOR = 0.86
 
 
