@@ -12,12 +12,6 @@ def releases_root(root: str | Path | None = None) -> Path:
     return Path(root or os.environ.get("VOSTOK_RELEASES") or DEFAULT_ROOT)
 
 
-def available_versions(root: str | Path | None = None) -> list[str]:
-    from .core.release.publish import release_dirs
-
-    return [p.name[1:] for _, p in release_dirs(releases_root(root))]
-
-
 def load(table: str, version: str = "latest", root: str | Path | None = None):
     """Load one table of a release: list columns as Python lists, timestamps in UTC, dates as ``datetime.date``."""
     import pyarrow.parquet as pq

@@ -1,4 +1,5 @@
-"""The one exception type stages raise for unusable input; stages turn it into a reject row."""
+"""RejectError, raised by core functions that meet input they cannot use, and Reject, the row a stage turns it
+into (other failures, such as a heuristic's bug or an exhausted memory, become rejects where they are caught)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from html import unescape
 
 from .encoding import decode, mojibake_score
@@ -187,5 +187,3 @@ def html_metadata(html: str, agencies: set[str]) -> dict:
             "published": published, "authors": authors, "sections": sections, "tags": tags, "site_name": site}
 
 
-def to_utc(dt: datetime) -> datetime:
-    return dt.astimezone(timezone.utc)

@@ -67,12 +67,6 @@ def models() -> NatashaModels:
                          nt.NewsSyntaxParser(embedding))
 
 
-def model_versions() -> dict[str, str]:
-    from importlib.metadata import version
-
-    return {name: version(name) for name in ("natasha", "slovnet", "navec", "razdel", "pymorphy3")}
-
-
 def recognize(text: str) -> list[Span]:
     """Natasha's PER/LOC/ORG spans in ``text`` with natasha's normal form (offsets into ``text``)."""
     if not text.strip():
