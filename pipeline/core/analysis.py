@@ -1,18 +1,15 @@
-"""NER, linking and events of articles, in worker processes (natasha's models load once per worker), with a size cap per document and a per-article fallback when memory runs out.
+"""The entities and events stages on articles: what the worker processes compute for a batch's new articles.
+
+:func:`analyze_articles` runs in a worker process of :func:`pipeline.core.workers.worker_pool` (or in this
+one); its results are the ``analysis`` level of the :mod:`document cache <pipeline.core.document_cache>`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Sequence
-import os
 
-
-
-
-#: articles handed to one worker at a time (natasha's NER batches across them)
-ANALYSIS_CHUNK = 16
-
+__all__ = ["MAX_ANALYZED_CHARS", "AnalysisFailure", "analyze_articles", "analyzed_text"]
 
 #: NER, syntax and events read at most this much of a body (a long read is ~40k characters; a 5 MB one-line
 #: dump would need gigabytes): the first paragraphs up to the limit, cut at a paragraph or word boundary
@@ -68,39 +65,3 @@ def _analyze_one(article_id: str, body: str, published):
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
                                             f"on a {len(body)}-character body")
-
-
-_POOLS: dict[int, object] = {}
-
-
-def worker_pool(workers: int):
-    """A process pool kept for the life of the process: natasha's models load once per worker, not per batch.
-    Workers run single-threaded BLAS (:mod:`.workers`)."""
-    pool = _POOLS.get(workers)
-    if pool is None:
-        import atexit
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from .workers import SINGLE_THREADED, init_worker, warm_up
-
-        saved = {k: os.environ.get(k) for k in SINGLE_THREADED}
-        os.environ.update(SINGLE_THREADED)  # inherited by the spawned workers, in case their __main__ loads numpy
-        try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=init_worker)
-            for f in [pool.submit(warm_up) for _ in range(workers)]:  # start every worker now
-                f.result()
-        finally:
-            for k, v in saved.items():
-                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-        _POOLS[workers] = pool
-        atexit.register(pool.shutdown, wait=True, cancel_futures=True)
-    return pool
-
-
-def shutdown_pools() -> None:
-    """Stop the worker pools (they start again on demand)."""
-    while _POOLS:
-        _, pool = _POOLS.popitem()
-        pool.shutdown(wait=True, cancel_futures=True)

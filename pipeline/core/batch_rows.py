@@ -1,14 +1,20 @@
-"""One batch's rows: extract and metadata per page (cached by template signature), then entities and events per article (cached), while the next batch is cleaned.
+"""One batch's rows: its pages cleaned and parsed into articles, their entities and events, before corpus work.
+
+Per page, the extract and metadata stages run in this process (the ``article`` level of the document cache,
+keyed by the page's template signature); per article, entities and events run in the worker pool (the
+``analysis`` level). :func:`batches_rows` overlaps the two: while the workers tag one batch, this process
+cleans and parses the next. Corpus-level columns (near duplicates, entities, clusters) are left to
+:func:`pipeline.core.consolidate.consolidate`.
 """
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
-import traceback
 
-from .analysis import ANALYSIS_CHUNK, AnalysisFailure, analyze_articles, worker_pool
+from .analysis import AnalysisFailure, analyze_articles
 from .batches import PreparedBatch, PreparedPage, prepare_batch, template_digest
 from .document_cache import DocumentCache, cache_key
 from .duplicates import SIGNATURE_KEY
@@ -17,6 +23,13 @@ from .errors import Reject, RejectError
 from .extract import STAGE as EXTRACT_STAGE
 from .extract import TemplateIndex, extract_prepared
 from .versions import code_version
+from .workers import worker_pool
+
+__all__ = ["ANALYSIS_CHUNK", "BatchRows", "PendingBatch", "article_rows", "batch_rows", "batches_rows",
+           "clean_page", "finish_batch", "first_per_article_id", "start_batch"]
+
+#: articles handed to one worker at a time (natasha's NER batches across them)
+ANALYSIS_CHUNK = 16
 
 
 @dataclass
@@ -188,7 +201,8 @@ def batches_rows(prepared: Iterable[PreparedBatch], templates: TemplateIndex, ca
 
 def first_per_article_id(rows: list[dict]) -> tuple[list[dict], list[Reject]]:
     """Two pages stating one canonical URL (a page crawled twice) share an article id: keep the first by raw
-    path, reject the others as ``duplicate_url``."""
+    path, reject the others as ``duplicate_url`` (:func:`article_rows` within a batch,
+    :func:`pipeline.core.consolidate.consolidate` across batches)."""
     from .metadata import STAGE as METADATA_STAGE
 
     kept: dict[str, dict] = {}

@@ -1,4 +1,8 @@
-"""The partitioned working dataset: each batch's rows as Parquet under <root>/<table>/batch=<batch>/part-0.parquet.
+"""The partitioned working dataset: each batch's rows as Parquet files, written and read back.
+
+Layout (hive-partitioned): ``<root>/<table>/batch=<quoted batch>/part-0.parquet`` for each table of
+:data:`BATCH_TABLES`; the articles file carries the batch's template digest in its schema metadata.
+Corpus-level columns (duplicates, clusters) are still empty here: :mod:`pipeline.core.consolidate` fills them.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from pathlib import Path
 from .batch_rows import BatchRows
 from .errors import Reject
 
+__all__ = ["BATCH_TABLES", "batch_dir_name", "read_batch_rows", "write_batch_rows"]
 
 #: per-batch tables, hive-partitioned: <root>/<table>/batch=<quoted batch>/part-0.parquet
 BATCH_TABLES = ("articles", "mentions", "events", "rejects", "inventory")

@@ -1,27 +1,11 @@
-"""raw/ as batches: listing them, preparing a batch (ingest, convert, segment; cached), its manifest, and the
-corpus template index learned from every batch.
+"""raw/ as batches: each batch ingested and its pages converted and segmented, and the template index over all.
 
-How the incremental build works. A **batch** is a top-level folder of raw/ (files directly in raw/ form the
-batch ``_root``); a run covers every batch. Each stage's per-document work is cached in a :class:`DocumentCache` under a key
-made of what the work reads and the stage's code version, so a rebuild re-processes exactly what changed:
-
-=============  ==========================================================================  ===================
-level          key                                                                         value
-=============  ==========================================================================  ===================
-``prepare``    raw sha256, source path, WARC URI/date, ingest + extract code versions      converted, segmented page
-``article``    prepare key, the page's *template signature*, extract + metadata versions   article row or reject
-``analysis``   article id, body, publication time, entities + events code versions         mention and event rows
-=============  ==========================================================================  ===================
-
-**Corpus-level state** is computed over every batch, and is cheap next to the per-document work:
-
-* the cross-page *template index* (which lines recur across an outlet's pages) is learned from the hashed line
-  keys of all batches, old and new. A page's extraction depends on it only through its *template signature*
-  (which of its own lines are templates). So a new batch is cleaned with everything learned so far, and an
-  earlier page is re-extracted exactly when the new pages turn one of its own lines into a template (or stop
-  doing so). An incremental build therefore equals a full build, whatever the batches;
-* byte-identical raw files across batches, near-duplicate articles, the entities table and event clusters are
-  computed by :func:`pipeline.core.consolidate.consolidate`, which also fixes a deterministic row order.
+A **batch** is a top-level folder of raw/ (files directly in raw/ form the batch ``_root``). A batch is read
+once: its inventory, ingest rejects and each page's hashed template keys (a :class:`BatchManifest`) are
+cached by a fingerprint of its files, and each page's converted, segmented content by its raw sha256 (the
+``batch`` and ``prepare`` levels of the :mod:`document cache <pipeline.core.document_cache>`). The template
+index is learned from the manifests of every batch (:func:`learn_templates`); a page depends on it only
+through its template signature, summed up per batch by :func:`template_digest`.
 """
 
 from __future__ import annotations
@@ -38,6 +22,9 @@ from .extract import STAGE as EXTRACT_STAGE
 from .extract import TemplateIndex, page_template_keys, prepare_page
 from .ingest import batch_of, ingest, walk_raw
 from .versions import code_version
+
+__all__ = ["BatchManifest", "PreparedBatch", "PreparedPage", "learn_templates", "list_batches", "prepare_batch",
+           "prepare_documents", "template_digest"]
 
 
 def list_batches(raw_dir: Path) -> dict[str, str]:

@@ -1,9 +1,9 @@
 """The chain on files from anywhere and on single texts, for the CLI, the benchmarks and the tests.
 
 A whole raw/ folder is built by :func:`pipeline.core.corpus.build_corpus`. There is one build path: these
-helpers call the same core functions as it and as the Dagster assets
-(prepare, template index, extract and metadata per page, NER and events per article,
-consolidation, quarantine), on raw/ or on files given from anywhere. Nothing here knows about Dagster.
+helpers call the same core functions as it and as the Dagster assets (prepare and template index:
+:mod:`.batches`; extract and metadata per page, NER and events per article: :mod:`.batch_rows`;
+consolidation, quarantine: :mod:`.consolidate`), on raw/ or on files given from anywhere. Nothing here knows about Dagster.
 """
 
 from __future__ import annotations

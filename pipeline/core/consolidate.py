@@ -1,4 +1,9 @@
-"""The corpus: every batch's rows consolidated into the five tables (cross-batch raw duplicates, near duplicates, entities, event clusters, a fixed row order), then quarantined.
+"""Consolidation: every batch's rows into the five working tables, with the corpus-level work, then quarantine.
+
+Corpus-level work is what needs every batch: byte-identical raw files across batches (within a batch, ingest
+rejects them), two pages stating one canonical URL, near-duplicate articles, the entities table and event
+clusters; :func:`consolidate` also fixes a deterministic row order. :func:`consolidate_checked` then
+quarantines articles with a row that breaks a row-level expectation.
 """
 
 from __future__ import annotations
@@ -8,6 +13,11 @@ from typing import Sequence
 
 from .batch_rows import BatchRows, first_per_article_id
 from .errors import Reject
+
+__all__ = ["MAX_QUARANTINE_ROUNDS", "CheckedTables", "consolidate", "consolidate_checked"]
+
+#: quarantine rounds: removing an article can change corpus-level rows (duplicates, entity counts) of others
+MAX_QUARANTINE_ROUNDS = 3
 
 
 def _cross_batch_raw_duplicates(batches: Sequence[BatchRows]) -> dict[str, str]:
@@ -84,10 +94,6 @@ def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | N
         "events": to_arrow(EVENTS, event_rows),
         "rejects": to_arrow(REJECTS, [r.as_row() for r in rejects]),
     }
-
-
-#: quarantine rounds: removing an article can change corpus-level rows (duplicates, entity counts) of others
-MAX_QUARANTINE_ROUNDS = 3
 
 
 @dataclass

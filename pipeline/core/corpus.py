@@ -1,4 +1,21 @@
-"""The whole build without Dagster (CLI, verify, benchmarks), and the batches' current rows for consolidation (read back, or rebuilt when the template index moved).
+"""The corpus: every batch of raw/ built through the document cache, then consolidated and quarantined.
+
+A build is partitioned into batches (:mod:`pipeline.core.batches`) and incremental: each stage's per-document
+work is cached (:mod:`pipeline.core.document_cache`), so a rebuild re-processes exactly what changed.
+
+**Corpus-level state** is computed over every batch, and is cheap next to the per-document work:
+
+* the cross-page *template index* (which lines recur across an outlet's pages) is learned from the hashed line
+  keys of all batches, old and new. A page's extraction depends on it only through its *template signature*
+  (which of its own lines are templates). So a new batch is cleaned with everything learned so far, and an
+  earlier page is re-extracted exactly when the new pages turn one of its own lines into a template (or stop
+  doing so). A partitioned build therefore equals a full build, whatever the batches;
+* byte-identical raw files across batches, near-duplicate articles, the entities table and event clusters are
+  computed by :func:`~pipeline.core.consolidate.consolidate`, which also fixes a deterministic row order.
+
+:func:`build_corpus` is the whole build without Dagster (the CLI's, verify's and the benchmarks' path); the
+Dagster assets run the same steps one asset each, and :func:`current_batch_rows` brings their per-batch
+tables up to date with the template index before consolidation.
 """
 
 from __future__ import annotations
@@ -7,13 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .analysis import shutdown_pools
 from .batch_rows import BatchRows, batch_rows, batches_rows
 from .batch_store import read_batch_rows
 from .batches import BatchManifest, PreparedBatch, learn_templates, list_batches, prepare_batch, template_digest
 from .consolidate import consolidate_checked
 from .document_cache import DocumentCache
 from .extract import TemplateIndex
+from .workers import shutdown_pools
+
+__all__ = ["CorpusBuild", "build_corpus", "current_batch_rows"]
 
 
 def current_batch_rows(raw_dir: Path, manifests: dict[str, BatchManifest], summaries: dict[str, dict | None],
@@ -55,7 +74,7 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
                  progress: Callable[[str, int, int], None] | None = None, declared_as_of=None,
                  reference=None) -> CorpusBuild:
     """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path),
-    consolidated and quarantined by :func:`consolidate_checked`."""
+    consolidated and quarantined by :func:`~pipeline.core.consolidate.consolidate_checked`."""
     cache = cache or DocumentCache(None)
     raw_dir = Path(raw_dir)
     fingerprints = list_batches(raw_dir)

@@ -1,20 +1,34 @@
-"""A content-addressed SQLite store of per-document stage results, keyed by what the work reads and the stage's code version.
+"""The document cache: per-document stage results, stored under a key made of what the work reads.
+
+Each stage's per-document work is cached in a :class:`DocumentCache` under a key made of what the work reads
+and the stage's code version (:func:`cache_key`), so a rebuild re-processes exactly what changed:
+
+=============  ==========================================================================  ===================
+level          key                                                                         value
+=============  ==========================================================================  ===================
+``prepare``    raw sha256, source path, WARC URI/date, ingest + extract code versions      converted, segmented page
+``article``    prepare key, the page's *template signature*, extract + metadata versions   article row or reject
+``analysis``   article id, body, publication time, entities + events code versions         mention and event rows
+=============  ==========================================================================  ===================
+
+Two levels sit above these: ``batch`` (a batch's inventory, rejects and page keys, by the fingerprint of its
+files: :func:`pipeline.core.batches.prepare_batch`) and ``rows`` (a batch's rows, by that fingerprint and the
+batch's template digest: :func:`pipeline.core.batch_rows.start_batch`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
-from typing import Iterable
 import hashlib
 import json
 import os
 import pickle
 import sqlite3
 import threading
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
 
-
-
+__all__ = ["CACHE_FORMAT", "DocumentCache", "cache_key"]
 
 #: bump when the layout of cached values changes (every cached value then misses once)
 CACHE_FORMAT = "2"

@@ -51,8 +51,8 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     from ..core.consolidate import consolidate_checked
     from ..core.corpus import current_batch_rows
 
-    batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index,
-                                                    paths.cache(), paths.batch_tables, paths.workers)
+    batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index, paths.cache(),
+                                        paths.batch_tables, paths.workers)
     if stale:
         context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
     checked = consolidate_checked(batches, paths.as_of or None)
