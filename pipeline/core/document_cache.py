@@ -66,11 +66,16 @@ class DocumentCache:
     def get(self, stage: str, key: str):
         db = self._db()
         row = db.execute("SELECT value FROM entries WHERE stage=? AND key=?", (stage, key)).fetchone() if db else None
+        if row is not None:
+            try:
+                value = pickle.loads(row[0])
+            except (AttributeError, ModuleNotFoundError):  # pickled with a class that has since moved: redo it
+                row = None
         if row is None:
             self.misses[stage] += 1
             return None
         self.hits[stage] += 1
-        return pickle.loads(row[0])
+        return value
 
     def put_many(self, stage: str, items: Iterable[tuple[str, object]]) -> None:
         db = self._db()

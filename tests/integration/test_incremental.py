@@ -112,6 +112,17 @@ def test_a_changed_file_rereads_its_batch_and_a_lost_cache_entry_is_recovered(tm
     assert cache.misses["article"] == 1 and cache.hits["article"] == 4  # only the changed page is cleaned again
 
 
+def test_an_entry_pickled_with_a_class_that_has_moved_is_a_miss(tmp_path):
+    import sqlite3
+
+    cache = DocumentCache(tmp_path / "cache.sqlite")
+    cache.put_many("rows", [("moved", None), ("kept", [1, 2])])
+    with sqlite3.connect(tmp_path / "cache.sqlite") as db:  # a BatchRows cached before incremental.py was split
+        db.execute("UPDATE entries SET value=? WHERE key='moved'", (b"cpipeline.core.incremental\nBatchRows\n.",))
+    assert cache.get("rows", "moved") is None and cache.get("rows", "kept") == [1, 2]
+    assert (cache.hits["rows"], cache.misses["rows"]) == (1, 1)
+
+
 def test_worker_processes_give_the_same_tables(tmp_path, monkeypatch):
     from pipeline.core import batch_rows
 
