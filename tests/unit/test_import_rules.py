@@ -2,11 +2,19 @@
 
 Every import counts, at module level or inside a function (a function-level import is a dependency too, not a
 way around a rule). Stages are ranked by where they sit in the data flow; a module of one stage may import its
-own stage and earlier ones, never a later one. Modules not in :data:`STAGE_OF` are shared infrastructure (errors,
-tables, versions, quality, the build orchestration) and are not ranked, but they obey the layer rules.
+own stage and earlier ones, never a later one. The map (:data:`STAGE_OF`, by module name or package prefix):
+
+* ingest: ``core.encoding``, ``core.documents``, ``core.html``, ``core.warc``, ``core.ingest``, ``core.markdown``;
+* extract: ``core.extract``, ``core.outlets``; metadata: ``core.metadata*``, ``core.dates``, ``core.language``,
+  ``core.duplicates``; entities: ``core.entities.*``; events: ``core.events.*``; release: ``core.release.*``.
+
+Modules not in it are shared infrastructure (errors, tables, versions, quality, reference_time, knowledge) or
+the build orchestration (:data:`BUILD_LAYERS`), and are not ranked, but they obey the layer rules: the build
+modules are layered bottom-up, and no stage imports one of them.
 """
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,6 +32,10 @@ STAGE_OF = {
     "pipeline.core.duplicates": "metadata",
     "pipeline.core.entities": "entities", "pipeline.core.events": "events", "pipeline.core.release": "release",
 }
+#: the build orchestration, bottom-up: a module never imports one after it
+BUILD_LAYERS = ("pipeline.core.workers", "pipeline.core.document_cache", "pipeline.core.batches",
+                "pipeline.core.analysis", "pipeline.core.batch_rows", "pipeline.core.batch_store",
+                "pipeline.core.consolidate", "pipeline.core.corpus", "pipeline.core.build")
 #: known exceptions, each with its reason
 ALLOWED = {
     # extract.from_html reads a page's own metadata while converting it, and filters agency names out of its
@@ -59,6 +71,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=None)
 def _graph() -> dict[str, set[str]]:
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph = {}
@@ -104,6 +117,16 @@ def test_a_stage_never_imports_a_later_stage():
             other = _stage(t)
             if other is not None and STAGES.index(other) > STAGES.index(own) and (module, t) not in ALLOWED:
                 bad.append(f"{module} ({own}) imports {t} ({other})")
+    assert not bad, bad
+
+
+def test_the_build_modules_are_layered_and_no_stage_imports_them():
+    graph = _graph()
+    assert set(BUILD_LAYERS) <= set(graph), set(BUILD_LAYERS) - set(graph)
+    bad = [f"{m} imports {t}, a layer above it" for i, m in enumerate(BUILD_LAYERS)
+           for t in graph[m] if t in BUILD_LAYERS[i + 1:]]
+    bad += [f"{m} ({_stage(m)}) imports the build module {t}" for m, targets in graph.items()
+            if _stage(m) is not None for t in targets if t in BUILD_LAYERS]
     assert not bad, bad
 
 
