@@ -7,8 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .encoding import decode, sniff_binary
-from .html import decode_html
+from .encoding import decode, decode_html, sniff_binary
 from .errors import RejectError
 
 #: the stage name of rejects raised while reading files (ingest)
@@ -20,6 +19,7 @@ MAX_BYTES = 8 * 1024 * 1024
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".html.gz", ".htm.gz"}
 
 WARC_SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -36,8 +36,10 @@ class RawDocument:
         return {"source_path": self.source_path, "raw_sha256": self.raw_sha256, "size": self.size,
                 "kind": self.kind, "encoding": self.encoding, "fetched_at": self.fetched_at}
 
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
 
 def kind_from_name(name: str) -> str:
     lower = name.lower()
@@ -48,6 +50,7 @@ def kind_from_name(name: str) -> str:
         if lower.endswith(suffix):
             return "html"
     return "text"
+
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """A regular file's bytes, never following a symlink and never reading past the size limit."""
@@ -64,7 +67,9 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise RejectError("too_large", f"more than {max_bytes} bytes")
     return data
 
+
 MAX_INFLATED_BYTES = 32 * 1024 * 1024
+
 
 def gunzip_capped(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
     """Inflate gzip data, refusing to produce more than ``limit`` bytes (gzip bombs)."""
@@ -84,9 +89,11 @@ def gunzip_capped(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
         raise RejectError("too_large", f"gzip inflates to more than {limit} bytes")
     return bytes(out)
 
+
 def looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head or b"<body" in head
+
 
 def document_from_bytes(rel: str, data: bytes, url: str | None = None, fetched_at: str | None = None,
                         kind: str | None = None) -> RawDocument:

@@ -1,11 +1,14 @@
 """Decoding raw bytes: binary sniffing, BOMs, UTF-8 and UTF-16, the legacy Cyrillic code pages ranked by a
-mojibake score, then charset-normalizer. Nothing here knows about files or documents."""
+mojibake score, then charset-normalizer; for HTML, the charset a page declares first. Nothing here knows about
+files or documents."""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from .errors import RejectError
+
 
 _MAGIC = {
     b"\x89PNG": "PNG image",
@@ -22,6 +25,7 @@ _MAGIC = {
 
 # Encodings Russian-language pages actually come in, tried in this order after UTF-8.
 _LEGACY_CYRILLIC = ("cp1251", "koi8-r", "koi8-u", "iso8859-5", "mac-cyrillic", "cp866")
+
 
 def sniff_binary(data: bytes) -> str | None:
     """Name of the binary format if ``data`` is not text, else None."""
@@ -41,6 +45,7 @@ def sniff_binary(data: bytes) -> str | None:
         return "binary data (control bytes)"
     return None
 
+
 def _looks_utf16(head: bytes) -> bool:
     if len(head) < 4:
         return False
@@ -52,6 +57,7 @@ def _looks_utf16(head: bytes) -> bool:
         if plausible_text(text):
             return True
     return False
+
 
 def plausible_text(text: str) -> bool:
     """True when ``text`` is mostly letters, digits, punctuation and spaces of common scripts."""
@@ -66,6 +72,7 @@ def plausible_text(text: str) -> bool:
             good += 1
     return good / len(sample) >= 0.97
 
+
 def mojibake_score(text: str) -> float:
     """Share of characters typical of a wrong single-byte decode (box drawing, rare Latin-1)."""
     sample = text[:20000]
@@ -74,12 +81,14 @@ def mojibake_score(text: str) -> float:
     bad = sum(1 for ch in sample if 0x2500 <= ord(ch) <= 0x257F or ch in "ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐ¤¦§¬­¶")
     return bad / len(sample)
 
+
 def _cyrillic_case_score(text: str) -> float:
     """Fraction of Cyrillic letters that are lowercase: ~0.9 for real Russian, low for a koi8/cp1251 mix-up."""
     cyr = [ch for ch in text[:20000] if 0x0410 <= ord(ch) <= 0x044F or ch in "Ёё"]
     if not cyr:
         return 1.0
     return sum(1 for ch in cyr if ch.islower()) / len(cyr)
+
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode raw bytes to text; returns (text, encoding). Raises RejectError('undecodable')."""
@@ -134,3 +143,32 @@ def decode(data: bytes) -> tuple[str, str]:
     except (UnicodeDecodeError, LookupError):
         pass
     raise RejectError("undecodable", "not valid UTF-8 and no Cyrillic legacy encoding decodes it cleanly")
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page's ``<meta charset>`` names (in its first 8 KiB), if Python knows it."""
+    m = _META_CHARSET.search(data[:8192])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode an HTML page: BOM, then the declared charset (if it decodes cleanly), then detection."""
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        declared = declared_charset(data)
+        if declared:
+            try:
+                text = data.decode(declared)
+                if mojibake_score(text) < 0.01:
+                    return text, declared
+            except (UnicodeDecodeError, LookupError):
+                pass  # mislabelled: fall back to detection
+    return decode(data)

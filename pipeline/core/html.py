@@ -1,4 +1,5 @@
-"""HTML pages: decoding, conversion to the markdown form the extractor reads, and the metadata pages state.
+"""HTML pages: conversion to the markdown form the extractor reads, and the metadata pages state (decoding
+them is :func:`.encoding.decode_html`).
 
 Conversion uses html2text (no line wrapping), the same form scrapers save as dumps, so one extractor
 serves both inputs. Metadata comes from JSON-LD (NewsArticle), OpenGraph/article:* and <meta> tags, with
@@ -9,47 +10,19 @@ converted to UTC; naive times are marked as such).
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from datetime import datetime
 from html import unescape
 
-from .encoding import decode, mojibake_score
 from .errors import RejectError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.I)
 _JSONLD = re.compile(r"""<script[^>]{0,200}application/ld\+json[^>]{0,100}>(.{0,200000}?)</script>""", re.I | re.S)
 _META_TAG = re.compile(r"""<meta\s[^>]{0,2000}>""", re.I)
 _ATTR = re.compile(r"""([a-zA-Z:_\-]{1,40})\s*=\s*(?:"([^"]{0,5000})"|'([^']{0,5000})')""")
 _TITLE = re.compile(r"<title[^>]{0,200}>(.{0,2000}?)</title>", re.I | re.S)
 _CANONICAL = re.compile(r"""<link[^>]{0,300}rel=["']canonical["'][^>]{0,300}>""", re.I)
 MAX_HTML_CHARS = 3_000_000
-
-
-def declared_charset(data: bytes) -> str | None:
-    m = _META_CHARSET.search(data[:8192])
-    if not m:
-        return None
-    name = m.group(1).decode("ascii", "ignore").lower()
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode an HTML page: BOM, then the declared charset (if it decodes cleanly), then detection."""
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        declared = declared_charset(data)
-        if declared:
-            try:
-                text = data.decode(declared)
-                if mojibake_score(text) < 0.01:
-                    return text, declared
-            except (UnicodeDecodeError, LookupError):
-                pass  # mislabelled: fall back to detection
-    return decode(data)
 
 
 def to_markdown(html: str) -> str:

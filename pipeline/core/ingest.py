@@ -16,6 +16,7 @@ from .warc import read_warc
 
 __all__ = ["STAGE", "ROOT_BATCH", "batch_of", "walk_raw", "ingest", "ingest_entries"]
 
+
 def walk_raw(root: Path, batch: str | None = None) -> list[tuple[str, Path]]:
     """All entries under ``root`` (or of one batch) as (relative posix path, absolute path), sorted.
 
@@ -44,12 +45,15 @@ def walk_raw(root: Path, batch: str | None = None) -> list[tuple[str, Path]]:
     found.sort(key=lambda item: item[0])
     return found
 
+
 #: the batch of the files that lie directly in raw/ (every top-level folder is a batch of its own)
 ROOT_BATCH = "_root"
+
 
 def batch_of(rel: str) -> str:
     """The ingest batch of a raw path: its top-level folder under raw/, or :data:`ROOT_BATCH`."""
     return rel.split("/", 1)[0] if "/" in rel else ROOT_BATCH
+
 
 def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> tuple[list[RawDocument], list[Reject]]:
     """Ingest every file under ``root`` (or only those of one ``batch``). Exact byte duplicates keep the first
@@ -58,6 +62,7 @@ def ingest(root: Path, max_bytes: int = MAX_BYTES, batch: str | None = None) -> 
     if batch is not None:
         entries = [(rel, path) for rel, path in entries if batch_of(rel) == batch]
     return ingest_entries(entries, max_bytes)
+
 
 def ingest_entries(entries: list[tuple[str, Path]], max_bytes: int = MAX_BYTES) -> tuple[list[RawDocument], list[Reject]]:
     """Ingest (relative name, path) entries: raw/'s walk, or files given on the command line. Every entry is

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.core.build import extract_files, extract_ingested
 from pipeline.core.errors import RejectError
-from pipeline.core.html import clean_authors, decode_html, html_metadata, split_tags
+from pipeline.core.encoding import decode_html
+from pipeline.core.html import clean_authors, html_metadata, split_tags
 from pipeline.core.documents import document_from_bytes, gunzip_capped
 from pipeline.core.ingest import ingest
 
