@@ -158,5 +158,3 @@ def html_metadata(html: str, agencies: set[str]) -> dict:
     site = (meta.get("og:site_name") or [None])[0] or (_names(ld.get("publisher")) or [None])[0]
     return {"url": url, "title": title,
             "published": published, "authors": authors, "sections": sections, "tags": tags, "site_name": site}
-
-
