@@ -20,8 +20,9 @@ from .document_cache import DocumentCache, cache_key
 from .duplicates import SIGNATURE_KEY
 from .duplicates import signature as duplicate_signature
 from .errors import Reject, RejectError
-from .extract import STAGE as EXTRACT_STAGE
-from .extract import TemplateIndex, extract_prepared
+from .cleaning import STAGE as EXTRACT_STAGE
+from .cleaning.document import extract_prepared
+from .cleaning.templates import TemplateIndex
 from .versions import code_version
 from .workers import worker_pool
 
@@ -46,7 +47,7 @@ class BatchRows:
 
 
 def clean_page(page: PreparedPage, templates: TemplateIndex, cache: DocumentCache):
-    """The extract stage on one prepared page: a :class:`~pipeline.core.extract.CleanDocument` (raises
+    """The extract stage on one prepared page: a :class:`~pipeline.core.cleaning.document.CleanDocument` (raises
     RejectError for a page without article text)."""
     from .outlets import profile_for
 

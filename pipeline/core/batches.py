@@ -18,8 +18,9 @@ from typing import Iterable, Sequence
 from .document_cache import DocumentCache, cache_key
 from .documents import RawDocument
 from .errors import Reject, RejectError
-from .extract import STAGE as EXTRACT_STAGE
-from .extract import TemplateIndex, page_template_keys, prepare_page
+from .cleaning import STAGE as EXTRACT_STAGE
+from .cleaning.document import prepare_page
+from .cleaning.templates import TemplateIndex, page_template_keys
 from .ingest import batch_of, ingest, walk_raw
 from .versions import code_version
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import Reject, RejectError
-from .extract import CleanDocument
+from .cleaning.document import CleanDocument
 from .documents import RawDocument
 from .ingest import ingest_entries
 
@@ -46,7 +46,7 @@ def extract_ingested(documents: Sequence[RawDocument], rejects: Sequence[Reject]
 def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
     """The extract stage alone over ingested documents taken as one batch (benchmarks and unit tests score
     title, lead, body and removed lines): the same prepare, template and cleaning functions as a build."""
-    from .extract import STAGE
+    from .cleaning import STAGE
     from .batch_rows import clean_page
     from .batches import learn_templates, prepare_documents
     from .document_cache import DocumentCache

@@ -27,9 +27,9 @@ from typing import Callable
 from .batch_rows import BatchRows, batch_rows, batches_rows
 from .batch_store import read_batch_rows
 from .batches import BatchManifest, PreparedBatch, learn_templates, list_batches, prepare_batch, template_digest
+from .cleaning.templates import TemplateIndex
 from .consolidate import consolidate_checked
 from .document_cache import DocumentCache
-from .extract import TemplateIndex
 from .workers import shutdown_pools
 
 __all__ = ["CorpusBuild", "build_corpus", "current_batch_rows"]

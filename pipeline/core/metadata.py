@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from .dates import DEFAULT_TIMEZONE, find_dates, to_utc
-from .extract import CleanDocument, RemovedLine
+from .cleaning.document import CleanDocument, RemovedLine
 from .language import detect_language
 from .metadata_agencies import agency_variants
 from .markdown import words_of

@@ -19,7 +19,7 @@ from ..core.batch_rows import batches_rows
 from ..core.batch_store import write_batch_rows
 from ..core.batches import learn_templates, list_batches, prepare_batch
 from ..core.document_cache import cache_key
-from ..core.extract import TemplateIndex
+from ..core.cleaning.templates import TemplateIndex
 from ..core.versions import code_version
 from ..core.workers import shutdown_pools
 from .materialization import counts_md

@@ -1,5 +1,6 @@
 from pipeline.core.build import extract_documents as extract_batch
-from pipeline.core.extract import TemplateIndex, reflow, template_hash, template_key
+from pipeline.core.cleaning.document import reflow
+from pipeline.core.cleaning.templates import TemplateIndex, template_hash, template_key
 from pipeline.core.documents import document_from_bytes
 
 PROSE = [
@@ -81,7 +82,7 @@ def test_template_index_counts_pages_not_lines():
 
 
 def test_template_index_from_keysets_equals_learning_from_pages():
-    from pipeline.core.extract import page_template_keys
+    from pipeline.core.cleaning.templates import page_template_keys
     from pipeline.core.markdown import logical_lines
 
     pages = [("a.ru", logical_lines("Общая строка\n\nТекст один")), ("b.ru", logical_lines("Общая строка\n\nДва")),

@@ -5,7 +5,7 @@ way around a rule). Stages are ranked by where they sit in the data flow; a modu
 own stage and earlier ones, never a later one. The map (:data:`STAGE_OF`, by module name or package prefix):
 
 * ingest: ``core.encoding``, ``core.documents``, ``core.html``, ``core.warc``, ``core.ingest``, ``core.markdown``;
-* extract: ``core.extract``, ``core.outlets``; metadata: ``core.metadata*``, ``core.dates``, ``core.language``,
+* extract: ``core.cleaning.*``, ``core.outlets``; metadata: ``core.metadata*``, ``core.dates``, ``core.language``,
   ``core.duplicates``; entities: ``core.entities.*``; events: ``core.events.*``; release: ``core.release.*``.
 
 Modules not in it are shared infrastructure (errors, tables, versions, quality, reference_time, knowledge) or
@@ -26,7 +26,7 @@ STAGES = ("ingest", "extract", "metadata", "entities", "events", "release")
 STAGE_OF = {
     "pipeline.core.encoding": "ingest", "pipeline.core.documents": "ingest", "pipeline.core.html": "ingest",
     "pipeline.core.warc": "ingest", "pipeline.core.ingest": "ingest", "pipeline.core.markdown": "ingest",
-    "pipeline.core.extract": "extract", "pipeline.core.outlets": "extract",  # outlet groups feed the templates
+    "pipeline.core.cleaning": "extract", "pipeline.core.outlets": "extract",  # outlet groups feed the templates
     "pipeline.core.metadata": "metadata", "pipeline.core.metadata_agencies": "metadata",
     "pipeline.core.dates": "metadata", "pipeline.core.language": "metadata",
     "pipeline.core.duplicates": "metadata",
@@ -38,9 +38,9 @@ BUILD_LAYERS = ("pipeline.core.workers", "pipeline.core.document_cache", "pipeli
                 "pipeline.core.consolidate", "pipeline.core.corpus", "pipeline.core.build")
 #: known exceptions, each with its reason
 ALLOWED = {
-    # extract.from_html reads a page's own metadata while converting it, and filters agency names out of its
-    # authors with the metadata stage's agency list
-    ("pipeline.core.extract", "pipeline.core.metadata_agencies"),
+    # cleaning.document.from_html reads a page's own metadata while converting it, and filters agency names out
+    # of its authors with the metadata stage's agency list
+    ("pipeline.core.cleaning.document", "pipeline.core.metadata_agencies"),
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from pipeline.core.dates import find_dates, to_utc
 from pipeline.core.metadata import (article_id, parse_authors, parse_cited_agencies, parse_published,
                                     parse_rubrics, parse_views)
-from pipeline.core.extract import RemovedLine
+from pipeline.core.cleaning.document import RemovedLine
 from pipeline.core.outlets import detect_outlet, find_url, normalize_domain
 
 

@@ -12,7 +12,7 @@ from pipeline.core.errors import RejectError
 from pipeline.core.events.money import find_money
 from pipeline.core.events.when import find_event_date
 from pipeline.core.build import extract_documents as extract_batch
-from pipeline.core.extract import reflow
+from pipeline.core.cleaning.document import reflow
 from pipeline.core.documents import document_from_bytes
 from pipeline.core.encoding import decode
 from pipeline.core.markdown import logical_lines, strip_inline

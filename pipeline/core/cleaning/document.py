@@ -1,0 +1,265 @@
+"""One page's cleaning, end to end: the prepared page (HTML converted, outlet group, logical lines), the
+per-line verdicts, the main region, title, lead and paragraphs, as a :class:`CleanDocument` with every removed
+line and its reason. Raises :class:`~pipeline.core.errors.RejectError` ("no_article_text") for a page without
+an article."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from ..documents import RawDocument
+from ..errors import RejectError
+from ..html import html_metadata, to_markdown
+from ..markdown import LogicalLine, logical_lines, words_of
+from ..metadata_agencies import agency_names
+from ..outlets import detect_outlet, find_url
+from .lines import TERMINAL, Features, is_prose, line_features, line_score
+from .region import cut_at_section_break, main_region
+from .rules import LineContext, boilerplate_reason, phrase_rules
+from .templates import TemplateIndex, template_key
+
+MIN_BODY_WORDS = 20
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    text: str
+    reason: str
+    line: int  # index among the page's logical lines
+    block: int  # index of its blank-line separated block
+
+
+@dataclass
+class CleanDocument:
+    source_path: str
+    raw_sha256: str
+    title: str
+    lead: str | None
+    paragraphs: list[str]
+    removed: list["RemovedLine"]
+    url: str | None
+    outlet_hint: str | None
+    text: str  # the page as a text/markdown dump, for metadata parsing
+    line_count: int
+    title_line: int | None = None
+    region: tuple[int, int] = (0, 0)
+    html_meta: dict | None = None  # what an HTML page states about itself (see pipeline.core.html)
+    source_url: str | None = None  # the WARC record's target URI
+    kind: str = "text"
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def boilerplate_share(self) -> float:
+        return round(len(self.removed) / self.line_count, 4) if self.line_count else 0.0
+
+
+def _clean_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" |-–—:")
+
+
+def choose_title(lines: list[LogicalLine], feats: list[Features], reasons: list[str | None],
+                 start: int) -> tuple[int | None, int]:
+    """Index of the title line and the (possibly advanced) region start."""
+    for i in range(start, max(-1, start - 15), -1):
+        ln = lines[i]
+        if ln.heading and reasons[i] is None and 2 <= feats[i].words <= 40 and feats[i].link_density < 0.5:
+            return i, max(start, i + 1)
+    first = lines[start]
+    if not feats[start].terminal or first.text.rstrip().endswith(("?", "!")):
+        if 2 <= feats[start].words <= 30 and reasons[start] is None:
+            return start, start + 1
+    for i in range(start - 1, max(-1, start - 6), -1):
+        if reasons[i] is None and 3 <= feats[i].words <= 30 and feats[i].link_density < 0.5:
+            return i, start
+    return None, start
+
+
+def choose_lead(paragraphs: list[str], markups: list[str], has_lead_profile: bool) -> int | None:
+    """The standfirst: an emphasized first paragraph, or a short one-sentence opener before ≥3 paragraphs."""
+    if len(paragraphs) < 2:
+        return None
+    first, raw = paragraphs[0], markups[0].strip()
+    if raw.startswith(("**", "__", "*", "_")) and raw.rstrip().endswith(("**", "__", "*", "_")):
+        return 0
+    sentences = [s for s in re.split(r"(?<=[.!?…])\s+(?=[А-ЯЁA-Z«\"])", first) if s]
+    n_words = len(words_of(first))
+    if has_lead_profile and n_words <= 60:
+        return 0
+    if len(sentences) == 1 and 8 <= n_words <= 40 and len(paragraphs) >= 4:
+        return 0
+    return None
+
+
+def reflow(paragraphs: list[str], markups: list[str]) -> tuple[list[str], list[str]]:
+    """Rejoin a paragraph cut in two (page break): no terminal punctuation, next starts lowercase."""
+    out: list[str] = []
+    out_raw: list[str] = []
+    for p, raw in zip(paragraphs, markups):
+        if out and not out[-1].rstrip().endswith(TERMINAL) and _starts_lowercase(p):
+            out[-1] = out[-1].rstrip() + " " + p.lstrip()
+            out_raw[-1] = out_raw[-1] + " " + raw
+        else:
+            out.append(p)
+            out_raw.append(raw)
+    return out, out_raw
+
+
+def _starts_lowercase(text: str) -> bool:
+    """Continues the previous paragraph: starts with a lowercase letter (after opening quotes or brackets),
+    or with punctuation that cannot open a paragraph (",", ";", ")")."""
+    for ch in text.lstrip():
+        if ch in "«\"'(„“[":
+            continue
+        if ch.isalpha():
+            return ch.islower()
+        return ch in ",.;:)»…"
+    return False
+
+
+def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: TemplateIndex | None,
+                  group: str | None, has_lead_profile: bool = False) -> CleanDocument:
+    """Core of extraction for one page whose lines are already segmented."""
+    rules = phrase_rules()
+    feats = [line_features(ln, rules.stopwords) for ln in lines]
+    reasons: list[str | None] = []
+    for ln, f in zip(lines, feats):
+        template = bool(templates and templates.is_template(group, ln.text))
+        reasons.append(boilerplate_reason(LineContext(ln, f, rules, template, ln.text.lower())))
+    _forgive_syndicated(feats, reasons)
+    _mark_captions(lines, feats, reasons)
+    total = max(len(lines) - 1, 1)
+    letters = sum(f.letters for f in feats)
+    cyrillic_page = letters > 0 and sum(f.letters * (1 - f.latin_share) for f in feats) / letters > 0.5
+    scores = [line_score(f, r, ln, i / total, cyrillic_page) for i, (f, r, ln) in enumerate(zip(feats, reasons, lines))]
+    if not lines or max(scores, default=0) <= 0:
+        raise RejectError("no_article_text", "no line of running prose found")
+    start, end = main_region(scores)
+    end = cut_at_section_break(lines, feats, scores, rules, start, end)
+    title_idx, start = choose_title(lines, feats, reasons, start)
+
+    kept: list[int] = []
+    for i in range(start, end):
+        f, r = feats[i], reasons[i]
+        if r is not None:
+            continue
+        if lines[i].heading and f.words >= 2:
+            kept.append(i)
+        elif _is_standalone_caption(lines, feats, i):
+            reasons[i] = "caption"
+        elif is_prose(f) or (f.terminal and f.words >= 3):
+            kept.append(i)
+        else:
+            reasons[i] = "caption_or_fragment"
+    kept = _drop_repeats(lines, kept, reasons)
+    paragraphs = [lines[i].text for i in kept]
+    markups = [lines[i].raw for i in kept]
+    paragraphs, markups = reflow(paragraphs, markups)
+
+    removed: list[RemovedLine] = []
+    kept_set = set(kept)
+    for i, ln in enumerate(lines):
+        if i in kept_set or i == title_idx:
+            continue
+        removed.append(RemovedLine(ln.text, reasons[i] or "outside_main_text", i, ln.block))
+
+    title = _clean_title(lines[title_idx].text) if title_idx is not None else ""
+    lead_idx = choose_lead(paragraphs, markups, has_lead_profile)
+    lead = paragraphs.pop(lead_idx) if lead_idx is not None else None
+    if lead_idx is not None:
+        markups.pop(lead_idx)
+    if not title and paragraphs:
+        # The page states no headline: use its first sentence, never an invented one.
+        title = re.split(r"(?<=[.!?…])\s", paragraphs[0], maxsplit=1)[0][:300]
+    body_words = sum(len(words_of(p)) for p in paragraphs) + len(words_of(lead or ""))
+    if body_words < MIN_BODY_WORDS:
+        raise RejectError("no_article_text", f"only {body_words} words of article text found")
+    url = find_url(doc.text)
+    return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
+                         group, doc.text, len(lines), title_idx, (start, end))
+
+
+def _forgive_syndicated(feats: list[Features], reasons: list[str | None]) -> None:
+    """A page whose prose is mostly 'template' is a syndicated copy, not a template: keep its prose."""
+    prose_words = sum(f.words for f in feats if is_prose(f))
+    tmpl_words = sum(f.words for f, r in zip(feats, reasons) if r == "template" and is_prose(f))
+    if prose_words and tmpl_words / prose_words > 0.5:
+        for i, (f, r) in enumerate(zip(feats, reasons)):
+            if r == "template" and is_prose(f) and f.words >= 12:
+                reasons[i] = None
+
+
+def _mark_captions(lines: list[LogicalLine], feats: list[Features], reasons: list[str | None]) -> None:
+    """A block of several short lines without sentence punctuation is a caption broken over lines."""
+    by_block: dict[int, list[int]] = defaultdict(list)
+    for i, ln in enumerate(lines):
+        by_block[ln.block].append(i)
+    for idxs in by_block.values():
+        if len(idxs) < 2:
+            continue
+        if all(feats[i].words <= 6 and not feats[i].terminal and not lines[i].heading
+               and not lines[i].list_item for i in idxs):
+            for i in idxs:
+                if reasons[i] is None:
+                    reasons[i] = "caption"
+
+
+def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None]) -> list[int]:
+    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for i in kept:
+        key = template_key(lines[i].text)
+        if key in seen:
+            reasons[i] = "repeated"
+            continue
+        seen.add(key)
+        out.append(i)
+    return out
+
+
+def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
+    """A short line alone in its block, without sentence punctuation, not continued by a lowercase line."""
+    f = feats[i]
+    if f.terminal or f.words > 12 or lines[i].heading or lines[i].list_item:
+        return False
+    alone = (i == 0 or lines[i - 1].block != lines[i].block) and \
+        (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
+    continued = i + 1 < len(lines) and feats[i + 1].starts_lower
+    return alone and not continued
+
+
+def outlet_group(doc: RawDocument, html_meta: dict | None = None) -> str | None:
+    url = doc.url or (html_meta or {}).get("url") or find_url(doc.text)
+    return detect_outlet(doc.text, url)
+
+
+def from_html(doc: RawDocument) -> tuple[RawDocument, dict]:
+    """An HTML page as its markdown dump, plus the metadata the page states about itself."""
+    meta = html_metadata(doc.text, agency_names())
+    return replace(doc, text=to_markdown(doc.text)), meta
+
+
+def prepare_page(doc: RawDocument) -> tuple[RawDocument, dict | None, str | None, list[LogicalLine]]:
+    """What extraction needs before cross-page templates: the page as text, its HTML metadata, outlet group
+    and logical lines."""
+    meta = None
+    if doc.kind == "html":
+        doc, meta = from_html(doc)
+    return doc, meta, outlet_group(doc, meta), logical_lines(doc.text)
+
+
+def extract_prepared(doc: RawDocument, meta: dict | None, group: str | None, lines: list[LogicalLine],
+                     templates: TemplateIndex | None, profile: dict) -> CleanDocument:
+    """Extract one prepared page with the corpus template index."""
+    clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")))
+    clean.html_meta = meta
+    clean.source_url = doc.url
+    clean.kind = doc.kind
+    if meta and not clean.title and meta.get("title"):
+        clean.title = meta["title"]
+    return clean

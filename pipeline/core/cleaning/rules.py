@@ -1,0 +1,115 @@
+"""The named boilerplate rules, read from the phrase lists in ``data/phrases/``: each rule looks at one line in
+its context; the first that fires is the line's removal reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ...knowledge import phrase_lines
+from ..markdown import LogicalLine
+from .lines import Features
+
+
+@dataclass(frozen=True)
+class PhraseRules:
+    starts: tuple[str, ...]
+    short_contains: tuple[str, ...]
+    anywhere: tuple[str, ...]
+    stopwords: frozenset[str]
+    section_breaks: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls) -> "PhraseRules":
+        starts, short, anywhere = [], [], []
+        for p in phrase_lines("phrases/boilerplate.txt"):
+            if p.startswith("~"):
+                short.append(p[1:].lower())
+            elif p.startswith("!"):
+                anywhere.append(p[1:].lower())
+            else:
+                starts.append(p.lower())
+        stop = set()
+        for line in phrase_lines("phrases/stopwords_ru.txt"):
+            stop.update(w.lower() for w in line.split())
+        breaks = tuple(p.lower() for p in phrase_lines("phrases/section_breaks.txt"))
+        return cls(tuple(starts), tuple(short), tuple(anywhere), frozenset(stop), breaks)
+
+
+_RULES_CACHE: list[PhraseRules] = []
+
+
+def phrase_rules() -> PhraseRules:
+    if not _RULES_CACHE:
+        _RULES_CACHE.append(PhraseRules.load())
+    return _RULES_CACHE[0]
+
+
+_LANG_SWITCH = re.compile(r"^[A-ZА-Я]{2,3}(?:\s*[/|]\s*[A-ZА-Я]{2,3})+$")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)
+_DATE_ONLY = re.compile(r"^[\d\s.:,/\-–—]+$")
+
+
+@dataclass
+class LineContext:
+    line: LogicalLine
+    f: Features
+    rules: PhraseRules
+    template: bool
+    lowered: str
+
+
+def _rule_no_text(c: LineContext) -> bool:
+    return c.f.letters < 2 or _DATE_ONLY.match(c.line.text) is not None
+
+
+def _rule_phrase(c: LineContext) -> bool:
+    low = c.lowered.lstrip("«\"'•·*-–— ")
+    for p in c.rules.starts:
+        if low.startswith(p):
+            nxt = low[len(p):len(p) + 1]
+            if (not nxt or not nxt.isalpha()) and (c.f.words <= 25 or p.endswith(":") or low[len(p):].lstrip().startswith(":")):
+                return True
+    if c.f.words < 25 and any(p in low for p in c.rules.short_contains):
+        return True
+    return any(p in low for p in c.rules.anywhere)
+
+
+def _rule_contact(c: LineContext) -> bool:
+    return c.f.has_contact and c.f.words < 25
+
+
+def _rule_links(c: LineContext) -> bool:
+    return c.f.link_density >= 0.5 and c.line.link_chars > 0
+
+
+def _rule_language_switcher(c: LineContext) -> bool:
+    return _LANG_SWITCH.match(c.line.text) is not None
+
+
+def _rule_copyright(c: LineContext) -> bool:
+    return _COPYRIGHT.search(c.line.text) is not None and c.f.words < 40
+
+
+def _rule_template(c: LineContext) -> bool:
+    return c.template
+
+
+#: named rules, checked in order; the first that fires is the removal reason
+BOILERPLATE_RULES: tuple[tuple[str, Callable[[LineContext], bool]], ...] = (
+    ("no_text", _rule_no_text),
+    ("language_switcher", _rule_language_switcher),
+    ("phrase", _rule_phrase),
+    ("contact", _rule_contact),
+    ("copyright", _rule_copyright),
+    ("link_list", _rule_links),
+    ("template", _rule_template),
+)
+
+
+def boilerplate_reason(c: LineContext) -> str | None:
+    for name, rule in BOILERPLATE_RULES:
+        if rule(c):
+            return name
+    return None

@@ -1,0 +1,83 @@
+"""Templates across pages: lines that recur on several pages of an outlet, or across the corpus, are
+furniture. Pages are counted by hashed, normalized keys (:class:`TemplateIndex`, the corpus-level state of the
+extract stage)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..markdown import LogicalLine
+
+
+def template_key(text: str) -> str:
+    """Normalized form under which recurring lines are counted: case, digits and punctuation folded."""
+    return " ".join(re.sub(r"\d+", "0", w.lower()) for w in re.findall(r"\w+", text))[:300]
+
+
+def template_hash(key: str) -> int:
+    """A 64-bit hash of a template key: corpus-level counts keep integers, not lines of text."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def page_template_keys(lines: Sequence[LogicalLine]) -> "np.ndarray":
+    """The distinct hashed template keys of one page, sorted (what the corpus template index counts)."""
+    import numpy as np
+
+    keys = {template_key(l.text) for l in lines}
+    keys.discard("")
+    return np.array(sorted(template_hash(k) for k in keys), dtype=np.uint64)
+
+
+@dataclass
+class TemplateIndex:
+    """How many distinct pages, per outlet group and overall, contain each normalized line.
+
+    Only keys seen on two pages or more are kept: a key on one page can never be a template."""
+
+    per_group: dict[tuple[str, int], int] = field(default_factory=dict)
+    overall: dict[int, int] = field(default_factory=dict)
+    min_group_pages: int = 2
+    min_corpus_pages: int = 3
+
+    @classmethod
+    def learn(cls, pages: Iterable[tuple[str | None, list[LogicalLine]]]) -> "TemplateIndex":
+        return cls.from_keysets((group, page_template_keys(lines)) for group, lines in pages)
+
+    @classmethod
+    def from_keysets(cls, pages: Iterable[tuple[str | None, "np.ndarray"]]) -> "TemplateIndex":
+        """Count pages per key from each page's (group, hashed keys): the corpus-level state of the extract stage."""
+        import numpy as np
+
+        by_group: dict[str | None, list] = defaultdict(list)
+        for group, keys in pages:
+            by_group[group].append(keys)
+        per_group: dict[tuple[str, int], int] = {}
+        everything = []
+        for group in sorted(by_group, key=lambda g: (g is None, g or "")):
+            keys = np.concatenate(by_group[group]) if by_group[group] else np.zeros(0, dtype=np.uint64)
+            everything.append(keys)
+            if group:
+                values, counts = np.unique(keys, return_counts=True)
+                per_group.update({(group, int(v)): int(c) for v, c in zip(values[counts >= 2], counts[counts >= 2])})
+        values, counts = np.unique(np.concatenate(everything) if everything else np.zeros(0, dtype=np.uint64),
+                                   return_counts=True)
+        overall = {int(v): int(c) for v, c in zip(values[counts >= 2], counts[counts >= 2])}
+        return cls(per_group, overall)
+
+    def is_template_hash(self, group: str | None, key: int) -> bool:
+        if group and self.per_group.get((group, key), 0) >= self.min_group_pages:
+            return True
+        return self.overall.get(key, 0) >= self.min_corpus_pages
+
+    def is_template(self, group: str | None, text: str) -> bool:
+        k = template_key(text)
+        return bool(k) and self.is_template_hash(group, template_hash(k))
+
+    def signature(self, group: str | None, keys: "np.ndarray") -> str:
+        """Which of a page's keys are templates, as a digest: a page needs re-extraction exactly when it changes."""
+        hits = [int(k) for k in keys if self.is_template_hash(group, int(k))]
+        return hashlib.sha256(",".join(map(str, hits)).encode()).hexdigest()[:16]
