@@ -1,4 +1,4 @@
-"""Read the pipeline's knowledge files (phrase lists, outlet profiles, gazetteer, ontology, GX suites).
+"""Read the pipeline's knowledge files (phrase lists, outlet profiles, gazetteer and CAMEO tables, GX suites).
 
 Files are read through :mod:`importlib.resources`, so they work from a checkout
 and from an installed wheel. :func:`data_version` hashes a set of them, and the
@@ -43,6 +43,13 @@ def phrase_lines(relative: str) -> tuple[str, ...]:
         if line and not line.startswith("#"):
             out.append(line)
     return tuple(out)
+
+
+def tsv_rows(relative: str, header: bool = False) -> list[list[str]]:
+    """The tab-separated rows of a table file (gazetteer, CAMEO): blank and ``#`` comment lines skipped, fields
+    as written; ``header`` drops the first row (column names)."""
+    rows = [line.split("\t") for line in read_text(relative).splitlines() if line.strip() and not line.startswith("#")]
+    return rows[1:] if header else rows
 
 
 @lru_cache(maxsize=None)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..knowledge import read_text
+from ..knowledge import read_text, tsv_rows
 from ..schema import TABLES, basic_expectations
 from .reference_time import ReferenceTime, resolve
 
@@ -84,11 +84,7 @@ class SuiteReport:
 
 
 def _iso3_codes() -> list[str]:
-    codes = []
-    for line in read_text("gazetteer/countries.tsv").splitlines():
-        if line.strip() and not line.startswith("#"):
-            codes.append(line.split("\t")[0])
-    return sorted(codes)
+    return sorted(row[0] for row in tsv_rows("gazetteer/countries.tsv"))
 
 
 def suite_config(table_name: str) -> dict:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ...knowledge import phrase_lines, read_text
+from ...knowledge import phrase_lines, read_text, tsv_rows
 from .names import stem_key
 
 PRIORITY = {"curated": 0, "country": 1, "city": 2}
@@ -58,22 +58,14 @@ class Gazetteer:
         return {e.country for e in self.entries.values() if e.kind == "country" and e.country}
 
 
-def _tsv(relative: str) -> list[list[str]]:
-    rows = []
-    for line in read_text(relative).splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows
-
-
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     g = Gazetteer()
-    for row in _tsv("gazetteer/countries.tsv"):
+    for row in tsv_rows("gazetteer/countries.tsv"):
         iso3, _iso2, name_ru, name_en, _geonames, qid, aliases = (row + [""] * 7)[:7]
         g.add(Entry(f"country:{iso3}", "LOC", "country", name_ru, name_en or None, qid or None, iso3,
                     tuple(a for a in aliases.split("|") if a)))
-    for row in _tsv("gazetteer/cities.tsv"):
+    for row in tsv_rows("gazetteer/cities.tsv"):
         gid, iso3, name_ru, name_en, population, _capital, qid, aliases = (row + [""] * 8)[:8]
         g.add(Entry(f"geonames:{gid}", "LOC", "city", name_ru, name_en or None, qid or None, iso3,
                     tuple(a for a in aliases.split("|") if a), rank=-int(population or 0)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...knowledge import phrase_lines, read_text
+from ...knowledge import phrase_lines, tsv_rows
 
 
 @dataclass(frozen=True)
@@ -23,24 +23,16 @@ class Trigger:
     code: str
 
 
-def _rows(relative: str, header: bool = False) -> list[list[str]]:
-    rows = []
-    for line in read_text(relative).splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows[1:] if header else rows
-
-
 @lru_cache(maxsize=1)
 def ontology() -> dict[str, Code]:
-    return {r[0]: Code(r[0], r[1], r[2], int(r[3]), float(r[4])) for r in _rows("cameo/ontology.tsv", header=True)}
+    return {r[0]: Code(r[0], r[1], r[2], int(r[3]), float(r[4])) for r in tsv_rows("cameo/ontology.tsv", header=True)}
 
 
 @lru_cache(maxsize=1)
 def triggers() -> tuple[Trigger, ...]:
     out = []
     known = ontology()
-    for lemmas, code in _rows("cameo/triggers.tsv", header=True):
+    for lemmas, code in tsv_rows("cameo/triggers.tsv", header=True):
         if code not in known:
             raise ValueError(f"trigger {lemmas!r} uses code {code} missing from cameo/ontology.tsv")
         out.append(Trigger(tuple(lemmas.split()), code))
@@ -49,7 +41,7 @@ def triggers() -> tuple[Trigger, ...]:
 
 @lru_cache(maxsize=1)
 def country_adjectives() -> dict[str, str]:
-    return {r[0]: r[1] for r in _rows("cameo/country_adjectives.tsv")}
+    return {r[0]: r[1] for r in tsv_rows("cameo/country_adjectives.tsv")}
 
 
 @lru_cache(maxsize=1)
