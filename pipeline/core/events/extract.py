@@ -181,6 +181,24 @@ def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
                       and mentions[m].entity_id.startswith(("country:", "geonames:"))]
 
 
+def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
+                     mentions) -> list[tuple[list[int], list[int]]]:
+    """(subtree, actor mentions) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР") are
+    separate groups, each its own subtree without the others."""
+    out = []
+    for h in _with_conjuncts(tokens, j):
+        sub = _own_subtree(tokens, h)
+        out.append((sub, _prefer_actors(_mentions_in(sub, token_mentions), mentions)))
+    return out
+
+
+def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int]]]) -> None:
+    """Append found (subtree, actor mentions) pairs to one side: its token indexes and its actor groups."""
+    for sub, group in found:
+        indexes.extend(sub)
+        groups.append(group)
+
+
 def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
                code: str) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None]:
     """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject lemma)."""
@@ -204,10 +222,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             # "Миллер и Озерец, которые встречаются": the relative clause's noun and its conjuncts act
             j = next((k for k, t in enumerate(tokens) if t.id == tokens[verb].head), j)
             subject_lemma = tokens[j].lemma
-        for h in _with_conjuncts(tokens, j):
-            sub = _own_subtree(tokens, h)
-            a1_idx.extend(sub)
-            a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+        _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
     feats = anchor_tok.feats or {}
     if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
         # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
@@ -244,27 +259,15 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             elif rel == "nmod" and head == anchor and not cases and anchor_tok.pos == "NOUN" and \
                     not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, anchor)):
                 # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger
-                for h in _with_conjuncts(tokens, j):
-                    sub = _own_subtree(tokens, h)
-                    a1_idx.extend(sub)
-                    a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+                _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
     for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
-        groups = []
-        for h in _with_conjuncts(tokens, j):
-            sub = _own_subtree(tokens, h)
-            groups.append((sub, _prefer_actors(_mentions_in(sub, token_mentions), mentions)))
+        groups = _conjunct_actors(tokens, j, token_mentions, mentions)
         if groups and not any(a1_groups):
-            a1_idx.extend(groups[0][0])
-            a1_groups.append(groups[0][1])
+            _add_actors(a1_idx, a1_groups, groups[:1])
             groups = groups[1:]
-        for sub, g in groups:
-            a2_idx.extend(sub)
-            a2_groups.append(g)
+        _add_actors(a2_idx, a2_groups, groups)
     for j in partners:
-        for h in _with_conjuncts(tokens, j):
-            sub = _own_subtree(tokens, h)
-            a2_idx.extend(sub)
-            a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+        _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)
