@@ -9,20 +9,18 @@ cleans and parses the next. Corpus-level columns (near duplicates, entities, clu
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterable
 
 from .analysis import AnalysisFailure, analyze_articles
 from .batches import PreparedBatch, PreparedPage, prepare_batch, template_digest
+from .cleaning import STAGE as EXTRACT_STAGE
+from .cleaning.document import extract_prepared
+from .cleaning.templates import TemplateIndex
 from .document_cache import DocumentCache, cache_key
 from .duplicates import SIGNATURE_KEY
 from .duplicates import signature as duplicate_signature
 from .errors import Reject, RejectError
-from .cleaning import STAGE as EXTRACT_STAGE
-from .cleaning.document import extract_prepared
-from .cleaning.templates import TemplateIndex
 from .versions import code_version
 from .workers import worker_pool
 
@@ -66,14 +64,11 @@ def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCa
     except RejectError as exc:
         return Reject(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
     except Exception as exc:  # a heuristic's bug must cost one page, not the run
-        return Reject(page.source_path, page.raw_sha256, EXTRACT_STAGE, "internal_error",
-                      f"{type(exc).__name__}: {exc}"[:500])
+        return Reject.internal_error(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc)
     try:
         return build_article(clean)
     except Exception as exc:  # a parser bug must cost one document, not the run
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Reject(page.source_path, page.raw_sha256, METADATA_STAGE, "internal_error",
-                      f"{type(exc).__name__} in {Path(where.filename).name}:{where.lineno}: {exc}"[:500])
+        return Reject.internal_error(page.source_path, page.raw_sha256, METADATA_STAGE, exc, where=True)
 
 
 @dataclass

@@ -144,7 +144,7 @@ def _prepare(doc: RawDocument):
     except RejectError as exc:
         return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
     except Exception as exc:  # a converter bug must cost one page, not the run
-        return Reject(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+        return Reject.internal_error(doc.source_path, doc.raw_sha256, EXTRACT_STAGE, exc)
 
 
 def learn_templates(manifests: Iterable[BatchManifest]) -> TemplateIndex:

@@ -61,8 +61,7 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
         except RejectError as exc:
             rejects.append(Reject(page.source_path, page.raw_sha256, STAGE, exc.reason, exc.message))
         except Exception as exc:  # a heuristic's bug must cost one page, not the run
-            rejects.append(Reject(page.source_path, page.raw_sha256, STAGE, "internal_error",
-                                  f"{type(exc).__name__}: {exc}"[:500]))
+            rejects.append(Reject.internal_error(page.source_path, page.raw_sha256, STAGE, exc))
     return cleaned, rejects
 
 

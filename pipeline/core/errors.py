@@ -3,7 +3,9 @@ into (other failures, such as a heuristic's bug or an exhausted memory, become r
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class RejectError(Exception):
@@ -22,6 +24,18 @@ class Reject:
     stage: str
     reason: str
     message: str
+
+    @classmethod
+    def internal_error(cls, source_path: str, raw_sha256: str | None, stage: str, exc: BaseException,
+                       where: bool = False) -> "Reject":
+        """An unexpected exception met on one document (a heuristic's or a parser's bug), so that it costs that
+        document and not the run. The message is ``"Type: text"``, or with ``where`` ``"Type in file.py:line:
+        text"`` (the innermost frame of its traceback), cut at 500 characters."""
+        at = ""
+        if where:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            at = f" in {Path(frame.filename).name}:{frame.lineno}"
+        return cls(source_path, raw_sha256, stage, "internal_error", f"{type(exc).__name__}{at}: {exc}"[:500])
 
     def as_row(self) -> dict:
         return {

@@ -75,3 +75,20 @@ def test_parquet_is_sorted_and_byte_identical(tmp_path):
     a = write_parquet(t1, tmp_path / "a.parquet").read_bytes()
     b = write_parquet(to_arrow(ARTICLES, list(reversed(rows))), tmp_path / "b.parquet").read_bytes()
     assert a == b
+
+
+def test_internal_error_rejects_keep_their_message_formats():
+    from pipeline.core.errors import Reject
+
+    def buggy():
+        return {}["title"]
+
+    try:
+        buggy()
+    except KeyError as exc:
+        plain = Reject.internal_error("a.txt", "ff", "extract", exc)
+        located = Reject.internal_error("a.txt", "ff", "metadata", exc, where=True)
+        line = exc.__traceback__.tb_next.tb_lineno
+    assert plain == Reject("a.txt", "ff", "extract", "internal_error", "KeyError: 'title'")
+    assert located.message == f"KeyError in test_schema_and_tables.py:{line}: 'title'"
+    assert len(Reject.internal_error("a", None, "extract", ValueError("x" * 900)).message) == 500
