@@ -9,19 +9,12 @@ import json
 import numpy as np
 import pytest
 
+from benchmarks.ner import stock_spans
 from pipeline.core.entities import fast_ner
 from pipeline.core.entities.ner import models, natasha
 from tests.conftest import EVAL, REPO
 
 FACTRU = EVAL / "factrueval2016_devset.jsonl"
-
-
-def stock_spans(text: str) -> list[tuple[int, int, str]]:
-    m = models()
-    doc = natasha().Doc(text)
-    doc.segment(m.segmenter)
-    doc.tag_ner(m.ner)
-    return [(s.start, s.stop, s.type) for s in doc.spans]
 
 
 def _segmented(texts: list[str]) -> list:
