@@ -1,10 +1,9 @@
 """Extraction quality on the public DAniEL dev pages (skipped when ../shared/eval is absent)."""
 
-import importlib.util
-
 import pytest
 
-from tests.conftest import EVAL, REPO
+from benchmarks import extraction as bench
+from tests.conftest import EVAL
 
 pytestmark = pytest.mark.realdata
 DANIEL = EVAL / "daniel_ru_dev"
@@ -14,9 +13,6 @@ F1_FLOOR = 0.86
 
 @pytest.mark.skipif(not (DANIEL / "manifest.json").exists(), reason="../shared/eval/daniel_ru_dev not present")
 def test_daniel_dev_f1_above_floor():
-    spec = importlib.util.spec_from_file_location("extraction_bench", REPO / "benchmarks" / "extraction.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     result = bench.evaluate(DANIEL)
     assert result["pages"] == 111 and result["extracted"] >= 105
     assert result["f1"] >= F1_FLOOR, result

@@ -1,10 +1,12 @@
 """NER on factRuEval-2016 dev (skipped when ../shared/eval is absent)."""
 
-import importlib.util
+import json
 
 import pytest
 
-from tests.conftest import EVAL, REPO
+from benchmarks import ner as bench
+from pipeline.core.entities.linking import tag_spans
+from tests.conftest import EVAL
 
 pytestmark = pytest.mark.realdata
 FACTRU = EVAL / "factrueval2016_devset.jsonl"
@@ -12,13 +14,6 @@ FACTRU = EVAL / "factrueval2016_devset.jsonl"
 
 @pytest.mark.skipif(not FACTRU.exists(), reason="../shared/eval/factrueval2016_devset.jsonl not present")
 def test_pipeline_ner_beats_stock_natasha_on_dev(capsys):
-    spec = importlib.util.spec_from_file_location("ner_bench", REPO / "benchmarks" / "ner.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    import json
-
-    from pipeline.core.entities.linking import tag_spans
-
     docs = [json.loads(line) for line in FACTRU.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = [bench.gold_spans(d) for d in docs]
     stock = bench.score([set(bench.stock_spans(d["text"])) for d in docs], gold)
