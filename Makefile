@@ -56,13 +56,15 @@ test-fast: install  ## unit tests only
 dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
-bench: install  ## extraction and NER quality on ../shared/eval/
+bench: install  ## extraction and NER quality on ../shared/eval/ (installs the bench dependency group)
+	$(UV) sync --locked --group bench --python $(PYTHON)
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
 	$(PY) benchmarks/scale.py --sizes 2000
 
 bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, peak RSS at 2k and 20k documents (long)
+	$(UV) sync --locked --group bench --python $(PYTHON)
 	$(PY) benchmarks/scale.py --sizes 2000 20000
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
