@@ -111,5 +111,5 @@ def test_build_on_dask_equals_single_process_build(workspace, dask_cluster):
                    cwd=REPO, env=env, check=True, capture_output=True, timeout=900)
     for name in TABLES:
         assert (tmp_path / "current" / f"{name}.parquet").read_bytes() == (reference / f"{name}.parquet").read_bytes(), name
-    partitions = sorted(p.name for p in (tmp_path / "work" / "batches" / "articles").iterdir())
-    assert partitions == ["batch=2026-11-02", "batch=_root"]
+    batch_folders = sorted(p.name for p in (tmp_path / "work" / "batches" / "articles").iterdir())
+    assert batch_folders == ["batch=2026-11-02", "batch=_root"]

@@ -23,7 +23,7 @@ def workdir(tmp_path):
     shutil.copytree(RAW, raw)
     (raw / "empty.txt").write_bytes(b"")
     (raw / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    (raw / "2026-11-22").mkdir()  # a second batch (partition), holding a byte copy of a page of the first
+    (raw / "2026-11-22").mkdir()  # a second batch, holding a byte copy of a page of the first
     (raw / "2026-11-22" / "copy of 000.txt").write_bytes((RAW / "000_b61806aaad658de3.txt").read_bytes())
     (raw / "menu.md").write_text("\n".join(f"- [Раздел {i}](/s{i})" for i in range(20)), encoding="utf-8")
     return tmp_path

@@ -150,3 +150,15 @@ def test_no_import_cycle_among_pipeline_modules():
         if node not in state:
             visit(node)
     assert not cycles, cycles
+
+
+#: a module longer than this does more than one job; split it (tests and generated files aside)
+MAX_SOURCE_LINES = 420
+
+
+def test_no_source_module_is_longer_than_about_400_lines():
+    sources = sorted([*PACKAGE.rglob("*.py"), *(REPO / "benchmarks").glob("*.py"), *(REPO / "scripts").glob("*.py")])
+    assert len(sources) > 40  # the walk found the tree
+    too_long = {str(p.relative_to(REPO)): n for p in sources
+                if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_SOURCE_LINES}
+    assert not too_long, f"split these modules (lines): {too_long}"
