@@ -154,3 +154,17 @@ def test_shipped_release_loads_without_running_anything():
     articles = pipeline.load("articles")
     assert len(articles) == 5
     assert set(articles["text_policy"]) <= {"full", "snippet", "none"}
+
+
+def test_the_same_tables_from_another_lock_file_are_a_patch_release(root, tmp_path):
+    """Otherwise ``verify`` could never reproduce the latest release after a re-lock."""
+    tables = _tables()
+    _publish(tables, "0.1.0", root)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "uv.lock").write_text((REPO / "uv.lock").read_text(encoding="utf-8") + "\n# re-resolved\n",
+                                      encoding="utf-8")
+    result = publish(tables, _ok(tables), None, root, RAW, checkout)
+    assert result.path.name == "v0.1.1"
+    assert "recorded inputs changed: lock_file" in (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert publish(tables, _ok(tables), None, root, RAW, checkout).status == "unchanged"

@@ -185,6 +185,17 @@ def _other_files_changed(previous: Path | None, folder: Path, version: str) -> l
     return changed
 
 
+def _provenance_inputs_changed(previous: Path | None, prov: dict) -> list[str]:
+    """Provenance blocks, other than the machine's (:data:`NOT_REPRODUCED`), that differ from the previous
+    release's: the same tables built from another lock file are another release, or ``verify`` could not
+    reproduce the previous one."""
+    if previous is None or not (previous / "provenance.json").exists():
+        return []
+    old = json.loads((previous / "provenance.json").read_text(encoding="utf-8"))
+    keys = sorted((set(old) | set(prov)) - set(NOT_REPRODUCED))
+    return [key for key in keys if old.get(key) != json.loads(json.dumps(prov.get(key), default=str))]
+
+
 def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table], validation: dict[str, dict],
                          previous: Path | None, prov: dict, enforce: bool = True) -> tuple[str, list[str]]:
     """Write every release file into ``folder``; returns the required bump level and reasons.
@@ -221,6 +232,10 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     if requirement.level == "none" and extra:
         requirement.level = "patch"
         requirement.reasons = [f"figures, validation or report changed: {', '.join(extra[:10])}"]
+    inputs = _provenance_inputs_changed(previous, prov)
+    if requirement.level == "none" and inputs:
+        requirement.level = "patch"
+        requirement.reasons = [f"the build's recorded inputs changed: {', '.join(inputs)}"]
     if previous is None and requirement.level == "none":
         requirement.level, requirement.reasons = "minor", ["first release"]
     if enforce:
