@@ -51,7 +51,14 @@ class BatchIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> dict:
         folder = self._folder(context.asset_key)
         index = json.loads((folder / "index.json").read_bytes())
-        return {batch: pickle.loads((folder / name).read_bytes()) for name, batch in sorted(index.items())}
+        try:
+            return {batch: pickle.loads((folder / name).read_bytes()) for name, batch in sorted(index.items())}
+        except (ModuleNotFoundError, AttributeError, pickle.UnpicklingError) as error:
+            # written by an older Vostok whose classes have since moved: say what to do, not a bare traceback
+            raise dg.Failure(
+                description=f"{'/'.join(context.asset_key.path)} was stored by an older version of the pipeline "
+                            f"({type(error).__name__}: {error}); materialize it again (\"Materialize all\" or "
+                            f"`make dataset`) before running the assets below it on their own") from error
 
 
 @dg.asset(group_name="ingest", io_manager_key="batch_io_manager",
