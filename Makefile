@@ -4,7 +4,7 @@
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 # The instance is configured by the top-level dagster.yaml, linked into DAGSTER_HOME so that the
 # daemon's own files (logs, queues) also stay inside the ignored .dagster_home/.
@@ -15,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
+.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,6 +41,9 @@ dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ ->
 test: install  ## unit, integration and real-data tests, then reproduce the latest release
 	$(PY) -m pytest
 	$(PY) -m pipeline verify
+
+test-python:  ## unit tests and verify under another interpreter in its own venv: make test-python PYTHON=python3.13
+	$(MAKE) test-fast verify PYTHON=$(PYTHON) VENV=.venv-$(notdir $(PYTHON))
 
 release: install .dagster_home/dagster.yaml  ## rebuild, validate, publish dataset/releases/vX.Y.Z (VERSION=x.y.z, default: the bump the changes need)
 	printf 'ops:\n  dataset_release:\n    config:\n      version: "%s"\n' "$(VERSION)" > .dagster_home/release.yaml
