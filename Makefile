@@ -2,6 +2,8 @@
 # Needs only python3 and make: uv is bootstrapped into .tools/ and installs the locked environment into .venv/.
 
 PYTHON ?= python3
+# the console log level of make dataset / make release (DEBUG shows every Dagster event)
+LOG_LEVEL ?= INFO
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 VENV ?= .venv
@@ -35,8 +37,7 @@ lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 	ln -sf ../dagster.yaml .dagster_home/dagster.yaml
 
 dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date
-	VOSTOK_AS_OF="$(AS_OF)" $(VENV)/bin/dagster job execute -m pipeline.definitions -j build_dataset
-	@$(PY) -c "import pyarrow.parquet as pq; [print(f'dataset/current/{t}.parquet: {pq.read_metadata(f\"dataset/current/{t}.parquet\").num_rows} rows') for t in ('articles','mentions','entities','events','rejects')]"
+	VOSTOK_AS_OF="$(AS_OF)" $(PY) -m pipeline materialize build_dataset --log-level $(LOG_LEVEL)
 
 test: install  ## unit, integration and real-data tests, then reproduce the latest release
 	$(PY) -m pytest
@@ -46,8 +47,7 @@ test-python:  ## unit tests and verify under another interpreter in its own venv
 	$(MAKE) test-fast verify PYTHON=$(PYTHON) VENV=.venv-$(notdir $(PYTHON))
 
 release: install .dagster_home/dagster.yaml  ## rebuild, validate, publish dataset/releases/vX.Y.Z (VERSION=x.y.z, default: the bump the changes need)
-	printf 'ops:\n  dataset_release:\n    config:\n      version: "%s"\n' "$(VERSION)" > .dagster_home/release.yaml
-	VOSTOK_AS_OF="$(AS_OF)" $(VENV)/bin/dagster job execute -m pipeline.definitions -j publish_release -c .dagster_home/release.yaml
+	VOSTOK_AS_OF="$(AS_OF)" $(PY) -m pipeline materialize publish_release --version "$(VERSION)" --log-level $(LOG_LEVEL)
 	@ls -d dataset/releases/v* | sort -V | tail -1
 
 verify: install  ## rebuild the latest release from raw/ in a temporary folder and compare byte for byte

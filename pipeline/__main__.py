@@ -4,7 +4,9 @@
 * ``tag``: JSON Lines ``{id, text}`` on stdin → mentions and events;
 * ``build``: the working tables from raw/ without Dagster (same core functions, quarantine included);
 * ``release``: publish dataset/current as the next (or a given) version;
-* ``verify``: rebuild the latest release from raw/ and compare it byte for byte.
+* ``verify``: rebuild the latest release from raw/ and compare it byte for byte;
+* ``materialize JOB``: run a Dagster job (``build_dataset``, ``publish_release``) in this process, recorded in
+  the instance, INFO logs, and a summary of what it did (``make dataset`` and ``make release`` use it).
 
 ``extract`` prints one JSON object per line: the ``articles`` fields for each article, or
 ``{"source_path", "error", "message"}`` for each reject. All files are processed as one batch, so templates
@@ -177,7 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     p_verify = sub.add_parser("verify", help="rebuild the latest release from raw/ and compare byte for byte")
     p_verify.add_argument("--releases", default="dataset/releases")
     p_verify.add_argument("--raw", default="raw")
+    p_run = sub.add_parser("materialize", help="run a Dagster job quietly and summarize what it did")
+    p_run.add_argument("job", choices=("build_dataset", "publish_release"))
+    p_run.add_argument("--version", default="", help="publish_release: X.Y.Z (default: the bump the changes need)")
+    p_run.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     args = parser.parse_args(argv)
+    if args.command == "materialize":
+        from .defs.launch import launch
+
+        return launch(args.job, args.version, args.log_level)
     if args.command == "release":
         return cmd_release(args.version, args.tables, args.releases, args.raw)
     if args.command == "verify":

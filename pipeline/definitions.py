@@ -40,5 +40,8 @@ defs = dg.Definitions(
     asset_checks=ALL_CHECKS,
     jobs=[build_dataset_job, publish_release_job, build_dataset_distributed_job],
     sensors=[raw_batches_sensor],
+    # Steps run in the run's own process: a step process per asset cost 10-20 s of imports each, and the
+    # graph is a chain; the analysis step has its own worker pool (core/workers.py).
+    executor=dg.in_process_executor,
     resources={"paths": _paths, "batch_io_manager": BatchIOManager(base_dir=str(_paths.io_dir))},
 )

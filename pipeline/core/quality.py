@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from ..knowledge import read_text, tsv_rows
 from ..schema import TABLES, basic_expectations
+from . import validation_cache
 from .reference_time import ReferenceTime, resolve
 
 SAMPLE_SIZE = 5
@@ -166,21 +167,26 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
 
     ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
     only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
     reference = reference or reference_of({table_name: frame})
-    suite = gx.ExpectationSuite(name=f"{table_name}_suite")
-    whys = {}
+    configs = []
     for cfg in suite_expectations(table_name, reference):
         if row_level_only and not is_row_level(cfg["type"]):
             continue
         if cfg["type"] == "expect_table_columns_to_match_ordered_list" and extra_columns:
             cfg = {**cfg, "kwargs": {"column_list": cfg["kwargs"]["column_list"] + list(extra_columns)}}
+        configs.append(cfg)
+    frame = frame.reset_index(drop=True)
+    entry = validation_cache.key(table_name, frame, configs, extra_columns, row_level_only)
+    if (cached := validation_cache.get(entry)) is not None:
+        return SuiteReport(cached["table"], cached["success"], [ExpectationOutcome(**o) for o in cached["outcomes"]])
+
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    suite = gx.ExpectationSuite(name=f"{table_name}_suite")
+    for cfg in configs:
         suite.add_expectation_configuration(ExpectationConfiguration(type=cfg["type"], kwargs=cfg["kwargs"],
                                                                      meta=cfg.get("meta", {})))
-        whys[(cfg["type"], json.dumps(cfg["kwargs"], sort_keys=True, default=str))] = cfg.get("meta", {}).get("why")
-    frame = frame.reset_index(drop=True)
     batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
     result_format = ({"result_format": "COMPLETE"} if row_level_only else
                      {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
@@ -199,7 +205,9 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         outcomes.append(ExpectationOutcome(cfg.type, cfg.kwargs.get("column"), bool(r.success),
                                            res.get("unexpected_count"), sample, kwargs, why, rows))
     outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
-    return SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+    report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+    validation_cache.put(entry, asdict(report))
+    return report
 
 
 def check_frame(table_name: str, frames: dict):

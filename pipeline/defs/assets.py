@@ -51,6 +51,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     from ..core.consolidate import consolidate_checked
     from ..core.corpus import current_batch_rows
 
+    paths.remember_validation()
     batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index, paths.cache(),
                                         paths.batch_tables, paths.workers)
     if stale:
@@ -103,6 +104,7 @@ def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articl
     checked against. Runs only after the GX checks pass."""
     from ..core.tables import write_working_tables
 
+    paths.remember_validation()
     tables = _arrow_tables({"articles": articles, "mentions": mentions, "entities": entities, "events": events,
                             "rejects": rejects})
     written = write_working_tables(tables, reference_time, paths.dataset)

@@ -54,8 +54,9 @@ def _check_result(report: SuiteReport, key: dg.AssetCheckKey) -> dg.AssetCheckRe
     can_subset=True,
 )
 def table_suites(context: dg.AssetCheckExecutionContext, articles, mentions, entities, events, rejects,
-                 reference_time: dict):
+                 reference_time: dict, paths: VostokPaths):
     """Every table's suite, run against the build's reference time (one step: the suites share inputs)."""
+    paths.remember_validation()
     frames = {"articles": articles, "mentions": mentions, "entities": entities, "events": events, "rejects": rejects}
     reference = ReferenceTime.from_json(reference_time)
     for key in sorted(context.selected_asset_check_keys, key=lambda k: k.name):

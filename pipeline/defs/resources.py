@@ -45,6 +45,12 @@ class VostokPaths(dg.ConfigurableResource):
     def io_dir(self) -> Path:
         return self.work / "io"
 
+    def remember_validation(self) -> None:
+        """Suite results of unchanged tables are reused from the work folder (core/validation_cache.py)."""
+        from ..core import validation_cache
+
+        validation_cache.enable(self.work / "validation")
+
     def cache(self):
         from ..core.document_cache import DocumentCache
 

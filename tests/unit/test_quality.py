@@ -190,3 +190,29 @@ def test_duplicate_of_must_point_at_an_earlier_existing_article(good_frame):
     report = _validate_articles(frame)
     assert [o.column for o in report.failures] == ["duplicate_ok"]
     assert report.failures[0].unexpected_count == 2
+
+
+def test_remembered_suite_results_equal_a_fresh_run_and_any_change_is_a_miss(good_frame, tmp_path):
+    from dataclasses import asdict
+
+    from pipeline.core import validation_cache
+
+    broken = good_frame.copy()
+    broken.loc[1, "language"] = "xx"
+    fresh = {name: asdict(_validate_articles(frame)) for name, frame in (("good", good_frame), ("broken", broken))}
+    validation_cache.enable(tmp_path)
+    try:
+        first = asdict(_validate_articles(good_frame))
+        assert len(list(tmp_path.iterdir())) == 1
+        assert asdict(_validate_articles(good_frame)) == first == fresh["good"]  # a hit, the same report
+        assert len(list(tmp_path.iterdir())) == 1
+        assert asdict(_validate_articles(broken)) == fresh["broken"]  # one changed value: a miss, a new entry
+        assert len(list(tmp_path.iterdir())) == 2
+        later = ReferenceTime(date(2027, 1, 1), "declared")  # the suite embeds the reference time
+        validate_frame("articles", with_article_check_columns(good_frame), later, extra_columns=ARTICLE_CHECK_COLUMNS)
+        assert len(list(tmp_path.iterdir())) == 3
+        for entry in tmp_path.iterdir():
+            entry.write_text("{damaged")
+        assert asdict(_validate_articles(good_frame)) == fresh["good"]  # a damaged entry is a miss
+    finally:
+        validation_cache.enable(None)
