@@ -135,7 +135,13 @@ def cmd_verify(releases: str, raw: str) -> int:
         print(f"no release under {root} to verify", file=sys.stderr)
         return 2
     version = latest.name[1:]
-    recorded = json.loads((latest / "provenance.json").read_text(encoding="utf-8")).get("reference_time")
+    provenance = json.loads((latest / "provenance.json").read_text(encoding="utf-8"))
+    recorded = provenance.get("reference_time")
+    origin = provenance.get("git") or {}
+    if origin.get("clean") is False:
+        print(f"v{version} was built from a checkout with uncommitted changes at {origin.get('commit')}: "
+              f"{', '.join(origin.get('dirty') or []) or '(not listed)'}; its commit alone may not rebuild it",
+              file=sys.stderr)
     if recorded is None:
         print(f"v{version} records no reference time (released before it was an input): it cannot be replayed "
               "on another day", file=sys.stderr)

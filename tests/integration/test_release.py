@@ -168,3 +168,23 @@ def test_the_same_tables_from_another_lock_file_are_a_patch_release(root, tmp_pa
     assert result.path.name == "v0.1.1"
     assert "recorded inputs changed: lock_file" in (result.path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert publish(tables, _ok(tables), None, root, RAW, checkout).status == "unchanged"
+
+
+def test_provenance_calls_a_checkout_with_untracked_raw_files_dirty(tmp_path):
+    from pipeline.core.release.publish import checkout_state
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("a")
+    (tmp_path / "notes.txt").write_text("scratch")  # untracked outside the build's inputs: still clean
+    git("add", "raw/a.txt")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "seed")
+    assert checkout_state(tmp_path)["clean"] is True
+    (tmp_path / "raw" / "b.txt").write_text("b")
+    state = checkout_state(tmp_path)
+    assert state["clean"] is False and state["dirty"] == ["raw/b.txt"] and len(state["commit"]) == 40
+    (tmp_path / "raw" / "a.txt").write_text("changed")
+    assert checkout_state(tmp_path)["dirty"] == ["raw/a.txt", "raw/b.txt"]

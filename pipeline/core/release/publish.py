@@ -109,14 +109,30 @@ def apply_text_policy(articles: pa.Table, events: pa.Table | None) -> tuple[pa.T
     return new_articles, new_events, {o: p for o, (p, _) in policies.items()}
 
 
-def raw_manifest(raw_dir: Path) -> dict[str, str]:
+def raw_manifest(raw_dir: Path) -> dict[str, dict]:
+    """Every input under raw/ (the walk the accounting check makes): its size and sha256."""
     out = {}
     for rel, path in walk_raw(raw_dir):
         if path.is_symlink() or not path.is_file():
-            out[rel] = "not-a-regular-file"
+            out[rel] = {"bytes": None, "sha256": None, "note": "not a regular file"}
         else:
-            out[rel] = _sha256(path)
+            out[rel] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
     return out
+
+
+#: where an uncommitted file changes what a release is built from (untracked files count here)
+BUILD_INPUT_PATHS = ("raw", "pipeline", "uv.lock", "pyproject.toml")
+
+
+def checkout_state(repo: Path) -> dict:
+    """The commit, and whether it alone rebuilds the release: ``clean`` is false when a tracked file is modified
+    anywhere, or a file under :data:`BUILD_INPUT_PATHS` is untracked; ``dirty`` lists them (first 50)."""
+    tracked = _git(repo, "status", "--porcelain", "--untracked-files=no")
+    inputs = _git(repo, "status", "--porcelain", "--untracked-files=all", "--", *BUILD_INPUT_PATHS)
+    if tracked is None or inputs is None:
+        return {"commit": _git(repo, "rev-parse", "HEAD"), "clean": None, "dirty": []}
+    dirty = sorted({line[2:].strip() for line in (tracked + "\n" + inputs).splitlines() if line.strip()})
+    return {"commit": _git(repo, "rev-parse", "HEAD"), "clean": not dirty, "dirty": dirty[:50]}
 
 
 def _git(repo: Path, *args: str) -> str | None:
@@ -137,9 +153,8 @@ def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> di
             tools[name] = package_version(name)
         except PackageNotFoundError:
             tools[name] = None
-    status = _git(repo, "status", "--porcelain", "--untracked-files=no")
     return {
-        "git": {"commit": _git(repo, "rev-parse", "HEAD"), "clean": status == "" if status is not None else None},
+        "git": checkout_state(repo),
         "lock_file": {"path": lock_file.name, "sha256": _sha256(lock_file) if lock_file.exists() else None},
         "environment": {"python": platform.python_version()},
         "reference_time": reference.to_json() if reference is not None else None,
