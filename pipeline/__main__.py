@@ -5,6 +5,8 @@
 * ``build``: the working tables from raw/ without Dagster (same core functions, quarantine included);
 * ``release``: publish dataset/current as the next (or a given) version;
 * ``verify``: rebuild the latest release from raw/ and compare it byte for byte;
+* ``run FILE...``: pages straight to their article, mentions and events (one JSON object per document);
+* ``stats``: the counts of dataset/current or of a release;
 * ``materialize JOB``: run a Dagster job (``build_dataset``, ``publish_release``) in this process, recorded in
   the instance, INFO logs, and a summary of what it did (``make dataset`` and ``make release`` use it).
 
@@ -27,9 +29,14 @@ def _jsonable(row: dict) -> dict:
 
 
 def cmd_extract(paths: list[str]) -> int:
+    from .cli_commands import missing_files
     from .core.build import extract_files
 
-    articles, rejects = extract_files(paths)
+    missing = missing_files(paths)
+    for path in missing:
+        print(f"python -m pipeline extract: no such file: {path}", file=sys.stderr)
+    paths = [p for p in paths if p not in missing]
+    articles, rejects = extract_files(paths) if paths else ([], [])
     lines = [(row["source_path"], _jsonable(row)) for row in articles]
     lines += [(r.source_path, {"source_path": r.source_path, "error": r.reason, "message": r.message})
               for r in rejects]
@@ -43,7 +50,7 @@ def cmd_extract(paths: list[str]) -> int:
 
     for _, line in sorted(lines, key=lambda item: position(item[0])):
         print(json.dumps(line, ensure_ascii=False, default=str))
-    return 0 if not rejects else 1
+    return 0 if not rejects and not missing else 1
 
 
 def cmd_tag(stdin, stdout) -> int:
@@ -61,13 +68,21 @@ def cmd_tag(stdin, stdout) -> int:
             continue
         try:
             record = json.loads(line)
+            if not isinstance(record, dict):
+                raise TypeError(f"expected a JSON object {{\"id\": ..., \"text\": ...}}, got {type(record).__name__}")
+            absent = [field for field in ("id", "text") if field not in record]
+            if absent:
+                raise KeyError(f"missing field {' and '.join(repr(f) for f in absent)}; each line is a JSON object "
+                               f"{{\"id\": ..., \"text\": ...[, \"published_at\": \"YYYY-MM-DD\"]}}")
             doc_id, text = record["id"], record["text"]
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
             published = record.get("published_at")
             published = date_type.fromisoformat(published[:10]) if published else None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            stdout.write(json.dumps({"line": n, "error": "bad_input", "message": str(exc)}, ensure_ascii=False) + "\n")
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            stdout.write(json.dumps({"line": n, "error": "bad_input", "message": f"line {n}: {message}"},
+                                    ensure_ascii=False) + "\n")
             status = 1
             continue
         stdout.write(json.dumps(tag_document(doc_id, text, published), ensure_ascii=False) + "\n")
@@ -185,11 +200,21 @@ def main(argv: list[str] | None = None) -> int:
     p_verify = sub.add_parser("verify", help="rebuild the latest release from raw/ and compare byte for byte")
     p_verify.add_argument("--releases", default="dataset/releases")
     p_verify.add_argument("--raw", default="raw")
+    p_pages = sub.add_parser("run", help="pages -> article, mentions and events, one JSON object per document")
+    p_pages.add_argument("files", nargs="+")
+    p_stats = sub.add_parser("stats", help="counts of dataset/current, or of a release (--release X.Y.Z|latest)")
+    p_stats.add_argument("--release", default=None)
+    p_stats.add_argument("--tables", default="dataset/current")
+    p_stats.add_argument("--releases", default="dataset/releases")
     p_run = sub.add_parser("materialize", help="run a Dagster job quietly and summarize what it did")
     p_run.add_argument("job", choices=("build_dataset", "publish_release"))
     p_run.add_argument("--version", default="", help="publish_release: X.Y.Z (default: the bump the changes need)")
     p_run.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     args = parser.parse_args(argv)
+    if args.command in ("run", "stats"):
+        from .cli_commands import cmd_run, cmd_stats
+
+        return cmd_run(args.files) if args.command == "run" else cmd_stats(args.release, args.tables, args.releases)
     if args.command == "materialize":
         from .defs.launch import launch
 

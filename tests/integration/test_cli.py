@@ -1,0 +1,56 @@
+"""The user-facing commands: run (pages to articles, mentions, events), stats, and clear messages on bad input."""
+
+import io
+import json
+
+import pytest
+
+from pipeline.__main__ import cmd_tag, main
+from pipeline.cli_commands import cmd_run, cmd_stats
+from tests.conftest import RAW, REPO
+
+pytestmark = pytest.mark.integration
+
+
+def test_run_prints_article_mentions_and_events_per_page_and_names_a_missing_file(tmp_path):
+    seed = sorted(RAW.iterdir())[0]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out, err = io.StringIO(), io.StringIO()
+    status = cmd_run([str(seed), str(tmp_path / "nope.txt"), str(empty)], out, err)
+    assert status == 1  # a missing file and a reject are failures, but the seed is still processed
+    assert err.getvalue().strip() == f"python -m pipeline run: no such file: {tmp_path / 'nope.txt'}"
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    article = next(r for r in records if "article" in r)
+    assert article["article"]["source_path"] == str(seed) and article["article"]["title"]
+    assert article["mentions"] and all(m["article_id"] == article["article"]["article_id"] for m in article["mentions"])
+    body = article["article"]["body"]
+    assert all(body[m["start"]:m["end"]] == m["text"] for m in article["mentions"])
+    assert article["events"] and all(e["cameo_code"] for e in article["events"])
+    assert {"source_path": str(empty), "error": "empty"}.items() <= next(r for r in records if "error" in r).items()
+
+
+@pytest.mark.parametrize("line,message", [
+    ('{"text": "Токио"}', "line 1: missing field 'id'"),
+    ('{"id": 1}', "line 1: missing field 'text'"),
+    ('[1, 2]', "line 1: expected a JSON object"),
+    ('{"id": 1, "text": 5}', "line 1: text must be a string"),
+    ('{"id": 1, "text": "x", "published_at": "вчера"}', "line 1: Invalid isoformat string"),
+    ('not json', "line 1: Expecting value"),
+])
+def test_tag_says_what_is_wrong_with_a_line(line, message):
+    out = io.StringIO()
+    assert cmd_tag(io.StringIO(line + "\n"), out) == 1
+    record = json.loads(out.getvalue())
+    assert record["error"] == "bad_input" and record["message"].startswith(message), record
+
+
+def test_stats_counts_a_release_and_says_when_there_is_nothing(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    assert cmd_stats("latest", "", str(REPO / "dataset" / "releases"), out, err) == 0
+    stats = json.loads(out.getvalue())
+    assert stats["rows"]["articles"] == sum(stats["articles_by_outlet"].values()) > 0
+    assert sum(stats["events_by_cameo_root"].values()) == stats["rows"]["events"]
+    assert cmd_stats(None, str(tmp_path), "", io.StringIO(), err) == 2
+    assert "no tables under" in err.getvalue()
+    assert main(["stats", "--release", "9.9.9", "--releases", str(tmp_path)]) == 2
