@@ -31,3 +31,28 @@ def load(table: str, version: str = "latest", root: str | Path | None = None):
         if str(field.type).startswith("list"):
             frame[field.name] = frame[field.name].map(lambda v: [] if v is None else list(v))
     return frame
+
+
+def rehydrate(articles, pages):
+    """Full bodies back into a published ``articles`` frame, from one's own copy of the pages.
+
+    ``pages``: paths of raw pages (text, HTML, WARC) as one saved them. They are cleaned by the same extract
+    stage as a build; a page whose cleaned body has an article's ``body_sha256`` restores that article's
+    ``body`` (and ``lead``, ``text_policy`` "full"), so offsets in ``mentions`` and ``events`` index it again.
+    Articles with no matching page keep their published text. Returns a new frame."""
+    import hashlib
+
+    from .core.build import extract_files
+
+    found = {}
+    extracted, _ = extract_files([str(p) for p in pages])
+    for row in extracted:
+        digest = hashlib.sha256(row["body"].encode("utf-8")).hexdigest()
+        found.setdefault(digest, row)
+    out = articles.copy()
+    for i, digest in zip(out.index, out["body_sha256"]):
+        if digest in found:
+            out.at[i, "body"] = found[digest]["body"]
+            out.at[i, "lead"] = found[digest]["lead"]
+            out.at[i, "text_policy"] = "full"
+    return out

@@ -92,10 +92,14 @@ def suite_config(table_name: str) -> dict:
     return json.loads(read_text(f"gx/{table_name}.json"))
 
 
-def suite_expectations(table_name: str, reference: ReferenceTime) -> list[dict]:
-    """All expectation configs for a table, with $LATEST (the reference time's bound) and $ISO3 resolved."""
+def suite_expectations(table_name: str, reference: ReferenceTime, published: bool = False) -> list[dict]:
+    """All expectation configs for a table, with $LATEST (the reference time's bound) and $ISO3 resolved.
+
+    ``published``: the suite of the table as a release publishes it (under its text policy), without the
+    expectations marked ``working_tables_only`` (full text, policy "full")."""
     table = TABLES[table_name]
-    exps = basic_expectations(table) + suite_config(table_name)["expectations"]
+    exps = basic_expectations(table) + [e for e in suite_config(table_name)["expectations"]
+                                        if not (published and e.get("meta", {}).get("working_tables_only"))]
     text = json.dumps(exps).replace('"$LATEST"', json.dumps(reference.latest_allowed))
     if '"$ISO3"' in text:
         text = text.replace('"$ISO3"', json.dumps(_iso3_codes()))
@@ -107,6 +111,17 @@ def reference_of(frames: dict) -> ReferenceTime:
     articles = frames.get("articles")
     published = list(articles["published_at"]) if articles is not None and "published_at" in articles else []
     return resolve(None, [None], published)
+
+
+def published_span_ok(body, policy, start, end, text, text_may_remain: bool) -> bool:
+    """Offsets index the full body. Where the table holds the text the span covers (the whole body, or a
+    snippet reaching past the span) it must read ``text``; past a snippet, or under policy none, the span can
+    only be checked against the full text (``body_sha256``), and carries no text unless ``text_may_remain``
+    (entity names are kept, sentences are not)."""
+    start, end = int(start), int(end)
+    if policy in (None, "full") or (body is not None and end <= len(body)):
+        return body is not None and 0 <= start < end <= len(body) and body[start:end] == text
+    return 0 <= start < end and (text_may_remain or text is None)
 
 
 def with_relational_columns(mentions, articles, entities):
@@ -121,15 +136,15 @@ def with_relational_columns(mentions, articles, entities):
         frame["span_ok"] = False
         frame["entity_known"] = False
         return frame
-    bodies = dict(zip(articles["article_id"], articles["body"]))
+    policies = articles["text_policy"] if "text_policy" in articles else ["full"] * len(articles)
+    bodies = {a: (b, p) for a, b, p in zip(articles["article_id"], articles["body"], policies)}
     known = set(entities["entity_id"])
 
     def span_ok(row) -> bool:
-        body = bodies.get(row["article_id"])
-        if body is None:
+        if row["article_id"] not in bodies:
             return False
-        start, end = int(row["start"]), int(row["end"])
-        return 0 <= start < end <= len(body) and body[start:end] == row["text"]
+        body, policy = bodies[row["article_id"]]
+        return published_span_ok(body, policy, row["start"], row["end"], row["text"], text_may_remain=True)
 
     frame["span_ok"] = [span_ok(r) for r in frame.to_dict("records")] if len(frame) else []
     frame["entity_known"] = frame["entity_id"].isin(known) if len(frame) else []
@@ -162,14 +177,15 @@ def _jsonable(value):
 
 
 def validate_frame(table_name: str, frame, reference: ReferenceTime | None = None,
-                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False) -> SuiteReport:
+                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False,
+                   published: bool = False) -> SuiteReport:
     """Validate ``frame`` against the table's suite; never raises on failing data.
 
     ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
     only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
     reference = reference or reference_of({table_name: frame})
     configs = []
-    for cfg in suite_expectations(table_name, reference):
+    for cfg in suite_expectations(table_name, reference, published):
         if row_level_only and not is_row_level(cfg["type"]):
             continue
         if cfg["type"] == "expect_table_columns_to_match_ordered_list" and extra_columns:
@@ -222,21 +238,21 @@ def check_frame(table_name: str, frames: dict):
     return frame, ()
 
 
-def validate_table(table_name: str, frames: dict, reference: ReferenceTime) -> SuiteReport:
+def validate_table(table_name: str, frames: dict, reference: ReferenceTime, published: bool = False) -> SuiteReport:
     """One table's full suite (row-level and table-level), with the cross-table columns it needs from ``frames``.
 
     The rejects suite also carries the table-level bound on the share of quarantined articles."""
     frame, extra = check_frame(table_name, frames)
-    report = validate_frame(table_name, frame, reference, extra_columns=extra)
+    report = validate_frame(table_name, frame, reference, extra_columns=extra, published=published)
     if table_name == "rejects" and "articles" in frames:
         report.outcomes.append(quarantine_share_outcome(frames["rejects"], frames["articles"]))
         report.success = all(o.success for o in report.outcomes)
     return report
 
 
-def validate_all(frames: dict, reference: ReferenceTime) -> dict[str, SuiteReport]:
+def validate_all(frames: dict, reference: ReferenceTime, published: bool = False) -> dict[str, SuiteReport]:
     """Run every table's suite (with the cross-table derived columns) on pandas frames keyed by table name."""
-    return {name: validate_table(name, frames, reference) for name in frames}
+    return {name: validate_table(name, frames, reference, published) for name in frames}
 
 
 def max_quarantine_share() -> float:
@@ -314,7 +330,8 @@ def with_event_check_columns(events, articles, entities):
     codes = ontology()
     iso3 = set(_iso3_codes())
     known = set(entities["entity_id"])
-    by_article = {r["article_id"]: r for r in articles[["article_id", "body", "published_at"]].to_dict("records")}
+    columns = ["article_id", "body", "published_at"] + (["text_policy"] if "text_policy" in articles else [])
+    by_article = {r["article_id"]: r for r in articles[columns].to_dict("records")}
     rows = frame.to_dict("records")
 
     def code_ok(r) -> bool:
@@ -333,8 +350,8 @@ def with_event_check_columns(events, articles, entities):
         art = by_article.get(r["article_id"])
         if art is None:
             return False
-        start, end = int(r["start"]), int(r["end"])
-        return 0 <= start < end <= len(art["body"]) and art["body"][start:end] == r["sentence"]
+        return published_span_ok(art["body"], art.get("text_policy", "full"), r["start"], r["end"], r["sentence"],
+                                 text_may_remain=False)
 
     def date_ok(r) -> bool:
         art = by_article.get(r["article_id"])

@@ -171,7 +171,7 @@ def test_the_same_tables_from_another_lock_file_are_a_patch_release(root, tmp_pa
 
 
 def test_provenance_calls_a_checkout_with_untracked_raw_files_dirty(tmp_path):
-    from pipeline.core.release.publish import checkout_state
+    from pipeline.core.release.provenance import checkout_state
 
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)

@@ -10,31 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
 
 import pyarrow as pa
 
-from ...knowledge import outlet_profiles
 from ...schema import ID_SCHEME_VERSION, TABLES
-from ..ingest import walk_raw
 from ..tables import to_arrow, write_parquet
-from ..versions import all_code_versions
 from . import semver
 from .card import changelog_entry, dataset_card
 from .descriptors import croissant, datapackage, dump, validate_croissant, validate_datapackage
 from .diff import diff_releases
+from .provenance import provenance
+from .text_policy import (DEFAULT_SNIPPET_CHARS, DEFAULT_TEXT_POLICY, TABLE_ORDER, apply_text_policy,
+                          published_tables)
 
-DEFAULT_TEXT_POLICY = "snippet"
-DEFAULT_SNIPPET_CHARS = 500
 #: fault injection for the atomicity test: seconds to sleep after the first file is written
 PAUSE_ENV = "VOSTOK_RELEASE_TEST_PAUSE"
-TABLE_ORDER = ("articles", "mentions", "entities", "events", "rejects")
 
 
 class ReleaseError(RuntimeError):
@@ -75,94 +69,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def text_policies(outlets: set[str]) -> dict[str, tuple[str, int]]:
-    profiles = outlet_profiles()
-    out = {}
-    for outlet in sorted(outlets):
-        p = profiles.get(outlet, {})
-        out[outlet] = (p.get("text_policy", DEFAULT_TEXT_POLICY), int(p.get("snippet_chars", DEFAULT_SNIPPET_CHARS)))
-    return out
-
-
-def apply_text_policy(articles: pa.Table, events: pa.Table | None) -> tuple[pa.Table, pa.Table | None, dict]:
-    rows = articles.to_pylist()
-    policies = text_policies({r["outlet"] for r in rows if r["outlet"]})
-    none_articles = set()
-    for r in rows:
-        policy, chars = policies.get(r["outlet"], (DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS))
-        r["text_policy"] = policy
-        if policy == "none":
-            r["body"] = None
-            none_articles.add(r["article_id"])
-        elif policy == "snippet" and r["body"] is not None:
-            r["body"] = r["body"][:chars]
-    new_articles = pa.Table.from_pylist(rows, schema=articles.schema)
-    new_events = events
-    if events is not None and none_articles:
-        ev_rows = events.to_pylist()
-        for e in ev_rows:
-            if e["article_id"] in none_articles:
-                e["sentence"] = None
-        new_events = pa.Table.from_pylist(ev_rows, schema=events.schema)
-    return new_articles, new_events, {o: p for o, (p, _) in policies.items()}
-
-
-def raw_manifest(raw_dir: Path) -> dict[str, dict]:
-    """Every input under raw/ (the walk the accounting check makes): its size and sha256."""
-    out = {}
-    for rel, path in walk_raw(raw_dir):
-        if path.is_symlink() or not path.is_file():
-            out[rel] = {"bytes": None, "sha256": None, "note": "not a regular file"}
-        else:
-            out[rel] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-    return out
-
-
-#: where an uncommitted file changes what a release is built from (untracked files count here)
-BUILD_INPUT_PATHS = ("raw", "pipeline", "uv.lock", "pyproject.toml")
-
-
-def checkout_state(repo: Path) -> dict:
-    """The commit, and whether it alone rebuilds the release: ``clean`` is false when a tracked file is modified
-    anywhere, or a file under :data:`BUILD_INPUT_PATHS` is untracked; ``dirty`` lists them (first 50)."""
-    tracked = _git(repo, "status", "--porcelain", "--untracked-files=no")
-    inputs = _git(repo, "status", "--porcelain", "--untracked-files=all", "--", *BUILD_INPUT_PATHS)
-    if tracked is None or inputs is None:
-        return {"commit": _git(repo, "rev-parse", "HEAD"), "clean": None, "dirty": []}
-    dirty = sorted({line[2:].strip() for line in (tracked + "\n" + inputs).splitlines() if line.strip()})
-    return {"commit": _git(repo, "rev-parse", "HEAD"), "clean": not dirty, "dirty": dirty[:50]}
-
-
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True,
-                              timeout=30).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> dict:
-    """Where a release came from. ``git`` and ``environment`` describe the machine and checkout that built it
-    (``verify`` does not compare them); everything else is an input of the build and must reproduce."""
-    tools = {}
-    for name in ("natasha", "slovnet", "navec", "pymorphy3", "great-expectations", "pyarrow", "pandas", "dagster",
-                 "lingua-language-detector", "rapidfuzz", "frictionless", "mlcroissant"):
-        try:
-            tools[name] = package_version(name)
-        except PackageNotFoundError:
-            tools[name] = None
-    return {
-        "git": checkout_state(repo),
-        "lock_file": {"path": lock_file.name, "sha256": _sha256(lock_file) if lock_file.exists() else None},
-        "environment": {"python": platform.python_version()},
-        "reference_time": reference.to_json() if reference is not None else None,
-        "tools": tools,
-        "code_versions": all_code_versions(),
-        "id_scheme_version": ID_SCHEME_VERSION,
-        "raw_manifest": raw_manifest(raw_dir),
-    }
 
 
 def _write(path: Path, text: str) -> None:
@@ -220,12 +126,8 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     from .figures import build_figures
     from .report import render
 
-    articles, events, policies = apply_text_policy(tables["articles"], tables.get("events"))
-    out_tables = dict(tables)
-    out_tables["articles"] = articles
-    if events is not None:
-        out_tables["events"] = events
-    out_tables = {name: out_tables[name] for name in TABLE_ORDER if name in out_tables}
+    out_tables = published_tables(tables)
+    policies = apply_text_policy(tables["articles"], None)[2]
     diff = diff_releases(previous, out_tables, prov["raw_manifest"], ID_SCHEME_VERSION)
     requirement = diff.requirement()
     if enforce and requirement.level != "none":
@@ -309,11 +211,13 @@ def compare_folders(a: Path, b: Path) -> list[str]:
 
 def validate_and_publish(tables: dict[str, pa.Table], reference, version: str | None, releases_root: Path,
                          raw_dir: Path, repo: Path) -> PublishResult:
-    """The one validate-then-publish path (the release asset and the CLI): run every suite on the working
-    tables against the build's reference time, then :func:`publish` (refused when a suite failed)."""
+    """The one validate-then-publish path (the release asset and the CLI): run every suite on the tables
+    exactly as they will be published (text policy applied) against the build's reference time, then
+    :func:`publish` (refused when a suite failed)."""
     from ..quality import validate_all
 
-    reports = validate_all({name: t.to_pandas() for name, t in tables.items()}, reference)
+    reports = validate_all({name: t.to_pandas() for name, t in published_tables(tables).items()}, reference,
+                           published=True)
     return publish(tables, {n: r.to_json() for n, r in reports.items()}, version, releases_root, raw_dir, repo,
                    reference)
 
