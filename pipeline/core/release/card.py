@@ -7,6 +7,8 @@ from collections import Counter
 import pyarrow as pa
 
 from ...schema import TABLES, markdown_contract
+from .card_sections import (PERSONAL_DATA, citation_section, collection_section, licence_section,
+                            limitations_section, loading_section)
 from .descriptors import DESCRIPTION, LICENSE, TITLE
 from .diff import ReleaseDiff
 
@@ -37,12 +39,16 @@ def dataset_card(version: str, tables: dict[str, pa.Table], policies: dict[str, 
     non_ru = sum(1 for a in articles if a["language"] != "ru")
     linked = sum(1 for e in entities if e.get("linked"))
     header = ["---", f"pretty_name: \"{TITLE}\"", "language:", "- ru", f"license: {LICENSE['name'].lower()}",
-              "size_categories:", f"- {_size_category(len(articles))}", "tags:", "- news", "- events", "- cameo",
-              "- named-entity-linking", "configs:"]
+              "license_details: \"CC-BY-4.0 covers the tables and annotations; article text stays under each outlet's "
+              "terms (see Licences)\"", "annotations_creators:", "- machine-generated", "language_creators:", "- found",
+              "multilinguality:", "- monolingual", "source_datasets:", "- original", "task_categories:",
+              "- token-classification", "- text-classification", "task_ids:", "- named-entity-recognition",
+              "- entity-linking-classification", "size_categories:", f"- {_size_category(len(articles))}", "tags:",
+              "- news", "- events", "- cameo", "- named-entity-linking", "configs:"]
     for name in tables:
         header += [f"- config_name: {name}", f"  data_files: {name}.parquet"]
     header.append("---")
-    policy_lines = [f"- `{o}`: **{p}**" for o, p in sorted(policies.items())]
+    year = f"{dates[-1]:%Y}" if dates else "n.d."
     rows = "\n".join(f"| `{name}` | {t.num_rows} |" for name, t in tables.items())
     body = f"""
 # {TITLE} — release v{version}
@@ -75,8 +81,7 @@ from Russian rather than through machine translation, with the evidence (sentenc
 
 ## Collection
 
-Raw pages are files saved by scrapers (text or markdown dumps) in `raw/`; `provenance.json` lists every raw file
-with its sha256. Every file ends up in `articles` or in `rejects` with a reason.
+{collection_section([a["source_path"] for a in articles])}
 
 ## Preprocessing
 
@@ -93,16 +98,26 @@ finding every article that mentions an entity whatever the spelling (`mentions.e
 evaluating Russian NER and event extraction. Confidence and modality columns should be used to filter.
 Not suitable for claims about the whole Russian press: the corpus is what was collected.
 
+## Limitations and biases
+
+{limitations_section(outlets, date_range)}
+
+## Personal data
+
+{PERSONAL_DATA}
+
 ## Distribution
 
 Parquet files with `datapackage.json` (Frictionless) and `croissant.json` (MLCommons Croissant), `SHA256SUMS`,
-and `provenance.json`. Tables and annotations: {LICENSE['name']}. Article text stays under each outlet's terms:
+`provenance.json`, and `columns.html` (the data dictionary, offline).
 
-**Text policy.** Release default for outlets without a profile: **{default_policy}**; per outlet:
-{chr(10).join(policy_lines) or "- (no profiled outlet)"}
+## Licences
 
-`snippet` keeps the first {snippet_chars} characters of the body; `none` nulls it. `body_sha256` is always the hash
-of the full body, so users who re-scrape can verify their copy. Mention and event offsets refer to the full body.
+{licence_section(policies, default_policy, snippet_chars)}
+
+## Citation
+
+{citation_section(version, year)}
 
 ## Maintenance
 
@@ -120,15 +135,7 @@ and [`validation/index.html`](validation/index.html) renders them offline (no sc
 
 ## Loading
 
-```python
-import pipeline
-events = pipeline.load("events", version="{version}")
-```
-
-```python
-import duckdb
-duckdb.sql("SELECT cameo_root, count(*) FROM 'events.parquet' GROUP BY 1 ORDER BY 1").show()
-```
+{loading_section(version, list(tables))}
 
 ## Columns
 """

@@ -21,6 +21,7 @@ from ...schema import ID_SCHEME_VERSION, TABLES
 from ..tables import to_arrow, write_parquet
 from . import semver
 from .card import changelog_entry, dataset_card
+from .card_sections import data_dictionary_html
 from .descriptors import croissant, datapackage, dump, validate_croissant, validate_datapackage
 from .diff import diff_releases
 from .provenance import provenance
@@ -79,7 +80,7 @@ def _write(path: Path, text: str) -> None:
 
 #: files that name the version or derive from the tables alone: not, by themselves, a reason to bump
 COMPARED_FOR_BUMP_EXCLUDE = {"CHANGELOG.md", "provenance.json", "SHA256SUMS", "README.md", "datapackage.json",
-                             "croissant.json"}
+                             "croissant.json", "columns.html"}
 #: files compared with their version number blanked (the validation report names its release)
 VERSION_NAMED = {"validation/index.html"}
 
@@ -157,6 +158,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
         requirement.level, requirement.reasons = "minor", ["first release"]
     if enforce:
         semver.check(previous.name[1:] if previous else None, version, requirement)
+    _write(folder / "columns.html", data_dictionary_html(version, list(out_tables)))
     _write(folder / "datapackage.json", dump(datapackage(version, files)))
     _write(folder / "croissant.json", dump(croissant(version, files)))
     _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS,
