@@ -1,6 +1,8 @@
 """Figures for a release, built from its tables (matplotlib, Agg, deterministic PNG: no timestamps or software tag).
 
 Small data still gives honest charts: nothing is padded, and titles say how many items a chart rests on.
+Time axes are real dates (gaps stay gaps), counts get integer ticks, events are counted by cluster (one real
+event reported by several articles is one event), and CAMEO roots carry their codebook names.
 """
 
 from __future__ import annotations
@@ -12,6 +14,39 @@ import pyarrow as pa
 
 DYADS = (("JPN", "PRK"), ("JPN", "KOR"), ("MNG", "JPN"), ("RUS", "PRK"), ("USA", "PRK"))
 PNG_META = {"Software": None}
+#: an edge of the co-occurrence network needs this many articles naming both entities
+MIN_EDGE_ARTICLES = 2
+#: consecutive points of a monthly line are joined only when they are at most this many days apart
+MAX_JOINED_GAP_DAYS = 62
+
+
+def root_labels() -> dict[str, str]:
+    from ...knowledge import tsv_rows
+
+    return {root: label for root, label in tsv_rows("cameo/roots.tsv", header=True)}
+
+
+def _integer_counts(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _month(d):
+    from datetime import date
+
+    return date(d.year, d.month, 1)
+
+
+def _clusters(events: list[dict]) -> list[dict]:
+    """One row per event cluster (the first by event id), so counts are of events, not of reports."""
+    seen, out = set(), []
+    for e in sorted(events, key=lambda e: (e.get("event_cluster_id") or e["event_id"], e["event_id"])):
+        key = e.get("event_cluster_id") or e["event_id"]
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
 
 
 def _plt():
@@ -47,18 +82,19 @@ def articles_per_month(articles: list[dict], path: Path) -> str:
         if a["published_at"] is None:
             undated += 1
             continue
-        counts[a["outlet"] or "(unknown outlet)"][a["published_at"].strftime("%Y-%m")] += 1
+        counts[a["outlet"] or "(unknown outlet)"][_month(a["published_at"])] += 1
     months = sorted({m for c in counts.values() for m in c})
     fig, ax = plt.subplots(figsize=(7, 3.2))
     if months:
         bottom = [0] * len(months)
         for outlet in sorted(counts):
             values = [counts[outlet].get(m, 0) for m in months]
-            ax.bar(months, values, bottom=bottom, label=outlet)  # only months that have articles are shown
+            ax.bar(months, values, bottom=bottom, width=25, align="edge", label=outlet)  # a date axis
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_ylabel("articles")
+        _integer_counts(ax.yaxis)
         ax.legend(fontsize=7)
-        ax.tick_params(axis="x", rotation=45)
+        fig.autofmt_xdate()
     else:
         _empty(ax, "no article states a publication date")
     ax.set_title(f"Articles per month by outlet ({sum(sum(c.values()) for c in counts.values())} dated, {undated} undated)")
@@ -73,6 +109,7 @@ def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
         if rows:
             ax.barh([r["name"] for r in reversed(rows)], [r["mention_count"] for r in reversed(rows)])
             ax.set_xlabel("mentions")
+            _integer_counts(ax.xaxis)
         else:
             _empty(ax, f"no {etype} entities")
         ax.set_title(f"Top {etype} ({len(rows)} shown)")
@@ -80,20 +117,19 @@ def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
 
 
 def events_by_root(events: list[dict], path: Path) -> str:
-    from ..events.ontology import ontology
-
     plt = _plt()
-    labels = {c.root: c.label for c in ontology().values() if c.code.endswith("0")}
-    counts = Counter(e["cameo_root"] for e in events)
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    labels = root_labels()
+    clusters = _clusters(events)
+    counts = Counter(e["cameo_root"] for e in clusters)
+    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.3 * max(len(counts), 3)))
     if counts:
-        roots = sorted(counts)
-        ax.bar([f"{r} {labels.get(r, '')[:18]}" for r in roots], [counts[r] for r in roots])
-        ax.tick_params(axis="x", rotation=60)
-        ax.set_ylabel("events")
+        roots = sorted(counts, reverse=True)  # 01 at the top
+        ax.barh([f"{r} {labels.get(r, '(not in the codebook)')}" for r in roots], [counts[r] for r in roots])
+        ax.set_xlabel("events (clusters of reports)")
+        _integer_counts(ax.xaxis)
     else:
         _empty(ax, "no events")
-    ax.set_title(f"Events by CAMEO root ({len(events)} events)")
+    ax.set_title(f"Events by CAMEO root ({len(clusters)} events from {len(events)} reports)")
     return _save(fig, path)
 
 
@@ -102,20 +138,21 @@ def goldstein_timeline(events: list[dict], path: Path) -> str:
     fig, ax = plt.subplots(figsize=(7, 3.2))
     plotted = 0
     for a, b in DYADS:
-        by_month: dict[str, list[float]] = defaultdict(list)
-        for e in events:
+        by_month: dict = defaultdict(list)
+        for e in _clusters(events):
             if e["event_date"] is None:
                 continue
             sides = (set(e["actor1_countries"]), set(e["actor2_countries"]))
             if (a in sides[0] and b in sides[1]) or (b in sides[0] and a in sides[1]):
-                by_month[e["event_date"].strftime("%Y-%m")].append(e["goldstein"])
+                by_month[_month(e["event_date"])].append(e["goldstein"])
         if by_month:
-            from datetime import datetime
-
             months = sorted(by_month)
-            ax.plot([datetime.strptime(m, "%Y-%m") for m in months],  # a real time axis: gaps stay gaps
-                    [sum(by_month[m]) / len(by_month[m]) for m in months], marker="o",
-                    label=f"{a}–{b} ({sum(len(v) for v in by_month.values())} events)")
+            means = [sum(by_month[m]) / len(by_month[m]) for m in months]
+            line = ax.plot(months, means, marker="o", linestyle="none",
+                           label=f"{a}–{b} ({sum(len(v) for v in by_month.values())} events)")[0]
+            for (m1, v1), (m2, v2) in zip(zip(months, means), zip(months[1:], means[1:])):
+                if (m2 - m1).days <= MAX_JOINED_GAP_DAYS:  # months decades apart are not one trend
+                    ax.plot([m1, m2], [v1, v2], color=line.get_color(), linewidth=1)
             plotted += 1
     if plotted:
         ax.axhline(0, color="grey", linewidth=0.5)
@@ -124,7 +161,8 @@ def goldstein_timeline(events: list[dict], path: Path) -> str:
         ax.legend(fontsize=7)
     else:
         _empty(ax, "no dated events between the main dyads")
-    ax.set_title("Cooperation–conflict by month (dated events of the main dyads)")
+        fig.autofmt_xdate()
+    ax.set_title("Cooperation–conflict by month, main dyads (lines join adjacent months only)")
     return _save(fig, path)
 
 
@@ -139,14 +177,16 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
     for m in mentions:
         if m["entity_id"] in keep:
             per_article[m["article_id"]].add(m["entity_id"])
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(keep))
+    support: Counter = Counter()
     for ids in per_article.values():
         ids = sorted(ids)
         for i, x in enumerate(ids):
             for y in ids[i + 1:]:
-                w = graph.get_edge_data(x, y, {"weight": 0})["weight"]
-                graph.add_edge(x, y, weight=w + 1)
+                support[(x, y)] += 1
+    graph = nx.Graph()
+    for (x, y), n in sorted(support.items()):
+        if n >= MIN_EDGE_ARTICLES:  # one article naming both is no tie
+            graph.add_edge(x, y, weight=n)
     fig, ax = plt.subplots(figsize=(7, 5))
     if graph.number_of_nodes():
         pos = nx.spring_layout(graph, seed=7, weight="weight")
@@ -155,9 +195,35 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=120)
         nx.draw_networkx_labels(graph, pos, labels={n: names.get(n, n) for n in graph.nodes()}, font_size=7, ax=ax)
     else:
-        _empty(ax, "no entities")
-    ax.set_title(f"Co-occurrence in articles of the top {graph.number_of_nodes()} entities (edge width = articles)")
+        _empty(ax, f"no pair of the top {len(keep)} entities shares {MIN_EDGE_ARTICLES} articles")
+    ax.set_title(f"Entities named together in at least {MIN_EDGE_ARTICLES} articles "
+                 f"({graph.number_of_nodes()} of the top {len(keep)}; edge width = articles)")
     ax.axis("off")
+    return _save(fig, path)
+
+
+def dyad_timeline(events: list[dict], path: Path, top: int = 8) -> str:
+    """Events (clusters) per country pair and month: the pairs with the most events, on a date axis."""
+    plt = _plt()
+    by_pair: dict = defaultdict(Counter)
+    for e in _clusters(events):
+        if e["event_date"] is None:
+            continue
+        for a in sorted(set(e["actor1_countries"])):
+            for b in sorted(set(e["actor2_countries"])):
+                if a != b:
+                    by_pair["–".join(sorted((a, b)))][_month(e["event_date"])] += 1
+    pairs = sorted(by_pair, key=lambda p: (-sum(by_pair[p].values()), p))[:top]
+    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.35 * max(len(pairs), 3)))
+    if pairs:
+        for row, pair in enumerate(reversed(pairs)):
+            months = sorted(by_pair[pair])
+            ax.scatter(months, [row] * len(months), s=[30 * by_pair[pair][m] for m in months])
+        ax.set_yticks(range(len(pairs)), list(reversed(pairs)))
+        fig.autofmt_xdate()
+    else:
+        _empty(ax, "no dated event between two countries")
+    ax.set_title(f"Dated events by country pair and month (top {len(pairs)} pairs; dot size = events)")
     return _save(fig, path)
 
 
@@ -175,4 +241,5 @@ def build_figures(folder: Path, tables: dict[str, pa.Table]) -> list[tuple[str, 
         ("Events by CAMEO root", "figures/" + events_by_root(events, out / "events_by_root.png")),
         ("Cooperation–conflict timeline of the main dyads", "figures/" + goldstein_timeline(events, out / "goldstein_timeline.png")),
         ("Entity co-occurrence network", "figures/" + cooccurrence_network(mentions, entities, out / "cooccurrence.png")),
+        ("Events by country pair and month", "figures/" + dyad_timeline(events, out / "dyad_timeline.png")),
     ]

@@ -1,0 +1,30 @@
+"""Figures a researcher can trust: codebook labels, events counted by cluster, deterministic PNGs."""
+
+from datetime import date
+
+from pipeline.core.release import figures
+
+
+def _event(event_id, cluster, root="04", when=date(2024, 6, 1), a=("JPN",), b=("PRK",)):
+    return {"event_id": event_id, "event_cluster_id": cluster, "cameo_root": root, "event_date": when,
+            "actor1_countries": list(a), "actor2_countries": list(b), "goldstein": 1.0}
+
+
+def test_every_cameo_root_has_its_codebook_name():
+    labels = figures.root_labels()
+    assert len(labels) == 20 and labels["18"] == "Assault" and labels["04"] == "Consult"
+
+
+def test_reports_of_one_event_count_once():
+    events = [_event("e1", "c1"), _event("e2", "c1"), _event("e3", "c2", root="18")]
+    assert [e["event_id"] for e in figures._clusters(events)] == ["e1", "e3"]
+
+
+def test_figures_are_byte_identical_when_drawn_twice(tmp_path):
+    events = [_event("e1", "c1"), _event("e2", "c1"), _event("e3", "c2", when=date(2002, 1, 5)),
+              _event("e4", "c3", a=("MNG",), b=("JPN",))]
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    for draw in (figures.events_by_root, figures.goldstein_timeline, figures.dyad_timeline):
+        draw(events, first)
+        draw(events, second)
+        assert first.read_bytes() == second.read_bytes(), draw.__name__
