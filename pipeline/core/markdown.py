@@ -89,6 +89,10 @@ def strip_inline(raw: str) -> tuple[str, int]:
     return text, min(link_chars, len(text))
 
 
+#: what a table row's cell boundaries become in text (not a word character: token metrics are unchanged)
+FIELD_SEPARATOR = " · "
+
+
 def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
     heading = 0
     list_item = False
@@ -103,8 +107,8 @@ def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
         list_item = True
         raw = raw[m.end():]
     table = raw.count("|") >= 2
-    if table:
-        raw = raw.replace("|", " ")
+    if table:  # cells keep a visible boundary (bylines "date | author | section" are such rows)
+        raw = FIELD_SEPARATOR.join(cell.strip() for cell in raw.strip().strip("|").split("|") if cell.strip())
     return raw, heading, list_item, table
 
 

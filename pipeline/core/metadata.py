@@ -84,6 +84,27 @@ def parse_views(lines: list[str]) -> int | None:
     return None
 
 
+#: separators between the fields of a byline ("23.08.2025 14:30 | Автор: Иван Петров | Политика")
+_FIELDS = re.compile(r"\s[|·•]\s|\s/\s")
+_DATE_FIELD = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}|\b\d{4}\b")
+_SECTION_FIELD = re.compile(r"^[A-ZА-ЯЁ][\w-]*(?:\s[\w-]+){0,2}$")
+
+
+def byline_sections(lines: list[str]) -> list[str]:
+    """Sections named in a byline: the fields of a separated line that also holds a date or an author field,
+    which are one to three words with no digit and are not the author."""
+    for text in lines:
+        fields = [f.strip() for f in _FIELDS.split(text) if f.strip()]
+        if len(fields) < 2 or not any(_DATE_FIELD.search(f) or _AUTHOR.search(" " + f) for f in fields):
+            continue
+        authors = set(parse_authors([text]))
+        sections = [f for f in fields if _SECTION_FIELD.match(f) and not re.search(r"\d", f)
+                    and f not in authors and not _AUTHOR.search(" " + f) and not _META_KEYWORDS.search(f)]
+        if sections:
+            return sections
+    return []
+
+
 def parse_rubrics(lines: list[str], profile: dict | None) -> list[str]:
     pattern = (profile or {}).get("rubrics_pattern")
     for text in lines:
@@ -98,7 +119,7 @@ def parse_rubrics(lines: list[str], profile: dict | None) -> list[str]:
         rubrics = [r.strip(" .") for r in raw.split(",") if r.strip(" .")]
         if rubrics:
             return rubrics
-    return []
+    return byline_sections(lines)
 
 
 def parse_cited_agencies(removed: list[RemovedLine], body: str) -> list[str]:

@@ -76,3 +76,20 @@ def test_article_id_is_stable_and_prefers_url():
     assert a == article_id("https://babr24.com/?IDE=1", "cd" * 32)
     assert a != article_id(None, "ab" * 32)
     assert len(a) == 16
+
+
+def test_a_separated_byline_gives_author_and_section_apart():
+    from pipeline.core.metadata import byline_sections, parse_authors
+
+    line = "23.08.2025 14:30 · Автор: Иван Петров · Политика"
+    assert parse_authors([line]) == ["Иван Петров"]
+    assert byline_sections([line]) == ["Политика"]
+    assert byline_sections(["Сегодня, 15:33 • Новости региона"]) == ["Новости региона"]
+    assert byline_sections(["Политика · Экономика"]) == []  # no date or author field: a menu, not a byline
+
+
+def test_a_markdown_table_row_keeps_its_cell_boundaries():
+    from pipeline.core.markdown import FIELD_SEPARATOR, _line_markup
+
+    text, _, _, table = _line_markup("| 23.08.2025 | Автор: Иван Петров | Политика |")
+    assert table and text == FIELD_SEPARATOR.join(["23.08.2025", "Автор: Иван Петров", "Политика"])
