@@ -154,10 +154,10 @@ def main(argv=None) -> dict:
         print(f"    {dataset:<11} {_fmt(prf([r for r in rows if r['set'] == dataset], threshold))}")
     cv, chosen = cross_validated(rows)
     print(f"  cross-validated ({FOLDS} folds by outlet/document, threshold chosen on the other folds: "
-          f"{', '.join(f'{t:.2f}' for t in chosen)}): {_fmt(cv)}")
+          f"{', '.join(f'{t:.3f}' for t in chosen)}): {_fmt(cv)}")
     loso = leave_one_set_out(rows)
     for dataset, (m, t) in loso.items():
-        print(f"  leave-one-set-out, tested on {dataset:<11} (threshold {t:.2f} from the others): {_fmt(m)}")
+        print(f"  leave-one-set-out, tested on {dataset:<11} (threshold {t:.3f} from the others): {_fmt(m)}")
     baseline = prf(rows, 1e-9)
     print(f"  baseline 'any profile entry anywhere' (threshold 0+): {_fmt(baseline)}")
     if args.show:
