@@ -17,7 +17,7 @@ Evidence is counted in three zones:
 
 Each entry counts at most ``zone_caps[zone]`` times per zone; the evidence is
 ``E = sum over zones of zone_weights[zone] * sum over entries of weight * min(count, cap)`` and the score
-``relevance = 1 - exp(-E / scale)``, in [0, 1), rounded to 4 decimals. An article whose relevance is under the
+``relevance = 1 - exp(-E / scale)``, in [0, 1] (rounded to 4 decimals, a long article on the region reaches 1.0). An article whose relevance is under the
 threshold is ``off_topic``. ``region_countries`` are the ISO3 codes of the entries found in any zone, sorted.
 
 The profile and the threshold are configuration (:class:`RelevanceConfig`): the pipeline receives them from the
@@ -50,6 +50,8 @@ DEFAULT_PROFILE = "northeast_asia"
 MAX_WORDS = 4
 #: kinds matched in lower case too (they are not names)
 WORD_KINDS = {"adjective", "demonym"}
+#: letters of a word compared before it is stemmed (see ``Profile.word_prefixes``)
+PREFIX = 4
 
 #: entity id prefixes of mentions outside the gazetteer (pipeline/core/entities/linking.py ``unlinked_id``): only
 #: these are looked up by their text (a linked mention already says what it is)
@@ -79,6 +81,15 @@ class Profile:
     names: Mapping[str, tuple[tuple[str, str], ...]]
     #: the same for adjectives and demonyms
     words: Mapping[str, tuple[tuple[str, str], ...]]
+    #: the first :data:`PREFIX` letters (lower case, and folded) of every adjective and demonym alias: a body word
+    #: is stemmed only when it starts with one of them (a long body has thousands of words and a dozen hits; the
+    #: words are found by one regular expression, :attr:`word_pattern`)
+    word_prefixes: frozenset[str] = frozenset()
+
+    @property
+    def word_pattern(self) -> re.Pattern:
+        """Words that start with one of :attr:`word_prefixes` (any case)."""
+        return _prefix_pattern(self.word_prefixes)
 
     def lookup(self, key: str, last_word: str, words: bool = False) -> str | None:
         """The entry whose alias has this stem key and whose last word the text's last word resembles beyond
@@ -91,6 +102,12 @@ class Profile:
             if len(_common_prefix(word, alias_word)) >= min(need, len(alias_word)):
                 return entry_id
         return None
+
+
+@lru_cache(maxsize=16)
+def _prefix_pattern(prefixes: frozenset[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=lambda p: (-len(p), p))) or "(?!)"
+    return re.compile(rf"(?<![\w-])(?:{alternatives})\w*(?:-\w+)*", re.IGNORECASE)
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -153,6 +170,7 @@ def load_profile(profile: str = DEFAULT_PROFILE) -> Profile:
     entries: dict[str, Entry] = {}
     names: dict[str, set] = {}
     words: dict[str, set] = {}
+    prefixes: set[str] = set()
     for raw in data["entries"]:
         entry = Entry(raw["id"], raw["kind"], raw.get("country"), float(raw["weight"]))
         entries[entry.id] = entry
@@ -161,6 +179,8 @@ def load_profile(profile: str = DEFAULT_PROFILE) -> Profile:
             key, parts = stem_key(alias), tokens(alias)
             if key and parts:
                 target.setdefault(key, set()).add((fold_token(parts[-1]), entry.id))
+                if entry.kind in WORD_KINDS:
+                    prefixes |= {alias.lower()[:PREFIX], fold_token(alias)[:PREFIX]}
 
     def ranked(table: dict[str, set]) -> dict[str, tuple]:
         return {k: tuple(sorted(v, key=lambda a: (-entries[a[1]].weight, a[1], a[0]))) for k, v in table.items()}
@@ -168,7 +188,7 @@ def load_profile(profile: str = DEFAULT_PROFILE) -> Profile:
     return Profile(name=data.get("name", Path(profile).stem), digest=hashlib.sha256(text.encode()).hexdigest()[:12],
                    threshold=float(data["threshold"]), zone_weights=dict(data["zone_weights"]),
                    zone_caps={k: int(v) for k, v in data["zone_caps"].items()}, scale=float(data["scale"]),
-                   entries=entries, names=ranked(names), words=ranked(words))
+                   entries=entries, names=ranked(names), words=ranked(words), word_prefixes=frozenset(prefixes))
 
 
 def _text_hits(text: str, profile: Profile, names: bool = True) -> dict[str, int]:
@@ -176,6 +196,16 @@ def _text_hits(text: str, profile: Profile, names: bool = True) -> dict[str, int
     adjectives and demonyms (single words, any case)."""
     hits: dict[str, int] = {}
     if not text:
+        return hits
+    if not names:  # words only: look at the words that start like an adjective or demonym of the profile
+        seen: dict[str, str | None] = {}
+        for m in profile.word_pattern.finditer(text):
+            word = m.group()
+            if word not in seen:
+                seen[word] = profile.lookup(stem_key(word), word, words=True)
+            entry_id = seen[word]
+            if entry_id is not None:
+                hits[entry_id] = hits.get(entry_id, 0) + 1
         return hits
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     keys = [stem_key(text[a:b]) for a, b in spans]
