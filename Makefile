@@ -17,7 +17,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
+.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -59,11 +59,12 @@ test-fast: install  ## unit tests only
 dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
-bench: install  ## extraction and NER quality on ../shared/eval/ (installs the bench dependency group)
+bench: install  ## extraction, NER, event and relevance quality on ../shared/eval/ (installs the bench dependency group)
 	$(UV) sync --locked --group bench --python $(PYTHON)
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
+	$(PY) benchmarks/relevance.py
 	$(PY) benchmarks/scale.py --sizes 2000
 
 bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, peak RSS at 2k and 20k documents (long)
@@ -79,6 +80,9 @@ clean:
 gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group)
 	$(UV) sync --locked --all-groups --python $(PYTHON)
 	$(PY) scripts/build_gazetteer.py
+
+topics: install  ## regenerate pipeline/data/topics/northeast_asia.json (the relevance profile) from the gazetteer
+	$(PY) scripts/build_topic_profile.py
 
 fuzz: install  ## long Hypothesis run over the whole extract path (VOSTOK_FUZZ_EXAMPLES=20000 by default)
 	VOSTOK_FUZZ_EXAMPLES=$${VOSTOK_FUZZ_EXAMPLES:-20000} $(PY) -m pytest tests/fuzz -p no:cacheprovider -q

@@ -89,14 +89,18 @@ def cmd_tag(stdin, stdout) -> int:
     return status
 
 
-def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as_of: str | None = None) -> int:
+def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as_of: str | None = None,
+              topic_profile: str | None = None, relevance_threshold: str | None = None) -> int:
     """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
     from .core.corpus import build_corpus
     from .core.document_cache import DocumentCache
     from .core.quality import validate_all
+    from .core.relevance import RelevanceConfig
     from .core.tables import write_working_tables
 
-    build = build_corpus(Path(raw), DocumentCache(cache) if cache else None, workers, declared_as_of=as_of)
+    relevance = RelevanceConfig.from_strings(topic_profile, relevance_threshold)
+    build = build_corpus(Path(raw), DocumentCache(cache) if cache else None, workers, declared_as_of=as_of,
+                         relevance=relevance)
     write_working_tables(build.tables, build.reference.to_json(), Path(out))
     reports = validate_all({name: t.to_pandas() for name, t in build.tables.items()}, build.reference)
     print(json.dumps({"rows": {n: t.num_rows for n, t in build.tables.items()},
@@ -192,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--cache", default=None, help="document cache (SQLite), e.g. dataset/work/cache.sqlite")
     p_build.add_argument("--workers", type=int, default=1, help="processes for NER and events")
     p_build.add_argument("--as-of", default=None, help="reference date YYYY-MM-DD (default: derived from the data)")
+    p_build.add_argument("--topic-profile", default=None,
+                         help="topic profile: a packaged name or a JSON path (default: northeast_asia)")
+    p_build.add_argument("--relevance-threshold", default=None, help="override the profile's threshold (0..1)")
     p_release = sub.add_parser("release", help="publish dataset/current as dataset/releases/vX.Y.Z")
     p_release.add_argument("--version", default=None, help="X.Y.Z (default: the bump the changes need)")
     p_release.add_argument("--tables", default="dataset/current")
@@ -227,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_extract(args.files)
     if args.command == "tag":
         return cmd_tag(sys.stdin, sys.stdout)
-    return cmd_build(args.raw, args.out, args.cache, args.workers, args.as_of)
+    return cmd_build(args.raw, args.out, args.cache, args.workers, args.as_of, args.topic_profile,
+                     args.relevance_threshold)
 
 
 if __name__ == "__main__":

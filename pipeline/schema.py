@@ -22,6 +22,7 @@ class Column:
     description: str
     unique: bool = False
     allowed: tuple[str, ...] | None = None  # closed vocabulary, enforced by GX
+    value_range: tuple[float, float] | None = None  # inclusive bounds, enforced by GX
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,12 @@ REJECT_REASONS = (
     "corrupt_archive",
     "no_html_records",
     "quarantined",
+    "off_topic",
 )
-#: ``entities`` rejects an article whose analysis exhausted memory; ``validate`` quarantines articles whose rows
-#: break a row-level expectation (pipeline/core/quality.py)
-STAGES = ("ingest", "extract", "metadata", "entities", "validate")
+#: ``entities`` rejects an article whose analysis exhausted memory; ``relevance`` rejects an article whose relevance
+#: to the configured topic profile is under the threshold (``off_topic``, pipeline/core/relevance.py); ``validate``
+#: quarantines articles whose rows break a row-level expectation (pipeline/core/quality.py)
+STAGES = ("ingest", "extract", "metadata", "entities", "relevance", "validate")
 
 ARTICLES = Table(
     name="articles",
@@ -111,6 +114,14 @@ ARTICLES = Table(
         Column("text_policy", pa.string(), False,
                "How much text this table carries: full, snippet (first characters) or none (body null). Working tables are full.",
                allowed=("full", "snippet", "none")),
+        Column("relevance", pa.float64(), False,
+               "Relevance to the topic profile's region (Northeast Asia by default) in [0, 1]: entity mentions of the "
+               "profile's countries, cities, people and organizations, title and lead weighted above the body "
+               "(pipeline/core/relevance.py). Articles under the threshold are rejects (off_topic).",
+               value_range=(0.0, 1.0)),
+        Column("region_countries", STRING_LIST, False,
+               "ISO 3166-1 alpha-3 codes of the region's countries the article mentions, sorted (RUS only through "
+               "the Russian Far East; empty when none)."),
     ),
 )
 
@@ -238,6 +249,9 @@ def basic_expectations(table: Table) -> list[dict]:
         if c.allowed is not None:
             exps.append({"type": "expect_column_values_to_be_in_set",
                          "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
+        if c.value_range is not None:
+            exps.append({"type": "expect_column_values_to_be_between",
+                         "kwargs": {"column": c.name, "min_value": c.value_range[0], "max_value": c.value_range[1]}})
     return exps
 
 

@@ -2,7 +2,7 @@
 
 Layout (hive-partitioned): ``<root>/<table>/batch=<quoted batch>/part-0.parquet`` for each table of
 :data:`BATCH_TABLES`; the articles file carries the batch's template digest in its schema metadata.
-Corpus-level columns (duplicates, clusters) are still empty here: :mod:`pipeline.core.consolidate` fills them.
+Corpus-level columns (duplicates, clusters, relevance) are still empty here: :mod:`pipeline.core.consolidate` fills them.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def write_batch_rows(rows: BatchRows, root: Path) -> dict[str, Path]:
     mentions = [m for aid in sorted(rows.mentions) for m in rows.mentions[aid]]
     events = [e for aid in sorted(rows.events) for e in rows.events[aid]]
 
-    def working(table):  # corpus-level columns (duplicates, clusters) are filled by consolidate()
+    def working(table):  # corpus-level columns (duplicates, clusters, relevance) are filled by consolidate()
         schema = arrow_schema(table)
         return pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
 

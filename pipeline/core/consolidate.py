@@ -2,8 +2,11 @@
 
 Corpus-level work is what needs every batch: byte-identical raw files across batches (within a batch, ingest
 rejects them), two pages stating one canonical URL, near-duplicate articles, the entities table and event
-clusters; :func:`consolidate` also fixes a deterministic row order. :func:`consolidate_checked` then
-quarantines articles with a row that breaks a row-level expectation.
+clusters; :func:`consolidate` also fixes a deterministic row order. Before the corpus-level work, each article is
+scored against the configured topic profile (:mod:`pipeline.core.relevance`): its ``relevance`` and
+``region_countries`` columns, and an ``off_topic`` reject, with its mentions and events left out, when it scores
+under the threshold. :func:`consolidate_checked` then quarantines articles with a row that breaks a row-level
+expectation.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Sequence
 
 from .batch_rows import BatchRows, first_per_article_id
 from .errors import Reject
+from .relevance import RelevanceConfig
 
 __all__ = ["MAX_QUARANTINE_ROUNDS", "CheckedTables", "consolidate", "consolidate_checked"]
 
@@ -45,12 +49,36 @@ def _keep_first(first: dict, sha: str | None, path: str, batch: str) -> None:
         first[sha] = (path, batch)
 
 
-def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | None = None) -> dict:
-    """Every working table as Arrow, from all batches: cross-batch raw duplicates become rejects, then near
-    duplicates, the entities table and event clusters are computed over the whole corpus.
+def score_relevance(articles: list[dict], mentions_of, config: RelevanceConfig | None = None) -> tuple[list[dict], list[Reject]]:
+    """Set ``relevance`` and ``region_countries`` on each article row (from its title, lead and the mentions
+    ``mentions_of(row)`` returns); split off the ones under the threshold as ``off_topic`` rejects."""
+    from .analysis import analyzed_text
+    from .relevance import STAGE, score_article
+
+    config = config or RelevanceConfig()
+    profile = config.load()
+    threshold = config.effective_threshold(profile)
+    kept, rejects = [], []
+    for row in articles:
+        score = score_article(row["title"], row.get("lead"), analyzed_text(row["body"] or ""), mentions_of(row), profile)
+        row["relevance"], row["region_countries"] = score.relevance, score.region_countries
+        if score.relevance < threshold:
+            rejects.append(Reject(row["source_path"], row["raw_sha256"], STAGE, "off_topic",
+                                  score.message(threshold, profile)))
+        else:
+            kept.append(row)
+    return kept, rejects
+
+
+def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | None = None,
+                relevance: RelevanceConfig | None = None) -> dict:
+    """Every working table as Arrow, from all batches: cross-batch raw duplicates become rejects, articles under
+    the relevance threshold become ``off_topic`` rejects, then near duplicates, the entities table and event
+    clusters are computed over the whole corpus.
 
     ``quarantined`` maps source paths of articles to leave out to their ``quarantined`` reject: they leave with
-    their mentions and events, before the corpus-level work, so nothing points at them."""
+    their mentions and events, before the corpus-level work, so nothing points at them; so do off-topic articles.
+    ``relevance`` names the topic profile and threshold (default: the packaged Northeast Asia profile)."""
     from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
     from .duplicates import mark_duplicates
     from .entities.linking import Mention, build_entities
@@ -77,6 +105,9 @@ def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | N
     if quarantined:
         rejects += [quarantined[row["source_path"]] for row in articles if row["source_path"] in quarantined]
         articles = [row for row in articles if row["source_path"] not in quarantined]
+    articles, off_topic = score_relevance(articles, lambda row: row["_batch"].mentions.get(row["article_id"], []),
+                                          relevance)
+    rejects += off_topic
     for row in articles:
         b = row.pop("_batch")
         mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
@@ -106,17 +137,19 @@ class CheckedTables:
     quarantined: dict[str, Reject]
 
 
-def consolidate_checked(batches: Sequence[BatchRows], declared_as_of=None, reference=None) -> CheckedTables:
+def consolidate_checked(batches: Sequence[BatchRows], declared_as_of=None, reference=None,
+                        relevance: RelevanceConfig | None = None) -> CheckedTables:
     """:func:`consolidate`, then quarantine: articles with a row that breaks a row-level expectation become
     ``quarantined`` rejects and the corpus is consolidated again without them, until no row fails (or
     :data:`MAX_QUARANTINE_ROUNDS`; what still fails is left for the blocking table checks).
 
     ``reference`` (a :class:`~pipeline.core.reference_time.ReferenceTime`) replays a recorded one; else it is
-    resolved from ``declared_as_of`` and the data, once, before anything is quarantined."""
+    resolved from ``declared_as_of`` and the data, once, before anything is quarantined. ``relevance``: see
+    :func:`consolidate`."""
     from .quality import failing_articles
     from .reference_time import resolve
 
-    tables = consolidate(batches)
+    tables = consolidate(batches, relevance=relevance)
     if reference is None:
         crawl_times = [row.get("fetched_at") for b in batches for row in b.inventory]
         reference = resolve(declared_as_of, crawl_times, tables["articles"].column("published_at").to_pylist())
@@ -131,5 +164,5 @@ def consolidate_checked(batches: Sequence[BatchRows], declared_as_of=None, refer
             row = articles.loc[article_id]
             quarantined[row["source_path"]] = Reject(row["source_path"], row["raw_sha256"], "validate", "quarantined",
                                                      why[:500])
-        tables = consolidate(batches, quarantined)
+        tables = consolidate(batches, quarantined, relevance)
     return CheckedTables(tables, reference, quarantined)

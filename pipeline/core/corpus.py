@@ -30,6 +30,7 @@ from .batches import BatchManifest, PreparedBatch, learn_templates, list_batches
 from .cleaning.templates import TemplateIndex
 from .consolidate import consolidate_checked
 from .document_cache import DocumentCache
+from .relevance import RelevanceConfig
 from .workers import shutdown_pools
 
 __all__ = ["CorpusBuild", "build_corpus", "current_batch_rows"]
@@ -72,9 +73,10 @@ class CorpusBuild:
 
 def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int = 1,
                  progress: Callable[[str, int, int], None] | None = None, declared_as_of=None,
-                 reference=None) -> CorpusBuild:
+                 reference=None, relevance: RelevanceConfig | None = None) -> CorpusBuild:
     """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path),
-    consolidated and quarantined by :func:`~pipeline.core.consolidate.consolidate_checked`."""
+    consolidated and quarantined by :func:`~pipeline.core.consolidate.consolidate_checked`; ``relevance``: the
+    topic profile and threshold (default: the packaged Northeast Asia profile and its threshold)."""
     cache = cache or DocumentCache(None)
     raw_dir = Path(raw_dir)
     fingerprints = list_batches(raw_dir)
@@ -93,5 +95,5 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
     again = (kept.pop(batch, None) or prepare_batch(raw_dir, batch, cache, fp) for batch, fp in fingerprints.items())
     rows = list(batches_rows(again, templates, cache, workers, progress))
     shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
-    checked = consolidate_checked(rows, declared_as_of, reference)
+    checked = consolidate_checked(rows, declared_as_of, reference, relevance)
     return CorpusBuild(checked.tables, rows, templates, cache, checked.reference, checked.quarantined)

@@ -372,18 +372,25 @@ def with_event_check_columns(events, articles, entities):
     return frame
 
 
-ARTICLE_CHECK_COLUMNS = ("duplicate_ok",)
+ARTICLE_CHECK_COLUMNS = ("duplicate_ok", "region_countries_ok")
 
 
 def with_article_check_columns(articles):
-    """Articles plus ``duplicate_ok``: duplicate_of is null, or an existing article published no later."""
+    """Articles plus ``duplicate_ok`` (duplicate_of is null, or an existing article published no later) and
+    ``region_countries_ok`` (region_countries are distinct ISO 3166-1 alpha-3 codes, sorted)."""
     import pandas as pd
 
     frame = articles.copy()
-    if not {"article_id", "published_at", "duplicate_of"} <= set(frame.columns):
-        frame["duplicate_ok"] = False  # a broken table: the column-list expectation reports what is missing
+    if not {"article_id", "published_at", "duplicate_of", "region_countries"} <= set(frame.columns):
+        for name in ARTICLE_CHECK_COLUMNS:
+            frame[name] = False  # a broken table: the column-list expectation reports what is missing
         return frame
     published = dict(zip(frame["article_id"], frame["published_at"]))
+    iso3 = set(_iso3_codes())
+
+    def countries_ok(value) -> bool:
+        codes = list(value) if value is not None and not isinstance(value, float) else None
+        return codes is not None and codes == sorted(set(codes)) and all(c in iso3 for c in codes)
 
     def ok(row) -> bool:
         target = row["duplicate_of"]
@@ -395,4 +402,5 @@ def with_article_check_columns(articles):
         return pd.isna(b) or pd.isna(a) or a <= b
 
     frame["duplicate_ok"] = [ok(r) for r in frame.to_dict("records")] if len(frame) else []
+    frame["region_countries_ok"] = [countries_ok(v) for v in frame["region_countries"]] if len(frame) else []
     return frame

@@ -43,8 +43,9 @@ PREVIEW_COLUMNS = {"articles": ["article_id", "outlet", "title", "published_at",
 )
 def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batch: dict, batch_tables: dict,
                   template_index):
-    """Every batch's rows consolidated into the five tables (byte-identical raw files across batches, near
-    duplicates, the entities table and event clusters are corpus-level; rows sorted by each table's key), then
+    """Every batch's rows consolidated into the five tables (byte-identical raw files across batches, relevance to
+    the configured topic profile with its off_topic rejects, near duplicates, the entities table and event
+    clusters are corpus-level; rows sorted by each table's key), then
     quarantined: articles with a row that breaks a row-level expectation move to rejects with their mentions
     and events. Batches built under an older template index are refreshed first, so the result always equals a
     full build."""
@@ -56,7 +57,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
                                         paths.batch_tables, paths.workers)
     if stale:
         context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
-    checked = consolidate_checked(batches, paths.as_of or None)
+    checked = consolidate_checked(batches, paths.as_of or None, relevance=paths.relevance())
     tables = checked.tables
     quarantined = Counter(r.message.split(";")[0] for r in checked.quarantined.values())
     if quarantined:
@@ -69,6 +70,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
                      "by_outlet": counts_md(Counter(o or "(unknown)" for o in column("articles", "outlet")),
                                             ("outlet", "articles"))},
         "rejects": {"by_reason": counts_md(Counter(column("rejects", "reason")), ("reason", "files")),
+                    "off_topic": sum(1 for r in column("rejects", "reason") if r == "off_topic"),
                     "quarantined": len(checked.quarantined),
                     "quarantined_by_expectation": counts_md(quarantined, ("expectation", "articles"))},
         "mentions": {"by_link": counts_md(Counter(column("mentions", "link")), ("link", "mentions")),

@@ -20,6 +20,10 @@ class VostokPaths(dg.ConfigurableResource):
     work_dir: str = "dataset/work"
     workers: int = 1
     as_of: str = ""
+    #: the topic profile (a packaged name or a path; empty: northeast_asia) and the relevance threshold (empty:
+    #: the profile's own), see pipeline/core/relevance.py
+    topic_profile: str = ""
+    relevance_threshold: str = ""
 
     @property
     def raw(self) -> Path:
@@ -51,6 +55,11 @@ class VostokPaths(dg.ConfigurableResource):
 
         validation_cache.enable(self.work / "validation")
 
+    def relevance(self):
+        from ..core.relevance import RelevanceConfig
+
+        return RelevanceConfig.from_strings(self.topic_profile, self.relevance_threshold)
+
     def cache(self):
         from ..core.document_cache import DocumentCache
 
@@ -60,11 +69,14 @@ class VostokPaths(dg.ConfigurableResource):
 def paths_from_environment(environ=None) -> VostokPaths:
     """The resource as the environment configures it: VOSTOK_RAW_DIR, VOSTOK_DATASET_DIR, VOSTOK_RELEASES_DIR,
     VOSTOK_WORK_DIR, VOSTOK_WORKERS (default: every core up to 2; each worker holds ~0.4 GB of models) and
-    VOSTOK_AS_OF (the declared reference date)."""
+    VOSTOK_AS_OF (the declared reference date), VOSTOK_TOPIC_PROFILE and VOSTOK_RELEVANCE_THRESHOLD (the
+    relevance stage's profile and threshold)."""
     env = os.environ if environ is None else environ
     return VostokPaths(raw_dir=env.get("VOSTOK_RAW_DIR", "raw"),
                        dataset_dir=env.get("VOSTOK_DATASET_DIR", "dataset/current"),
                        releases_dir=env.get("VOSTOK_RELEASES_DIR", "dataset/releases"),
                        work_dir=env.get("VOSTOK_WORK_DIR", "dataset/work"),
                        workers=int(env.get("VOSTOK_WORKERS") or min(2, os.cpu_count() or 1)),
-                       as_of=env.get("VOSTOK_AS_OF", ""))
+                       as_of=env.get("VOSTOK_AS_OF", ""),
+                       topic_profile=env.get("VOSTOK_TOPIC_PROFILE", ""),
+                       relevance_threshold=env.get("VOSTOK_RELEVANCE_THRESHOLD", ""))

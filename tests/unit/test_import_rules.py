@@ -6,7 +6,8 @@ own stage and earlier ones, never a later one. The map (:data:`STAGE_OF`, by mod
 
 * ingest: ``core.encoding``, ``core.documents``, ``core.html``, ``core.warc``, ``core.ingest``, ``core.markdown``;
 * extract: ``core.cleaning.*``, ``core.outlets``; metadata: ``core.metadata*``, ``core.dates``, ``core.language``,
-  ``core.duplicates``; entities: ``core.entities.*``; events: ``core.events.*``; release: ``core.release.*``.
+  ``core.duplicates``; entities: ``core.entities.*``; events: ``core.events.*``; relevance: ``core.relevance`` (it
+  reads the entities stage's mentions); release: ``core.release.*``.
 
 Modules not in it are shared infrastructure (errors, tables, versions, quality, reference_time, knowledge) or
 the build orchestration (:data:`BUILD_LAYERS`), and are not ranked, but they obey the layer rules: the build
@@ -21,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "pipeline"
 
 #: data-flow order of the stages
-STAGES = ("ingest", "extract", "metadata", "entities", "events", "release")
+STAGES = ("ingest", "extract", "metadata", "entities", "events", "relevance", "release")
 #: module (or package prefix) -> stage
 STAGE_OF = {
     "pipeline.core.encoding": "ingest", "pipeline.core.documents": "ingest", "pipeline.core.html": "ingest",
@@ -30,7 +31,8 @@ STAGE_OF = {
     "pipeline.core.metadata": "metadata", "pipeline.core.metadata_agencies": "metadata",
     "pipeline.core.dates": "metadata", "pipeline.core.language": "metadata",
     "pipeline.core.duplicates": "metadata",
-    "pipeline.core.entities": "entities", "pipeline.core.events": "events", "pipeline.core.release": "release",
+    "pipeline.core.entities": "entities", "pipeline.core.events": "events", "pipeline.core.relevance": "relevance",
+    "pipeline.core.release": "release",
 }
 #: the build orchestration, bottom-up: a module never imports one after it
 BUILD_LAYERS = ("pipeline.core.workers", "pipeline.core.document_cache", "pipeline.core.batches",

@@ -38,6 +38,10 @@ def dataset_card(version: str, tables: dict[str, pa.Table], policies: dict[str, 
     languages = _counts(a["language"] for a in articles)
     non_ru = sum(1 for a in articles if a["language"] != "ru")
     linked = sum(1 for e in entities if e.get("linked"))
+    region = _counts(c for a in articles for c in (a.get("region_countries") or []))
+    scores = sorted(a["relevance"] for a in articles if a.get("relevance") is not None)
+    relevance = f"lowest {scores[0]:.2f}, median {scores[len(scores) // 2]:.2f}" if scores else "not scored"
+    off_topic = sum(1 for r in rejects if r["reason"] == "off_topic")
     header = ["---", f"pretty_name: \"{TITLE}\"", "language:", "- ru", f"license: {LICENSE['name'].lower()}",
               "license_details: \"CC-BY-4.0 covers the tables and annotations; article text stays under each outlet's "
               "terms (see Licences)\"", "annotations_creators:", "- machine-generated", "language_creators:", "- found",
@@ -75,6 +79,10 @@ from Russian rather than through machine translation, with the evidence (sentenc
 - **Mentions:** {tables["mentions"].num_rows if "mentions" in tables else 0}, each with offsets into its article body.
 - **Events:** {len(events)} CAMEO-coded events; by root: {_counts(e["cameo_root"] for e in events)}; by modality:
   {_counts(e["modality"] for e in events)}.
+- **Relevance:** every article was scored against the topic profile of the build (Northeast Asia unless configured
+  otherwise; an `off_topic` message names it) (`articles.relevance`:
+  {relevance}); {off_topic} raw inputs were off topic and are in `rejects` (`off_topic`, with their score). Region
+  countries mentioned (`articles.region_countries`, articles per country): {region}.
 - **Rejects:** {len(rejects)} raw inputs that could not be used; reasons: {_counts(r["reason"] for r in rejects)}.
 - **Accounting:** {len(articles) + len(rejects)} raw inputs (files, or WARC records) = {len(articles)} articles +
   {len(rejects)} rejects.
