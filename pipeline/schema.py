@@ -22,6 +22,9 @@ class Column:
     description: str
     unique: bool = False
     allowed: tuple[str, ...] | None = None  # closed vocabulary, enforced by GX
+    pattern: str | None = None  # regex every non-null value matches, enforced by GX
+    min_value: float | None = None  # inclusive bounds of a numeric column, enforced by GX
+    max_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ REJECTS = Table(
 )
 
 ENTITY_TYPES = ("PER", "LOC", "ORG")
-LINK_METHODS = ("gazetteer", "fuzzy", "coreference", "unlinked")
+LINK_METHODS = ("gazetteer", "fuzzy", "coreference", "index", "unlinked")
+#: Wikidata item ids
+QID_PATTERN = r"^Q[1-9][0-9]*$"
 
 MENTIONS = Table(
     name="mentions",
@@ -148,7 +153,16 @@ MENTIONS = Table(
         Column("normal", pa.string(), False, "Nominative form of the mention."),
         Column("link", pa.string(), False,
                "How the entity was found: gazetteer (exact alias), fuzzy (spelling variant), coreference "
-               "(a shorter reference to a full name in the same article) or unlinked.", allowed=LINK_METHODS),
+               "(a shorter reference to a full name in the same article), index (the Wikidata alias index, for a "
+               "name outside the gazetteer) or unlinked.", allowed=LINK_METHODS),
+        Column("wikidata_id", pa.string(), True,
+               "Wikidata QID of the mention's entity: the gazetteer's (recorded or filled from the alias index), "
+               "the alias index's choice (type, document context, popularity prior) or the antecedent's; null "
+               "when nothing vouches for one.", pattern=QID_PATTERN),
+        Column("link_confidence", pa.float64(), False,
+               "Estimated probability that wikidata_id is right (smoothed share of the chosen item among the "
+               "alias's candidates; 1.0 for a QID the gazetteer records; 0.0 when wikidata_id is null).",
+               min_value=0.0, max_value=1.0),
     ),
 )
 
@@ -164,12 +178,18 @@ ENTITIES = Table(
         Column("type", pa.string(), False, "PER, LOC or ORG.", allowed=ENTITY_TYPES),
         Column("name", pa.string(), False, "Canonical Russian name, nominative."),
         Column("name_en", pa.string(), True, "English name, from the gazetteer."),
-        Column("wikidata_id", pa.string(), True, "Wikidata QID, only where certain."),
+        Column("wikidata_id", pa.string(), True,
+               "Wikidata QID: the gazetteer's (recorded, or filled from the alias index where it links the entry's "
+               "name unambiguously), else the one most of the entity's mentions carry; null when none does.",
+               pattern=QID_PATTERN),
+        Column("link_confidence", pa.float64(), False,
+               "Mean link_confidence of the mentions that carry wikidata_id (0.0 when it is null).",
+               min_value=0.0, max_value=1.0),
         Column("country", pa.string(), True, "ISO 3166-1 alpha-3 of the country the entity is or belongs to."),
         Column("aliases", STRING_LIST, False, "Other names: gazetteer aliases and the normal forms seen in the corpus."),
         Column("mention_count", pa.int64(), False, "Mentions in the corpus."),
         Column("article_count", pa.int64(), False, "Articles that mention it."),
-        Column("linked", pa.bool_(), False, "True when the entity comes from the gazetteer."),
+        Column("linked", pa.bool_(), False, "True when the entity comes from the gazetteer or has a Wikidata QID."),
     ),
 )
 
@@ -238,6 +258,11 @@ def basic_expectations(table: Table) -> list[dict]:
         if c.allowed is not None:
             exps.append({"type": "expect_column_values_to_be_in_set",
                          "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
+        if c.pattern is not None:
+            exps.append({"type": "expect_column_values_to_match_regex", "kwargs": {"column": c.name, "regex": c.pattern}})
+        if c.min_value is not None or c.max_value is not None:
+            exps.append({"type": "expect_column_values_to_be_between",
+                         "kwargs": {"column": c.name, "min_value": c.min_value, "max_value": c.max_value}})
     return exps
 
 

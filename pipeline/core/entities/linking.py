@@ -7,8 +7,15 @@ Order of linking for one mention:
 2. **Gazetteer, exact**: the mention's :func:`~.names.stem_key` (surface form, then normal form) is an alias key.
 3. **Gazetteer, fuzzy**: rapidfuzz ratio ≥ :data:`FUZZY_MIN` against alias keys with the same number of
    words and the same first letters (so "Ким Чен Ир" never becomes "Ким Чен Ын").
-4. **Unlinked**: an id derived from type and key, identical across articles and releases. A lone common
+4. **Alias index** (:mod:`.kb`): a name outside the gazetteer whose key the Wikidata alias index knows takes
+   the best candidate (type, the document's other entities, popularity prior) when its confidence is at least
+   :data:`~.kb.MIN_CONFIDENCE`; its entity id is ``wikidata:QID``.
+5. **Unlinked**: an id derived from type and key, identical across articles and releases. A lone common
    surname is never linked across articles: its id includes the article id.
+
+Every mention also carries ``wikidata_id`` and ``link_confidence``: the gazetteer entry's QID (recorded, or
+filled from the alias index, see :func:`~.kb.gazetteer_qids`), the alias index's choice, or the antecedent's
+for a coreferent short form; null and 0 when nothing vouches for one.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ...knowledge import phrase_lines
+from . import kb as kb_module
 from .gazetteer import Entry, Gazetteer, load
 from .names import fold, nominative_east_asian, stem_key, tokens
 from .ner import Span, is_known_word, recognize
@@ -37,7 +45,9 @@ class Mention:
     text: str
     normal: str
     entity_id: str
-    link: str  # coreference | gazetteer | fuzzy | unlinked
+    link: str  # coreference | gazetteer | fuzzy | index | unlinked
+    wikidata_id: str | None = None
+    link_confidence: float = 0.0
 
     @property
     def mention_id(self) -> str:
@@ -46,7 +56,8 @@ class Mention:
     def as_row(self) -> dict:
         return {"mention_id": self.mention_id, "article_id": self.article_id, "entity_id": self.entity_id,
                 "type": self.type, "start": self.start, "end": self.end, "text": self.text,
-                "normal": self.normal, "link": self.link}
+                "normal": self.normal, "link": self.link, "wikidata_id": self.wikidata_id,
+                "link_confidence": self.link_confidence}
 
 
 # ---------------------------------------------------------------- NER post-processing
@@ -273,9 +284,11 @@ def _antecedent(i: int, spans: list[Span], keys: list[str]) -> int | None:
 
 
 def link_article(article_id: str, body: str, spans: list[Span] | None = None,
-                 gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """All mentions of one article body, each linked to an entity id."""
-    g = gazetteer or load()
+                 gazetteer: Gazetteer | None = None, kb: "kb_module.KnowledgeBase | None" = None) -> list[Mention]:
+    """All mentions of one article body, each linked to an entity id and, where something vouches for one, a QID."""
+    if kb is None:
+        kb = kb_module.load() if gazetteer is None else kb_module.build_kb(gazetteer)
+    g = kb.gazetteer
     spans = tag_spans(body) if spans is None else spans
     spans = sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: (s.start, s.end))
     keys = [stem_key(s.text) for s in spans]
@@ -308,17 +321,73 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         resolved[i] = result
         return result
 
+    base = [resolve(i) for i in range(len(spans))]
+
+    def candidates(i: int) -> list:
+        cands = kb.index.candidates(keys[i], spans[i].type)
+        normal_key = stem_key(normals[i])
+        if not cands and normal_key != keys[i]:
+            cands = kb.index.candidates(normal_key, spans[i].type)
+        return cands
+
+    def is_common_surname(i: int) -> bool:
+        s = spans[i]
+        return s.type == "PER" and _is_short_reference(s.text) and stem_key(_names(s.text)[0]) in g.common_surnames
+
+    # the document's unambiguous items (gazetteer entries with a QID, index keys with a single candidate) are the
+    # context that disambiguates the rest; a mention's own contribution never counts for itself
+    own: dict[int, str] = {}
+    for i, (eid, link, _) in enumerate(base):
+        if eid in kb.entry_qids:
+            own[i] = kb.entry_qids[eid][0]
+        elif link == "unlinked" and not is_common_surname(i):
+            cands = candidates(i)
+            if len({c.qid for c in cands}) == 1:
+                own[i] = cands[0].qid
+    context = Counter(own.values())
+
+    def context_for(i: int) -> set[str]:
+        return {q for q, n in context.items() if n - (own.get(i) == q) > 0}
+
+    links: dict[int, tuple[str, str, str | None, float]] = {}  # index -> (entity id, link, qid, confidence)
+
+    def final(i: int) -> tuple[str, str, str | None, float]:
+        if i in links:
+            return links[i]
+        eid, link, _ = base[i]
+        out: tuple[str, str, str | None, float] = (eid, link, None, 0.0)
+        if link == "coreference":
+            j = _antecedent(i, spans, keys)
+            if j is not None and j != i:
+                links[i] = out  # cycle guard
+                antecedent_id, _, qid, conf = final(j)
+                out = (antecedent_id, link, qid, conf)
+        elif eid in kb.entry_qids:
+            qid, conf, _ = kb.entry_qids[eid]
+            out = (eid, link, qid, conf)
+        elif link in ("unlinked", "gazetteer", "fuzzy") and not is_common_surname(i):
+            pick = kb_module.choose(candidates(i), context_for(i))
+            if pick is not None and pick[1] >= kb_module.MIN_CONFIDENCE:
+                out = (f"wikidata:{pick[0]}" if link == "unlinked" else eid,
+                       "index" if link == "unlinked" else link, pick[0], pick[1])
+        links[i] = out
+        return out
+
     mentions = []
     for i, s in enumerate(spans):
-        entity_id, link, normal = resolve(i)
-        mentions.append(Mention(article_id, s.start, s.end, s.type, s.text, normal, entity_id, link))
+        entity_id, link, qid, conf = final(i)
+        mentions.append(Mention(article_id, s.start, s.end, s.type, s.text, base[i][2], entity_id, link, qid, conf))
     return mentions
 
 
 # ---------------------------------------------------------------- the entities table
-def build_entities(mentions: list[Mention], gazetteer: Gazetteer | None = None) -> list[dict]:
-    """One row per entity that has mentions: canonical data from the gazetteer, else from the mentions."""
-    g = gazetteer or load()
+def build_entities(mentions: list[Mention], gazetteer: Gazetteer | None = None,
+                   kb: "kb_module.KnowledgeBase | None" = None) -> list[dict]:
+    """One row per entity that has mentions: canonical data from the gazetteer, else from the mentions. The QID is
+    the gazetteer entry's, else the one most of the entity's mentions carry; its confidence the mean of theirs."""
+    if kb is None:
+        kb = kb_module.load() if gazetteer is None else kb_module.build_kb(gazetteer)
+    g = kb.gazetteer
     by_entity: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         by_entity[m.entity_id].append(m)
@@ -336,16 +405,24 @@ def build_entities(mentions: list[Mention], gazetteer: Gazetteer | None = None) 
             etype = Counter(m.type for m in ms).most_common(1)[0][0]
             aliases = sorted(set(observed) - {name})
             country = None
+        qids = Counter(m.wikidata_id for m in ms if m.wikidata_id)
+        if entity_id in kb.entry_qids:
+            qid = kb.entry_qids[entity_id][0]
+        else:
+            qid = sorted(qids.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if qids else None
+        confs = [m.link_confidence for m in ms if qid and m.wikidata_id == qid]
+        confidence = round(sum(confs) / len(confs), 3) if confs else (kb.entry_qids[entity_id][1] if qid else 0.0)
         rows.append({
             "entity_id": entity_id,
             "type": etype,
             "name": name,
             "name_en": entry.name_en if entry else None,
-            "wikidata_id": entry.wikidata_id if entry else None,
+            "wikidata_id": qid,
+            "link_confidence": confidence,
             "country": country,
             "aliases": aliases,
             "mention_count": len(ms),
             "article_count": len({m.article_id for m in ms}),
-            "linked": entry is not None,
+            "linked": entry is not None or qid is not None,
         })
     return rows
