@@ -29,7 +29,7 @@ from functools import lru_cache
 from ...knowledge import phrase_lines
 from . import kb as kb_module
 from .gazetteer import Entry, Gazetteer, load
-from .names import fold, nominative_east_asian, stem_key, tokens
+from .names import fold, nominative_east_asian, nominative_phrase, restore_case, stem_key, tokens
 from .ner import Span, is_known_word, recognize
 
 FUZZY_MIN = 92.0
@@ -203,10 +203,39 @@ def tag_spans(text: str) -> list[Span]:
 
 
 # ---------------------------------------------------------------- normal forms
+@lru_cache(maxsize=1)
+def _analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def _parse(word: str) -> tuple:
+    try:
+        return tuple(_analyzer().parse(word))
+    except Exception:  # pymorphy on odd tokens: no reading
+        return ()
+
+
 def normal_form(span: Span) -> str:
+    """natasha's normal form, letter case as in the text; where natasha left the name as written (dictionary
+    matches, cut spans, names its normalizer skips), pymorphy's nominative (:func:`~.names.nominative_phrase`);
+    East Asian names outside pymorphy's dictionary by :func:`~.names.nominative_east_asian`."""
+    normal = span.normal
+    if fold(normal) == fold(span.text) and normal != span.text and len(tokens(normal)) == len(tokens(span.text)):
+        normal = span.text  # natasha only changed letter case
+    if normal == span.text:
+        fixed = nominative_phrase(span.text, span.type, span.cases, _parse)
+        if fixed is not None:
+            normal = fixed
+    else:
+        surface_words, normal_words = tokens(span.text), tokens(normal)
+        if len(surface_words) == len(normal_words) and " ".join(normal_words) == normal:
+            normal = " ".join(restore_case(a, b) for a, b in zip(surface_words, normal_words))
     if span.type == "PER":
-        return nominative_east_asian(span.text, span.normal, span.cases, is_known_word)
-    return span.normal
+        return nominative_east_asian(span.text, normal, span.cases, is_known_word)
+    return normal
 
 
 # ---------------------------------------------------------------- linking
