@@ -15,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
+.PHONY: install dataset test test-fast dev bench bench-scale extract clean lock gazetteer linking-index release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -61,6 +61,7 @@ bench: install  ## extraction and NER quality on ../shared/eval/ (installs the b
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
+	$(PY) benchmarks/linking.py
 	$(PY) benchmarks/scale.py --sizes 2000
 
 bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, peak RSS at 2k and 20k documents (long)
@@ -73,9 +74,13 @@ extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 clean:
 	rm -rf .dagster_home dataset/current
 
-gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group)
+gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group) and the Wikidata alias index
 	$(UV) sync --locked --all-groups --python $(PYTHON)
 	$(PY) scripts/build_gazetteer.py
+	$(PY) scripts/build_linking_index.py
+
+linking-index: install  ## regenerate pipeline/data/gazetteer/wikidata_aliases.tsv from ../shared/eval/nerel_traindev.jsonl's Wikidata links
+	$(PY) scripts/build_linking_index.py
 
 fuzz: install  ## long Hypothesis run over the whole extract path (VOSTOK_FUZZ_EXAMPLES=20000 by default)
 	VOSTOK_FUZZ_EXAMPLES=$${VOSTOK_FUZZ_EXAMPLES:-20000} $(PY) -m pytest tests/fuzz -p no:cacheprovider -q

@@ -8,8 +8,8 @@
 * A person's full name also indexes its last word as a *surname* alias ("Кисида" from "Фумио Кисида"),
   counted apart from forms seen on their own, so a bare surname is weaker evidence than a seen one.
 * :func:`gazetteer_qids` gives the gazetteer's countries, cities and curated entries a QID: the one the
-  gazetteer records, else the one the index links the entry's own name to unambiguously, with a compatible
-  fine type. Nothing else: an entry the index cannot vouch for keeps no QID (its local id stays stable).
+  gazetteer records, else the one the index links the entry's own name to clearly (see :data:`FILL_MARGIN`), with
+  a compatible fine type. Nothing else: an entry the index cannot vouch for keeps no QID (its local id stays stable).
 * :func:`choose` picks among candidates by type, by the qualifiers and the other entities of the
   document, and by the prior, and returns a confidence in [0, 1].
 """
@@ -40,8 +40,11 @@ KIND_FINE = {"country": {"COUNTRY"}, "city": {"CITY"},
 SURNAME_WEIGHT = 0.5
 #: pseudo-count of "some other item" when estimating P(qid | key): one seen form gives .5, two agreeing .67
 PRIOR_SMOOTHING = 1.0
-#: a gazetteer entry takes the index's QID for its name when that QID has this share of the name's links
-FILL_SHARE = 0.8
+#: a gazetteer entry takes the index's QID for its name when that QID has at least FILL_MARGIN times the links of
+#: any other item for the name, and the item's own label is one of the entry's names (else FILL_MIN_COUNT links):
+#: a lone mislinked mention ("Ёсихидэ Суга" linked once to Shinzo Abe) never fills an entry
+FILL_MARGIN = 2.0
+FILL_MIN_COUNT = 3
 #: below this confidence a candidate is not returned as a link
 MIN_CONFIDENCE = 0.5
 #: how much a candidate gains when the document already names it (another mention's only reading)
@@ -141,8 +144,8 @@ def load_index() -> AliasIndex:
 # ---------------------------------------------------------------- the gazetteer's QIDs
 def gazetteer_qids(g: Gazetteer, index: AliasIndex) -> dict[str, tuple[str, float, str]]:
     """entity id → (QID, confidence, source) for gazetteer entries: the recorded QID (source ``gazetteer``), else
-    the QID the index links the entry's preferred name to with at least :data:`FILL_SHARE` of its links and a fine
-    type that fits the entry's kind (source ``index``)."""
+    the QID the index links the entry's preferred name to by a clear margin (:data:`FILL_MARGIN`), whose label
+    agrees with the entry, and whose fine type fits the entry's kind (source ``index``)."""
     out: dict[str, tuple[str, float, str]] = {}
     for entity_id, entry in sorted(g.entries.items()):
         if entry.wikidata_id and QID_RE.match(entry.wikidata_id):
@@ -157,8 +160,12 @@ def gazetteer_qids(g: Gazetteer, index: AliasIndex) -> dict[str, tuple[str, floa
                 votes[c.qid] += c.count
         if not votes:
             continue
-        qid, n = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        if n / total >= FILL_SHARE:
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        qid, n = ranked[0]
+        runner_up = max([c.count for c in index.candidates(stem_key(entry.name)) if c.qid != qid], default=0.0)
+        own_keys = {stem_key(a) for a in (entry.name, *entry.aliases)}
+        label_agrees = stem_key(index.labels.get(qid, ("", ""))[1]) in own_keys
+        if n >= FILL_MARGIN * runner_up and (label_agrees or n >= FILL_MIN_COUNT):
             out[entity_id] = (qid, round(n / (total + PRIOR_SMOOTHING), 3), "index")
     return out
 

@@ -204,10 +204,13 @@ def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) 
     if not spans:
         return None
     words = [text[a:b] for a, b in spans]
+    # parts of hyphenated names ("Улан-Батора", "Рис-Могга") are left alone: pymorphy reads each part apart
+    hyphened = {i for i, (a, b) in enumerate(spans) if text[b:b + 1] in "-‑–" and b < len(text)
+                or a > 0 and text[a - 1] in "-‑–"}
     replaced: dict[int, str] = {}
     if span_type == "PER":
         for i, w in enumerate(words):
-            if len(w) < 2 or not w[:1].isupper() or w.isupper():
+            if len(w) < 2 or not w[:1].isupper() or w.isupper() or i in hyphened:
                 continue
             ud = cases[i] if i < len(cases) else ""
             case = UD_CASES.get(ud)
@@ -227,6 +230,8 @@ def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) 
             return None
         head_case, number = None, None
         for i, w in enumerate(words):
+            if i in hyphened:
+                break
             parses = parse(w)
             p = _pick(parses, case or head_case, False, number)
             if p is None or p.tag.case not in OBLIQUE:
@@ -238,8 +243,6 @@ def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) 
             replaced[i] = restore_case(w, new)
             if "NOUN" in p.tag.grammemes:
                 break
-        else:
-            pass
         last = parse(words[-1])
         if replaced and max(replaced) == len(words) - 1 and (not last or "NOUN" not in last[0].tag.grammemes):
             return None  # only adjectives: not a phrase with a head we found

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ...knowledge import outlet_profiles
+from ...knowledge import knowledge_sources, outlet_profiles
 from ...schema import ID_SCHEME_VERSION, TABLES
 from ..ingest import walk_raw
 from ..tables import to_arrow, write_parquet
@@ -145,6 +145,7 @@ def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> di
         "reference_time": reference.to_json() if reference is not None else None,
         "tools": tools,
         "code_versions": all_code_versions(),
+        "knowledge_sources": knowledge_sources("gazetteer"),
         "id_scheme_version": ID_SCHEME_VERSION,
         "raw_manifest": raw_manifest(raw_dir),
     }
