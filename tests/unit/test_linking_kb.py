@@ -65,7 +65,7 @@ def test_gazetteer_qids_are_recorded_or_vouched_for_never_invented():
         Entry("geonames:1", "LOC", "city", "Грузия", None, None, "USA", ()),
         Entry("person:suga", "PER", "curated", "Ёсихидэ Суга", None, None, "JPN", ()),
     )
-    ix = kbm.AliasIndex.from_links(RECORDS + [("Ёсихидэ Суга", "PERSON", "Q7747"), ("Владимир Путин", "PERSON", "Q7747")])
+    ix = kbm.AliasIndex.from_links(RECORDS + [("Ёсихидэ Суга", "PERSON", "Q7747")] + [("Владимир Путин", "PERSON", "Q7747")] * 2)
     qids = kbm.gazetteer_qids(g, ix)
     assert qids["person:fumio-kishida"][0] == "Q359480" and qids["person:fumio-kishida"][2] == "index"
     assert qids["country:GEO"][0] == "Q230"  # the country reading: twice the links of the US state's
