@@ -352,7 +352,16 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
 
     base = [resolve(i) for i in range(len(spans))]
 
+    cand_cache: dict[int, list] = {}
+
     def candidates(i: int) -> list:
+        if i not in cand_cache:
+            cand_cache[i] = _candidates(i)
+        return cand_cache[i]
+
+    def _candidates(i: int) -> list:
+        if not kb.index.counts:
+            return []
         cands = kb.index.candidates(keys[i], spans[i].type)
         normal_key = stem_key(normals[i])
         if not cands and normal_key != keys[i]:

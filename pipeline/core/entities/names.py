@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LOOKALIKES = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к",
                              "m": "м", "t": "т", "b": "в", "h": "н"})
@@ -55,6 +56,7 @@ def _is_acronym(token: str) -> bool:
     return len(token) >= 2 and token.isupper()
 
 
+@lru_cache(maxsize=262_144)
 def stem_key(text: str) -> str:
     """Spelling- and case-insensitive key of a name (see module docstring). Acronyms (США, ОАЭ) keep their letters."""
     out = []
