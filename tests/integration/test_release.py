@@ -23,8 +23,21 @@ SHIPPED = REPO / "dataset" / "releases"
 
 
 def _tables() -> dict[str, pa.Table]:
+    """The first shipped release's tables, brought to the current schema: a column added since then is null, or
+    the type's zero where the column is required (link_confidence 0.0 goes with a null wikidata_id)."""
+    from pipeline.core.tables import to_arrow
+
     latest = sorted(p for p in SHIPPED.iterdir() if p.name.startswith("v"))[0]
-    return {name: pq.read_table(latest / f"{name}.parquet") for name in TABLES}
+    out = {}
+    for name, table in TABLES.items():
+        old = pq.read_table(latest / f"{name}.parquet")
+        if old.column_names == table.column_names:
+            out[name] = old
+            continue
+        zero = {pa.float64(): 0.0, pa.int64(): 0, pa.int32(): 0, pa.bool_(): False, pa.string(): ""}
+        defaults = {c.name: None if c.nullable else zero.get(c.type, []) for c in table.columns}
+        out[name] = to_arrow(table, [{**defaults, **row} for row in old.to_pylist()])
+    return out
 
 
 def _ok(tables) -> dict:
