@@ -116,3 +116,16 @@ def test_nominative_of_names_left_inflected():
     assert restore_case("МИДа", "мид") == "МИД" and restore_case("Европы", "европа") == "Европа"
     span = Span(0, 4, "ORG", "МИДа", "мид", ("Gen",), ((0, 4),))
     assert normal_form(span) == "МИД"
+
+
+def test_tag_output_carries_qid_and_confidence():
+    from pipeline.core.build import tag_document
+
+    out = tag_document("d", "Премьер-министр Японии Фумио Кисида прибыл в Сингапур.")
+    ms = {m["text"]: m for m in out["mentions"]}
+    assert ms["Японии"]["wikidata_id"] == "Q17" and ms["Японии"]["link_confidence"] == 1.0
+    assert ms["Фумио Кисида"]["wikidata_id"] == "Q359480" and 0.5 <= ms["Фумио Кисида"]["link_confidence"] <= 1
+    assert ms["Сингапур"]["wikidata_id"] == "Q334"
+    for m in out["mentions"]:
+        assert (m["wikidata_id"] is None) == (m["link_confidence"] == 0.0)
+        assert m["wikidata_id"] is None or re.match(QID_PATTERN, m["wikidata_id"])
