@@ -8,7 +8,8 @@
     alias index is built from the other folds' links only (the same builder as scripts/build_linking_index.py)
     and the held-out fold's documents are scored;
   - *in-sample*: the shipped index (built from all 840 documents) on the same documents;
-  - *gazetteer only*: an empty alias index (the linking before the index existed).
+  - *gazetteer only*: an empty alias index (the linking before the index existed);
+  - *train_to_dev_split*: NEREL's own split, the index from its train documents scored on its dev documents.
 * **BSNLP**: a gold surface form is found when a predicted mention's text equals it (quotes, spaces and ё folded);
   norm_acc = share of found forms whose predicted ``normal`` equals the base form; B-cubed P/R/F1 of the found
   forms clustered by predicted ``entity_id`` against the gold ids, over all documents together (PER/LOC/ORG).
@@ -144,6 +145,12 @@ def nerel(limit: int, folds: int, n_errors: int) -> dict:
         score_links(gold, tag(d["doc_id"], d["text"], sp, fold_kbs[f]), tallies["cross_validated"], errors, d["text"])
         score_links(gold, tag(d["doc_id"], d["text"], sp, shipped), tallies["in_sample"])
         score_links(gold, tag(d["doc_id"], d["text"], sp, empty), tallies["gazetteer_only"])
+    # NEREL's own split: the index from the train documents, scored on the dev documents
+    split_kb = kbm.build_kb(gaz, kbm.AliasIndex.from_links(records([d for d in docs if d["split"] == "train"])))
+    tallies["train_to_dev_split"] = defaultdict(Counter)
+    for d, sp in zip(scored, spans):
+        if d["split"] == "dev":
+            score_links(gold_links(d), tag(d["doc_id"], d["text"], sp, split_kb), tallies["train_to_dev_split"])
     t_link = time.perf_counter() - t1
     out = {"documents": len(scored), "of": len(docs), "folds": folds,
            **{name: summarize(t) for name, t in tallies.items()},
