@@ -17,7 +17,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics release verify fuzz
+.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics linking-index release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -65,6 +65,7 @@ bench: install  ## extraction, NER, event and relevance quality on ../shared/eva
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
 	$(PY) benchmarks/relevance.py
+	$(PY) benchmarks/linking.py
 	$(PY) benchmarks/scale.py --sizes 2000
 
 bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, peak RSS at 2k and 20k documents (long)
@@ -77,9 +78,13 @@ extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 clean:
 	rm -rf .dagster_home dataset/current
 
-gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group)
+gazetteer: $(UV)  ## regenerate pipeline/data/gazetteer/{countries,cities}.tsv (needs the gazetteer dependency group) and the Wikidata alias index
 	$(UV) sync --locked --all-groups --python $(PYTHON)
 	$(PY) scripts/build_gazetteer.py
+	$(PY) scripts/build_linking_index.py
+
+linking-index: install  ## regenerate pipeline/data/gazetteer/wikidata_aliases.tsv from ../shared/eval/nerel_traindev.jsonl's Wikidata links
+	$(PY) scripts/build_linking_index.py
 
 topics: install  ## regenerate pipeline/data/topics/northeast_asia.json (the relevance profile) from the gazetteer
 	$(PY) scripts/build_topic_profile.py

@@ -76,3 +76,18 @@ def data_version(*relatives: str) -> str:
             h.update(name.encode())
             h.update(read_text(name).encode())
     return h.hexdigest()[:12]
+
+
+def knowledge_sources(folder: str = "gazetteer") -> list[dict]:
+    """The ``# source: NAME | version: ... | license: ...`` header lines of a data folder's files, for release
+    provenance: which recorded sources the shipped knowledge was built from."""
+    out = []
+    for name in list_dir(folder):
+        for line in read_text(f"{folder}/{name}").splitlines()[:10]:
+            if line.startswith("# source:"):
+                fields = {}
+                for part in line[2:].split(" | "):
+                    key, _, value = part.partition(":")
+                    fields[key.strip()] = value.strip()
+                out.append({"file": f"{folder}/{name}", **fields})
+    return out

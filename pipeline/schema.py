@@ -22,7 +22,9 @@ class Column:
     description: str
     unique: bool = False
     allowed: tuple[str, ...] | None = None  # closed vocabulary, enforced by GX
-    value_range: tuple[float, float] | None = None  # inclusive bounds, enforced by GX
+    pattern: str | None = None  # regex every non-null value matches, enforced by GX
+    min_value: float | None = None  # inclusive bounds of a numeric column, enforced by GX
+    max_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ ARTICLES = Table(
                "Relevance to the topic profile's region (Northeast Asia by default) in [0, 1]: entity mentions of the "
                "profile's countries, cities, people and organizations, title and lead weighted above the body "
                "(pipeline/core/relevance.py). Articles under the threshold are rejects (off_topic).",
-               value_range=(0.0, 1.0)),
+               min_value=0.0, max_value=1.0),
         Column("region_countries", STRING_LIST, False,
                "ISO 3166-1 alpha-3 codes of the region's countries the article mentions, sorted (RUS only through "
                "the Russian Far East; empty when none)."),
@@ -140,7 +142,9 @@ REJECTS = Table(
 )
 
 ENTITY_TYPES = ("PER", "LOC", "ORG")
-LINK_METHODS = ("gazetteer", "fuzzy", "coreference", "unlinked")
+LINK_METHODS = ("gazetteer", "fuzzy", "coreference", "index", "unlinked")
+#: Wikidata item ids
+QID_PATTERN = r"^Q[1-9][0-9]*$"
 
 MENTIONS = Table(
     name="mentions",
@@ -159,7 +163,16 @@ MENTIONS = Table(
         Column("normal", pa.string(), False, "Nominative form of the mention."),
         Column("link", pa.string(), False,
                "How the entity was found: gazetteer (exact alias), fuzzy (spelling variant), coreference "
-               "(a shorter reference to a full name in the same article) or unlinked.", allowed=LINK_METHODS),
+               "(a shorter reference to a full name in the same article), index (the Wikidata alias index, for a "
+               "name outside the gazetteer) or unlinked.", allowed=LINK_METHODS),
+        Column("wikidata_id", pa.string(), True,
+               "Wikidata QID of the mention's entity: the gazetteer's (recorded or filled from the alias index), "
+               "the alias index's choice (type, document context, popularity prior) or the antecedent's; null "
+               "when nothing vouches for one.", pattern=QID_PATTERN),
+        Column("link_confidence", pa.float64(), False,
+               "Estimated probability that wikidata_id is right (smoothed share of the chosen item among the "
+               "alias's candidates; 1.0 for a QID the gazetteer records; 0.0 when wikidata_id is null).",
+               min_value=0.0, max_value=1.0),
     ),
 )
 
@@ -175,12 +188,18 @@ ENTITIES = Table(
         Column("type", pa.string(), False, "PER, LOC or ORG.", allowed=ENTITY_TYPES),
         Column("name", pa.string(), False, "Canonical Russian name, nominative."),
         Column("name_en", pa.string(), True, "English name, from the gazetteer."),
-        Column("wikidata_id", pa.string(), True, "Wikidata QID, only where certain."),
+        Column("wikidata_id", pa.string(), True,
+               "Wikidata QID: the gazetteer's (recorded, or filled from the alias index where it links the entry's "
+               "name unambiguously), else the one most of the entity's mentions carry; null when none does.",
+               pattern=QID_PATTERN),
+        Column("link_confidence", pa.float64(), False,
+               "Mean link_confidence of the mentions that carry wikidata_id (0.0 when it is null).",
+               min_value=0.0, max_value=1.0),
         Column("country", pa.string(), True, "ISO 3166-1 alpha-3 of the country the entity is or belongs to."),
         Column("aliases", STRING_LIST, False, "Other names: gazetteer aliases and the normal forms seen in the corpus."),
         Column("mention_count", pa.int64(), False, "Mentions in the corpus."),
         Column("article_count", pa.int64(), False, "Articles that mention it."),
-        Column("linked", pa.bool_(), False, "True when the entity comes from the gazetteer."),
+        Column("linked", pa.bool_(), False, "True when the entity comes from the gazetteer or has a Wikidata QID."),
     ),
 )
 
@@ -249,9 +268,11 @@ def basic_expectations(table: Table) -> list[dict]:
         if c.allowed is not None:
             exps.append({"type": "expect_column_values_to_be_in_set",
                          "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
-        if c.value_range is not None:
+        if c.pattern is not None:
+            exps.append({"type": "expect_column_values_to_match_regex", "kwargs": {"column": c.name, "regex": c.pattern}})
+        if c.min_value is not None or c.max_value is not None:
             exps.append({"type": "expect_column_values_to_be_between",
-                         "kwargs": {"column": c.name, "min_value": c.value_range[0], "max_value": c.value_range[1]}})
+                         "kwargs": {"column": c.name, "min_value": c.min_value, "max_value": c.max_value}})
     return exps
 
 

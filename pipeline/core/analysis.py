@@ -59,7 +59,8 @@ def _analyze_one(article_id: str, body: str, published):
     try:
         mention_rows = [m.as_row() for m in link_article(article_id, body)]
         mentions = sorted((Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"], r["normal"],
-                                   r["entity_id"], r["link"]) for r in mention_rows), key=lambda m: (m.start, m.end))
+                                   r["entity_id"], r["link"], r["wikidata_id"], r["link_confidence"]) for r in mention_rows),
+                          key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
         return mention_rows, event_rows(article_id, body, mentions, published_date)
     except (MemoryError, RecursionError) as exc:

@@ -86,6 +86,7 @@ def tag_document(doc_id: str, text: str, published=None) -> dict:
     return {
         "id": doc_id,
         "mentions": [{"start": m.start, "end": m.end, "type": m.type, "text": m.text, "normal": m.normal,
-                      "entity_id": m.entity_id, "link": m.link} for m in mentions],
+                      "entity_id": m.entity_id, "link": m.link, "wikidata_id": m.wikidata_id,
+                      "link_confidence": m.link_confidence} for m in mentions],
         "events": events,
     }

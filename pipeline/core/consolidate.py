@@ -115,7 +115,8 @@ def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | N
     mark_duplicates(articles)
     mention_rows = [m for aid in sorted(mentions_by_article) for m in mentions_by_article[aid]]
     entity_rows = build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
-                                          r["normal"], r["entity_id"], r["link"]) for r in mention_rows])
+                                          r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
+                                          float(r.get("link_confidence") or 0.0)) for r in mention_rows])
     event_rows = [dict(e) for aid in sorted(events_by_article) for e in events_by_article[aid]]
     assign_clusters(event_rows)
     return {

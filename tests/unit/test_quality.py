@@ -117,10 +117,11 @@ def test_mentions_suite_checks_offsets_and_entity_ids():
 
     articles = pd.DataFrame({"article_id": ["a"], "body": ["Пак Чжин прибыл в Токио."]})
     entities = to_arrow(ENTITIES, [{"entity_id": "person:park-jin", "type": "PER", "name": "Пак Чжин", "name_en": None,
-                                    "wikidata_id": None, "country": "KOR", "aliases": [], "mention_count": 1,
+                                    "wikidata_id": None, "link_confidence": 0.0, "country": "KOR", "aliases": [], "mention_count": 1,
                                     "article_count": 1, "linked": True}]).to_pandas()
     good = {"mention_id": "0" * 16, "article_id": "a", "entity_id": "person:park-jin", "type": "PER", "start": 0,
-            "end": 8, "text": "Пак Чжин", "normal": "Пак Чжин", "link": "gazetteer"}
+            "end": 8, "text": "Пак Чжин", "normal": "Пак Чжин", "link": "gazetteer", "wikidata_id": None,
+            "link_confidence": 0.0}
     frame = to_arrow(MENTIONS, [good]).to_pandas()
     report = validate_frame("mentions", with_relational_columns(frame, articles, entities), AS_OF,
                             extra_columns=("span_ok", "entity_known"))
@@ -138,12 +139,14 @@ def test_entities_suite_rejects_bad_country_and_qid():
     from pipeline.schema import ENTITIES
 
     row = {"entity_id": "person:x", "type": "PER", "name": "X", "name_en": None, "wikidata_id": "Q1",
-           "country": "JPN", "aliases": [], "mention_count": 2, "article_count": 1, "linked": True}
+           "link_confidence": 0.9, "country": "JPN", "aliases": [], "mention_count": 2, "article_count": 1, "linked": True}
     ok = validate_frame("entities", to_arrow(ENTITIES, [row]).to_pandas(), AS_OF)
     assert ok.success, [o.describe() for o in ok.failures]
-    bad = to_arrow(ENTITIES, [dict(row, country="JP", wikidata_id="wd:42")]).to_pandas()
+    bad = to_arrow(ENTITIES, [dict(row, country="JP", wikidata_id="wd:42", link_confidence=1.5)]).to_pandas()
     failed = {o.column for o in validate_frame("entities", bad, AS_OF).failures}
-    assert {"country", "wikidata_id"} <= failed
+    assert {"country", "wikidata_id", "link_confidence"} <= failed
+    leading_zero = to_arrow(ENTITIES, [dict(row, wikidata_id="Q0123")]).to_pandas()
+    assert "wikidata_id" in {o.column for o in validate_frame("entities", leading_zero, AS_OF).failures}
 
 
 def test_events_suite_checks_ontology_ids_and_dates():

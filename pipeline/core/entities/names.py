@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LOOKALIKES = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к",
                              "m": "м", "t": "т", "b": "в", "h": "н"})
@@ -55,6 +56,7 @@ def _is_acronym(token: str) -> bool:
     return len(token) >= 2 and token.isupper()
 
 
+@lru_cache(maxsize=262_144)
 def stem_key(text: str) -> str:
     """Spelling- and case-insensitive key of a name (see module docstring). Acronyms (США, ОАЭ) keep their letters."""
     out = []
@@ -138,3 +140,120 @@ def _keep_yo(surface: str, normal: str) -> str:
         if ch in "ёЁ" and chars[i] in "еЕ":
             chars[i] = ch
     return "".join(chars)
+
+
+# ---------------------------------------------------------------- nominative of names natasha leaves inflected
+#: natasha's (UD) case names → pymorphy's (OpenCorpora)
+UD_CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
+OBLIQUE = {"gent", "datv", "accs", "ablt", "loct", "gen2", "loc2", "acc2", "voct"}
+NAME_TAGS = {"Name", "Surn", "Patr"}
+
+
+def restore_case(surface: str, normal: str) -> str:
+    """The surface word's letter case on its normal form: "МИДа" → "МИД" (not natasha's "мид"), "Европы" → "Европа"."""
+    if len(surface) >= 2 and surface[:2].isupper():
+        upper = len(surface) - len(surface.lstrip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if surface.isupper():
+            return normal.upper()
+        if normal.lower().startswith(surface[:upper].lower()) and len(normal) <= upper + 1:
+            return surface[:upper]
+        return normal[:upper].upper() + normal[upper:]
+    if surface[:1].isupper() and normal[:1].islower():
+        return normal[:1].upper() + normal[1:]
+    return normal
+
+
+def _pick(parses, case: str | None, want_names: bool, number: str | None = None):
+    """The parse to inflect: a name parse (for persons) in the phrase's case; None when the word is (or may be)
+    nominative already and no case says otherwise."""
+    parses = [p for p in parses if getattr(p, "is_known", True)]  # guessed readings of unknown words mislead
+    pool = [p for p in parses if NAME_TAGS & set(p.tag.grammemes)] if want_names else []
+    pool = pool or [p for p in parses if {"NOUN", "ADJF", "PRTF"} & set(p.tag.grammemes)]
+    if not pool:
+        return None
+    if case is None:
+        if any(p.tag.case == "nomn" for p in pool):
+            return None
+        pool = [p for p in pool if p.tag.case in OBLIQUE]
+    else:
+        pool = [p for p in pool if p.tag.case == case]
+    if number:
+        pool = [p for p in pool if p.tag.number == number] or pool
+    return pool[0] if pool else None
+
+
+def _inflect(parse) -> str | None:
+    grams = {"nomn"}
+    if parse.tag.number == "plur" and "Pltm" not in parse.tag.grammemes:
+        grams.add("plur")
+    try:
+        out = parse.inflect(grams)
+    except (ValueError, KeyError):
+        return None
+    return out.word if out is not None else None
+
+
+def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) -> str | None:
+    """The nominative of a name whose normal natasha left as the surface form (``parse(word)``: pymorphy parses).
+
+    Persons: every name word in an oblique case (the tagger's, else the only readings pymorphy has) is put in the
+    nominative ("Бориса Джонсона" → "Борис Джонсон", "Анны Политковской" → "Анна Политковская"). Places and
+    organizations: the words up to and including the first noun agree with it and become nominative; what follows
+    is a genitive dependent and stays ("Министерства иностранных дел" → "Министерство иностранных дел",
+    "Западных Балкан" → "Западные Балканы"). None when nothing changes.
+    """
+    spans = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+    if not spans:
+        return None
+    words = [text[a:b] for a, b in spans]
+    # parts of hyphenated names ("Улан-Батора", "Рис-Могга") are left alone: pymorphy reads each part apart
+    hyphened = {i for i, (a, b) in enumerate(spans) if text[b:b + 1] in "-‑–" and b < len(text)
+                or a > 0 and text[a - 1] in "-‑–"}
+    replaced: dict[int, str] = {}
+    if span_type == "PER":
+        for i, w in enumerate(words):
+            if len(w) < 2 or not w[:1].isupper() or w.isupper() or i in hyphened:
+                continue
+            ud = cases[i] if i < len(cases) else ""
+            case = UD_CASES.get(ud)
+            if case == "nomn":
+                continue
+            p = _pick(parse(w), case, True)
+            if p is not None and p.tag.case in OBLIQUE:
+                new = _inflect(p)
+                if new:
+                    replaced[i] = restore_case(w, new)
+    else:
+        if words[0].isupper() or not words[0][:1].isupper():
+            return None
+        ud = next((c for c in cases if c), "")
+        case = UD_CASES.get(ud)
+        if case == "nomn":
+            return None
+        head_case, number = None, None
+        for i, w in enumerate(words):
+            if i in hyphened:
+                break
+            parses = parse(w)
+            p = _pick(parses, case or head_case, False, number)
+            if p is None or p.tag.case not in OBLIQUE:
+                break
+            head_case, number = p.tag.case, number or p.tag.number
+            new = _inflect(p)
+            if not new:
+                break
+            replaced[i] = restore_case(w, new)
+            if "NOUN" in p.tag.grammemes:
+                break
+        last = parse(words[-1])
+        if replaced and max(replaced) == len(words) - 1 and (not last or "NOUN" not in last[0].tag.grammemes):
+            return None  # only adjectives: not a phrase with a head we found
+    if not replaced:
+        return None
+    out, last = [], 0
+    for i, (a, b) in enumerate(spans):
+        out.append(text[last:a])
+        out.append(replaced.get(i, words[i]))
+        last = b
+    out.append(text[last:])
+    return "".join(out)

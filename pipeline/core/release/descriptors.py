@@ -48,6 +48,12 @@ def table_schema(table: Table) -> dict:
             constraints["unique"] = True
         if c.allowed:
             constraints["enum"] = list(c.allowed)
+        if c.pattern is not None:
+            constraints["pattern"] = c.pattern
+        if c.min_value is not None:
+            constraints["minimum"] = c.min_value
+        if c.max_value is not None:
+            constraints["maximum"] = c.max_value
         if constraints:
             f["constraints"] = constraints
         fields.append(f)

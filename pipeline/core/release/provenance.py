@@ -10,6 +10,7 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
 
+from ...knowledge import knowledge_sources
 from ...schema import ID_SCHEME_VERSION
 from ..ingest import walk_raw
 from ..versions import all_code_versions
@@ -74,6 +75,7 @@ def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> di
         "reference_time": reference.to_json() if reference is not None else None,
         "tools": tools,
         "code_versions": all_code_versions(),
+        "knowledge_sources": knowledge_sources("gazetteer"),
         "id_scheme_version": ID_SCHEME_VERSION,
         "raw_manifest": raw_manifest(raw_dir),
     }

@@ -1,0 +1,154 @@
+"""NER post-processing: the spans natasha tags, corrected before linking (stoplist, legal forms, quoted
+organisation names, gazetteer types) and merged with the gazetteer's dictionary matches.
+What ``tag`` and the mentions table use is :func:`tag_spans`."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from ...knowledge import phrase_lines
+from .gazetteer import Gazetteer, load
+from .names import fold, stem_key, tokens
+from .ner import Span, recognize
+
+@lru_cache(maxsize=1)
+def _stoplist() -> dict[str, set[str]]:
+    """``phrases/ner_stoplist.txt``: TYPE<TAB>word — spans natasha tags that are not names."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for line in phrase_lines("phrases/ner_stoplist.txt"):
+        t, _, word = line.partition("\t")
+        out[t.strip()].add(fold(word.strip()))
+    return out
+
+
+LEGAL_FORMS = {"оао", "зао", "пао", "ооо", "ао", "нко", "фгуп", "гуп", "муп", "ано"}
+
+
+def _sub_span(span: Span, text: str, start: int, end: int) -> Span | None:
+    """The part of ``span`` within [start, end), edge punctuation stripped; natasha's normal is kept when nothing
+    was cut, else the surface text stands in for it."""
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    if end <= start:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    toks = tuple((max(a, start), min(b, end)) for a, b in span.tokens if a < end and b > start)
+    cases = tuple(c for (a, b), c in zip(span.tokens, span.cases) if a < end and b > start)
+    return Span(start, end, span.type, text[start:end], text[start:end], cases, toks)
+
+
+def _trim(span: Span, text: str) -> Span | None:
+    """Cut a span at a line break (NER runs across paragraph ends) and strip edge punctuation."""
+    cut = text.find("\n", span.start, span.end)
+    return _sub_span(span, text, span.start, cut if cut != -1 else span.end)
+
+
+def split_quoted_org(span: Span, text: str) -> list[Span]:
+    """'ОАО «Газпром' → 'Газпром'; 'Русской службе «Голоса Америки' → two organisations."""
+    if span.type != "ORG":
+        return [span]
+    q = text.find("«", span.start, span.end)
+    if q == -1:
+        q = text.find('"', span.start, span.end)
+    if q == -1 or q == span.start:
+        return [span]
+    head = _sub_span(span, text, span.start, q)
+    inner = _sub_span(span, text, q + 1, span.end)
+    if inner is None:
+        return [span]
+    if head is None or fold(head.text) in LEGAL_FORMS:
+        return [inner]
+    return [head, inner]
+
+
+def postprocess(spans: list[Span], text: str, gazetteer: Gazetteer) -> list[Span]:
+    """Gazetteer- and rule-grounded fixes to natasha's spans."""
+    stop = _stoplist()
+    out: list[Span] = []
+    pieces: list[Span] = []
+    for span in spans:
+        span = _trim(span, text)
+        if span is not None:
+            pieces.extend(split_quoted_org(span, text))
+    for span in pieces:
+        if fold(span.text) in stop.get(span.type, ()) or fold(span.text) in stop.get("*", ()):
+            continue
+        retyped = _gazetteer_type(span, gazetteer)
+        if retyped != span.type:
+            span = Span(span.start, span.end, retyped, span.text, span.normal, span.cases, span.tokens)
+        out.append(span)
+    return out
+
+
+def _gazetteer_type(span: Span, gazetteer: Gazetteer) -> str:
+    """Fix ORG/LOC confusions where the gazetteer knows the name: "Евросоюз" is an organisation."""
+    if span.type not in ("LOC", "ORG"):
+        return span.type
+    entry = gazetteer.lookup(stem_key(span.text), {"LOC", "ORG"})
+    if entry is None:
+        return span.type
+    if entry.kind == "curated" and entry.type != span.type:
+        return entry.type
+    return span.type
+
+
+_WORD_RE = re.compile(r"\w+(?:-\w+)*")
+#: longest gazetteer alias (in words) looked for by the dictionary matcher
+MAX_ALIAS_WORDS = 4
+DICTIONARY_KINDS = {"curated", "country"}
+
+
+def dictionary_spans(text: str, gazetteer: Gazetteer) -> list[Span]:
+    """Capitalized word sequences that are gazetteer aliases (countries, curated people, organizations, regions).
+
+    Recovers names the NER model misses ("Европы", "Голос Америки"); cities are left to the model
+    because their thousands of short aliases collide with ordinary words.
+    """
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        matched = None
+        for n in range(min(MAX_ALIAS_WORDS, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            chunk = text[start:end]
+            if not chunk[:1].isupper() or "\n" in chunk or len(chunk) < 2:
+                continue
+            if n == 1 and len(chunk) < 4 and not chunk.isupper():
+                continue  # short capitalized words ("Сам", "Ни") are sentence starts, not names
+            if n > 1 and any(not text[words[k][1]:words[k + 1][0]].strip() == "" for k in range(i, i + n - 1)):
+                continue  # only words separated by spaces
+            for entity_id in gazetteer.index.get(stem_key(chunk), ()):
+                entry = gazetteer.entries[entity_id]
+                if entry.kind in DICTIONARY_KINDS and (entry.type != "PER" or n > 1):
+                    matched = Span(start, end, entry.type, chunk, chunk, (), tuple(words[i:i + n]))
+                    break
+            if matched:
+                break
+        if matched:
+            found.append(matched)
+            i += len(matched.tokens)
+        else:
+            i += 1
+    return found
+
+
+def merge_dictionary(spans: list[Span], extra: list[Span]) -> list[Span]:
+    """Add dictionary spans that overlap no model span (the model's own spans always win: replacing
+    "Голос" + "Америки" by "Голос Америки" loses the LOC that factRuEval also annotates inside it)."""
+    out = list(spans)
+    for d in extra:
+        if all(d.end <= s.start or d.start >= s.end for s in spans):
+            out.append(d)
+    return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def tag_spans(text: str) -> list[Span]:
+    """NER spans after post-processing (what ``tag`` and the mentions table use)."""
+    g = load()
+    return merge_dictionary(postprocess(recognize(text), text, g), dictionary_spans(text, g))
