@@ -285,7 +285,7 @@ def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[l
 
 
 def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
-               code: str) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool]:
+               code: str, covered: list[int] | tuple[int, ...] = ()) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool]:
     """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject
     lemma, coordinated subject)."""
     a1_groups: list[list[int]] = []
@@ -331,8 +331,12 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     partners = []
     between = []
     root = code[:2]
-    for head in {anchor, verb}:
+    # "провел встречу с ...": the counterpart may hang on the trigger's noun as well as on its verb
+    nouns = [k for k in covered if k != anchor and tokens[k].pos in ("NOUN", "PROPN")]
+    for head in sorted({anchor, verb, *nouns}):
         for j in _children(tokens, head):
+            if j in covered:
+                continue
             rel, cases = tokens[j].rel, _case_words(tokens, j)
             if cases & LOCATIVE_CASES:
                 continue  # "в Киеве", "на Курилах": a place, not a counterpart
@@ -347,8 +351,8 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             elif rel in ("obl", "nmod") and (cases & {"против"} or (cases & {"для"} and root == "07")
                                              or (cases & {"от"} and root == "10")):
                 partners.append(j)
-            elif rel == "nmod" and head == anchor and not cases and anchor_tok.pos == "NOUN" and \
-                    not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, anchor)):
+            elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
+                    not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, head)):
                 # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger
                 _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
     for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
@@ -521,7 +525,7 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
                                              for j in _children(tokens, anchor)):
                 continue
             a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
-                                                                                mentions, code)
+                                                                                mentions, code, covered)
             root = ontology()[code].root
             if not a1g and (subject in GROUP_SUBJECTS) and events:
                 prev = events[-1]
