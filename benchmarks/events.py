@@ -26,7 +26,7 @@ Runtime: tagging costs ~1-2 s per document on one busy core, so NEREL is capped 
 160 documents, taken evenly from the folds in hash order; ``--limit 0`` = all 840) and ``--workers``
 processes (default 1).
 
-    .venv/bin/python benchmarks/events.py [--limit 160] [--workers 2] [--folds 5] [--no-factru] [--show]
+    .venv/bin/python benchmarks/events.py [--limit 160] [--workers 2] [--folds 5] [--no-factru] [--details F]
 """
 
 from __future__ import annotations
@@ -157,8 +157,9 @@ def gold_events(doc: dict) -> list[dict]:
     return sorted(out.values(), key=lambda g: g["trigger"])
 
 
-def score_nerel_doc(doc: dict, tagged: dict) -> dict:
-    """Counts of one document (summed over documents by :func:`nerel_figures`)."""
+def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dict:
+    """Counts of one document (summed over documents by :func:`nerel_figures`); with ``details``, one record per
+    predicted event is appended for error analysis (``--details``)."""
     gold = gold_events(doc)
     mentions = tagged["mentions"]
     c = {"docs": 1, "gold_events": len(gold), "predicted": 0, "on_target": 0, "actor_pred": 0, "actor_pred_ok": 0,
@@ -169,6 +170,16 @@ def score_nerel_doc(doc: dict, tagged: dict) -> dict:
         code = c["by_code"].setdefault(ev["cameo_code"], [0, 0])
         code[0] += 1
         inside = [g for g in gold if ev["start"] <= g["trigger"][0] and g["trigger"][1] <= ev["end"]]
+        if details is not None:
+            txt = doc["text"]
+            details.append({"doc_id": doc["doc_id"], "code": ev["cameo_code"], "trigger": ev.get("trigger"),
+                            "on_target": bool(inside), "sentence": txt[ev["start"]:ev["end"]],
+                            "actor1": [mentions[i]["text"] for i in ev["actor1"]],
+                            "actor2": [mentions[i]["text"] for i in ev["actor2"]],
+                            "location": mentions[ev["location"]]["text"] if ev.get("location") is not None else None,
+                            "gold": [{"trigger": txt[g["trigger"][0]:g["trigger"][1]],
+                                      "participants": [txt[a:b] for a, b in g["participants"]],
+                                      "places": [txt[a:b] for a, b in g["places"]]} for g in inside]})
         if not inside:
             continue
         c["on_target"] += 1
@@ -256,9 +267,9 @@ def tag_all(docs: list[dict], workers: int) -> dict[str, dict]:
         return dict(pool.map(_tag, docs, chunksize=4))
 
 
-def nerel_report(docs: list[dict], folds: int, workers: int) -> dict:
+def nerel_report(docs: list[dict], folds: int, workers: int, details: list | None = None) -> dict:
     tagged = tag_all(docs, workers)
-    per_doc = {str(d["doc_id"]): score_nerel_doc(d, tagged[str(d["doc_id"])]) for d in docs}
+    per_doc = {str(d["doc_id"]): score_nerel_doc(d, tagged[str(d["doc_id"])], details) for d in docs}
     per_fold = []
     for f in range(folds):
         fig = nerel_figures([per_doc[str(d["doc_id"])] for d in docs if fold_of(d["doc_id"], folds) == f])
@@ -285,13 +296,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-factru", action="store_true")
     parser.add_argument("--no-nerel", action="store_true")
+    parser.add_argument("--details", type=Path, help="write one JSON line per predicted NEREL event here")
     args = parser.parse_args()
     out: dict = {}
     started = time.monotonic()
     if not args.no_nerel and args.nerel.exists():
         docs = select_docs(load(args.nerel), args.limit, args.folds)
-        out["nerel"] = nerel_report(docs, args.folds, args.workers)
+        details: list | None = [] if args.details else None
+        out["nerel"] = nerel_report(docs, args.folds, args.workers, details)
         out["nerel"]["seconds"] = round(time.monotonic() - started)
+        if args.details:
+            args.details.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in details), encoding="utf-8")
     if not args.no_factru and args.eval.exists():
         docs = load(args.eval)
         tagged = tag_all(docs, args.workers)

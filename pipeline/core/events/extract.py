@@ -217,6 +217,12 @@ def _own_subtree(tokens: list[Token], i: int) -> list[int]:
     places = frozenset(k for k in sub if k != i and _is_locative(tokens, k))
     if places:
         sub = _subtree(tokens, i, skip=skip | places)
+        # "посол Италии в Грузии Виторио Сандали": a name the parser hung on the place noun is the person's
+        for k in places:
+            for j in _children(tokens, k):
+                if tokens[j].rel in ("appos", "flat:name") and tokens[j].pos == "PROPN":
+                    sub.extend(_subtree(tokens, j))
+        sub = sorted(set(sub))
     return sub
 
 
@@ -295,8 +301,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     subject_lemma = None
     anchor_tok = tokens[anchor]
     verb = anchor
-    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.rel == "obj":  # "провел встречу": the verb's subject
-        verb = anchor_tok.parent if anchor_tok.parent is not None else anchor
+    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.parent is not None and (
+            anchor_tok.rel == "obj" or (anchor_tok.rel == "obl" and tokens[anchor_tok.parent].pos == "VERB"
+                                        and _case_words(tokens, anchor) & {"в", "во", "на", "после", "по"})):
+        # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part
+        verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
         subject_holders.append(tokens[verb].parent if tokens[verb].parent is not None else verb)
@@ -386,7 +395,7 @@ def _predicate(tokens: list[Token], anchor: int) -> int:
     """The clause predicate of a trigger: the trigger itself, or for a noun ("провели встречу", "встреча
     сорвалась") the verb it is the object or subject of."""
     t = tokens[anchor]
-    if t.pos in ("NOUN", "PROPN") and t.rel in ("obj", "nsubj", "nsubj:pass", "obl") and t.parent is not None \
+    if t.pos in ("NOUN", "PROPN") and t.rel in ("obj", "nsubj", "nsubj:pass") and t.parent is not None \
             and tokens[t.parent].pos in ("VERB", "AUX", "ADJ"):
         return t.parent
     return anchor
