@@ -181,3 +181,16 @@ def test_long_sentences_are_bounded(monkeypatch):
         assert len(ev["actor1"]) <= extract.MAX_ACTORS_PER_SIDE and len(ev["actor2"]) <= extract.MAX_ACTORS_PER_SIDE
     monkeypatch.setattr(extract, "MAX_SENTENCE_TOKENS", 10)
     assert _tag("Премьер-министр Японии Фумио Кисида провел встречу с президентом Монголии Хурэлсухом.")[0] == []
+
+
+def test_passive_subject_undergoes_the_act():
+    events, mentions = _tag("Дмитрий Фирташ был арестован в Вене.")
+    ev = next(e for e in events if e["cameo_code"] == "173")
+    assert _texts(ev, mentions, "actor2") == ["Дмитрий Фирташ"] and ev["actor1"] == []
+    assert mentions[ev["location"]]["text"] == "Вене"
+
+
+def test_a_place_conjoined_to_a_place_is_not_an_actor():
+    events, mentions = _tag("Кисида провел переговоры с Юн Сок Ёлем в Берлине и Москве.")
+    ev = events[0]
+    assert "Москве" not in _texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")

@@ -41,6 +41,14 @@ WINDOW = 5
 MAX_SENTENCE_TOKENS = 200
 MAX_TRIGGERS_PER_SENTENCE = 8
 MAX_ACTORS_PER_SIDE = 10
+
+
+def limits() -> dict[str, int]:
+    """The per-sentence bounds, for the events asset's metadata."""
+    return {"max_sentence_tokens": MAX_SENTENCE_TOKENS, "max_triggers_per_sentence": MAX_TRIGGERS_PER_SENTENCE,
+            "max_actors_per_side": MAX_ACTORS_PER_SIDE}
+
+
 #: sentences back that a place- or date-only sentence ("Встреча состоялась в Сеуле") may lend them to
 PLACE_LOOKBACK = 2
 ACTOR_TYPES = ("PER", "ORG")
@@ -167,6 +175,10 @@ def _link(tokens: list[Token]) -> list[Token]:
         if t.parent is not None and t.parent != k:
             tokens[t.parent].kids.append(k)
     return tokens
+
+
+def root_of(code: str) -> str:
+    return ontology()[code].root
 
 
 def _is_locative(tokens: list[Token], j: int) -> bool:
@@ -322,7 +334,16 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             side_verb = None
         found = _conjunct_actors(tokens, j, token_mentions, mentions, side_verb)
         coordinated = len([g for _, g in found if g]) > 1
-        _add_actors(a1_idx, a1_groups, found)
+        if tokens[j].rel == "nsubj:pass" and root_of(code) not in SYMMETRIC_ROOTS:
+            # "Фирташ арестован в Вене", "Янукович был обвинён": the passive subject undergoes the act
+            _add_actors(a2_idx, a2_groups, found)
+            for k in _children(tokens, verb):
+                if tokens[k].rel in ("obl:agent", "obl") and (tokens[k].feats or {}).get("Case") == "Ins" \
+                        and not _case_words(tokens, k):
+                    _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, k, token_mentions, mentions, verb))
+            coordinated = False
+        else:
+            _add_actors(a1_idx, a1_groups, found)
     feats = anchor_tok.feats or {}
     if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
         # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
@@ -520,6 +541,7 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
             previous_location = None
             continue
         places = {k for k in sentence_mentions if _in_locative(body, mentions[k])}
+        places |= _conjoined_places(tokens, sentence_mentions, places, mentions)
         token_mentions = {}
         for t in tokens:
             for k in sentence_mentions:
@@ -593,6 +615,21 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
             events.append(ev)
         previous_location = location_for(body, sentence_mentions, mentions, set())
     return events
+
+
+def _conjoined_places(tokens: list[Token], sentence_mentions: list[int], places: set[int], mentions) -> set[int]:
+    """"в Берлине и Москве": a LOC conjoined to a place is a place too."""
+    def mention_at(t: Token) -> int | None:
+        return next((k for k in sentence_mentions if mentions[k].start <= t.start and t.end <= mentions[k].end), None)
+
+    out: set[int] = set()
+    for t in tokens:
+        if t.rel != "conj" or t.parent is None:
+            continue
+        k, head = mention_at(t), mention_at(tokens[t.parent])
+        if k is not None and head in places and mentions[k].type == "LOC":
+            out.add(k)
+    return out
 
 
 def _lend_place_and_date(events: list[EventDraft], sent_index: int, root: str, body: str, sentence_mentions: list[int],
