@@ -1,28 +1,61 @@
-"""Score meeting events on factRuEval-2016 dev Meeting facts, against the bare keyword rule, in one run.
+"""Score events: NEREL event arguments (trigger precision, actors, place, date) and factRuEval Meeting facts
+against the bare keyword rule, in one run; each document is tagged once by ``tag_document``.
 
-A predicted meeting = an event with CAMEO root 04 and at least two distinct actor entities. It matches a
-gold Meeting fact when, for every gold participant, one of the predicted actors' mentions overlaps one of
-that participant's mentions. P = matched predictions / predictions, R = matched facts / facts.
-Keyword baseline: a sentence with "встреч"/"переговор" and two PER mentions is one meeting of those two.
+NEREL (``nerel_traindev.jsonl``, metric of ``../shared/eval/README.md``): a gold event is an EVENT entity
+with an AGENT or PARTICIPANT_IN argument. A predicted event is *on target* when its sentence span contains
+such a gold event (trigger_P = on target / predicted). Each on-target event is compared with the gold event
+of its sentence whose participants its actors overlap most (ties: the gold trigger nearest the predicted
+trigger): actor P = predicted actor mentions overlapping a gold participant / predicted actor mentions,
+actor R = gold participants overlapped / gold participants (micro-averaged); place accuracy = share of the
+compared events whose gold event has TAKES_PLACE_IN and whose predicted location overlaps one of those
+places; date rate = share of the compared events whose gold event has POINT_IN_TIME that carry an
+event_date.
 
-    .venv/bin/python benchmarks/events.py [--eval ../shared/eval/factrueval2016_devset.jsonl] [--show]
+Folds: documents are split into ``--folds`` deterministic folds by sha256(doc_id). Nothing in the pipeline
+is fitted on NEREL, so in-sample and per-fold figures measure the same code; the per-fold figures (each fold
+alone, as unseen documents) show the spread one gets on a held-out sample of that size, and the
+``cross_validated`` block is the mean and range over folds. Anything tuned on NEREL must be reported from
+folds it was not tuned on.
+
+factRuEval Meeting: a predicted meeting = an event with CAMEO root 04 and at least two distinct actor
+entities; it matches a gold Meeting fact when, for every gold participant, one of the predicted actors'
+mentions overlaps one of that participant's mentions. Keyword baseline: a sentence with
+"встреч"/"переговор" and two PER mentions is one meeting of those two.
+
+Runtime: tagging costs ~1-2 s per document on one busy core, so NEREL is capped by ``--limit`` (default
+160 documents, taken evenly from the folds in hash order; ``--limit 0`` = all 840) and ``--workers``
+processes (default 1).
+
+    .venv/bin/python benchmarks/events.py [--limit 160] [--workers 2] [--folds 5] [--no-factru] [--details F]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.core.build import tag_document  # noqa: E402
 
-DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "factrueval2016_devset.jsonl"
+EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+DEFAULT_EVAL = EVAL_DIR / "factrueval2016_devset.jsonl"
+DEFAULT_NEREL = EVAL_DIR / "nerel_traindev.jsonl"
+PARTICIPANT_RELATIONS = ("AGENT", "PARTICIPANT_IN")
+TIME_RELATIONS = ("POINT_IN_TIME",)
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# ---------------------------------------------------------------- factRuEval Meeting
 def gold_meetings(doc: dict) -> list[list[list[tuple[int, int]]]]:
     """Per Meeting fact: per participant, the (start, end) spans of all its mentions."""
     entities = {e["id"]: e for e in doc["entities"]}
@@ -50,16 +83,12 @@ def gold_meetings(doc: dict) -> list[list[list[tuple[int, int]]]]:
     return facts
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def matches(pred_spans: list[tuple[int, int]], fact) -> bool:
     return all(any(_overlaps(p, g) for p in pred_spans for g in participant) for participant in fact)
 
 
-def pipeline_meetings(doc: dict) -> list[list[tuple[int, int]]]:
-    tagged = tag_document(doc["doc_id"], doc["text"])
+def pipeline_meetings(doc: dict, tagged: dict | None = None) -> list[list[tuple[int, int]]]:
+    tagged = tagged or tag_document(doc["doc_id"], doc["text"])
     mentions = tagged["mentions"]
     out = []
     for ev in tagged["events"]:
@@ -71,8 +100,8 @@ def pipeline_meetings(doc: dict) -> list[list[tuple[int, int]]]:
     return out
 
 
-def keyword_meetings(doc: dict) -> list[list[tuple[int, int]]]:
-    tagged = tag_document(doc["doc_id"], doc["text"])
+def keyword_meetings(doc: dict, tagged: dict | None = None) -> list[list[tuple[int, int]]]:
+    tagged = tagged or tag_document(doc["doc_id"], doc["text"])
     out = []
     for m in re.finditer(r"[^.!?]+[.!?]?", doc["text"]):
         if not re.search(r"встреч|переговор", m.group(0), re.I):
@@ -84,11 +113,11 @@ def keyword_meetings(doc: dict) -> list[list[tuple[int, int]]]:
     return out
 
 
-def evaluate(docs: list[dict], system) -> dict:
+def evaluate(docs: list[dict], system, tagged: dict[str, dict] | None = None) -> dict:
     predicted = matched_pred = facts_total = facts_matched = 0
     for doc in docs:
         facts = gold_meetings(doc)
-        preds = system(doc)
+        preds = system(doc, tagged.get(doc["doc_id"]) if tagged else None)
         predicted += len(preds)
         facts_total += len(facts)
         matched_pred += sum(1 for p in preds if any(matches(p, f) for f in facts))
@@ -99,13 +128,192 @@ def evaluate(docs: list[dict], system) -> dict:
             "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
 
 
+# ---------------------------------------------------------------- NEREL
+def fold_of(doc_id: str, folds: int) -> int:
+    return int(hashlib.sha256(str(doc_id).encode()).hexdigest()[:8], 16) % folds
+
+
+def gold_events(doc: dict) -> list[dict]:
+    """EVENT entities with a participant: trigger span, participant spans, place spans, time spans."""
+    entities = {e["id"]: e for e in doc["entities"]}
+    out: dict[str, dict] = {}
+    for r in doc["relations"]:
+        if r["type"] in PARTICIPANT_RELATIONS:
+            ev = entities.get(r["arg2"])
+            if ev is None or ev["type"] != "EVENT" or r["arg1"] not in entities:
+                continue
+            g = out.setdefault(ev["id"], {"trigger": (ev["start"], ev["end"]), "participants": [],
+                                          "places": [], "times": []})
+            span = (entities[r["arg1"]]["start"], entities[r["arg1"]]["end"])
+            if span not in g["participants"]:
+                g["participants"].append(span)
+    for r in doc["relations"]:
+        if r["arg1"] in out and r["arg2"] in entities:
+            span = (entities[r["arg2"]]["start"], entities[r["arg2"]]["end"])
+            if r["type"] == "TAKES_PLACE_IN":
+                out[r["arg1"]]["places"].append(span)
+            elif r["type"] in TIME_RELATIONS:
+                out[r["arg1"]]["times"].append(span)
+    return sorted(out.values(), key=lambda g: g["trigger"])
+
+
+def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dict:
+    """Counts of one document (summed over documents by :func:`nerel_figures`); with ``details``, one record per
+    predicted event is appended for error analysis (``--details``)."""
+    gold = gold_events(doc)
+    mentions = tagged["mentions"]
+    c = {"docs": 1, "gold_events": len(gold), "predicted": 0, "on_target": 0, "actor_pred": 0, "actor_pred_ok": 0,
+         "actor_gold": 0, "actor_gold_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
+         "by_code": {}}
+    for ev in tagged["events"]:
+        c["predicted"] += 1
+        code = c["by_code"].setdefault(ev["cameo_code"], [0, 0])
+        code[0] += 1
+        inside = [g for g in gold if ev["start"] <= g["trigger"][0] and g["trigger"][1] <= ev["end"]]
+        if details is not None:
+            txt = doc["text"]
+            details.append({"doc_id": doc["doc_id"], "code": ev["cameo_code"], "trigger": ev.get("trigger"),
+                            "on_target": bool(inside), "sentence": txt[ev["start"]:ev["end"]],
+                            "actor1": [mentions[i]["text"] for i in ev["actor1"]],
+                            "actor2": [mentions[i]["text"] for i in ev["actor2"]],
+                            "location": mentions[ev["location"]]["text"] if ev.get("location") is not None else None,
+                            "gold": [{"trigger": txt[g["trigger"][0]:g["trigger"][1]],
+                                      "participants": [txt[a:b] for a, b in g["participants"]],
+                                      "places": [txt[a:b] for a, b in g["places"]]} for g in inside]})
+        if not inside:
+            continue
+        c["on_target"] += 1
+        code[1] += 1
+        actors = [(mentions[i]["start"], mentions[i]["end"]) for i in ev["actor1"] + ev["actor2"]]
+        trig = ev.get("trigger_start", ev["start"])
+
+        def fit(g):
+            hits = sum(1 for a in actors if any(_overlaps(a, p) for p in g["participants"]))
+            return (-hits, abs(g["trigger"][0] - trig))
+
+        g = min(inside, key=fit)
+        c["actor_pred"] += len(actors)
+        c["actor_pred_ok"] += sum(1 for a in actors if any(_overlaps(a, p) for p in g["participants"]))
+        c["actor_gold"] += len(g["participants"])
+        c["actor_gold_ok"] += sum(1 for p in g["participants"] if any(_overlaps(a, p) for a in actors))
+        if g["places"]:
+            c["place_gold"] += 1
+            loc = ev.get("location")
+            if loc is not None and any(_overlaps((mentions[loc]["start"], mentions[loc]["end"]), p)
+                                       for p in g["places"]):
+                c["place_ok"] += 1
+        if g["times"]:
+            c["time_gold"] += 1
+            c["time_dated"] += 1 if ev.get("event_date") or ev.get("date_range") else 0
+    return c
+
+
+def _sum(counts: list[dict]) -> dict:
+    total: dict = {"by_code": {}}
+    for c in counts:
+        for k, v in c.items():
+            if k == "by_code":
+                for code, (n, ok) in v.items():
+                    t = total["by_code"].setdefault(code, [0, 0])
+                    t[0] += n
+                    t[1] += ok
+            else:
+                total[k] = total.get(k, 0) + v
+    return total
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 3) if b else 0.0
+
+
+def nerel_figures(counts: list[dict]) -> dict:
+    t = _sum(counts)
+    p = _ratio(t.get("actor_pred_ok", 0), t.get("actor_pred", 0))
+    r = _ratio(t.get("actor_gold_ok", 0), t.get("actor_gold", 0))
+    return {"documents": t.get("docs", 0), "gold_events": t.get("gold_events", 0), "predicted": t.get("predicted", 0),
+            "trigger_p": _ratio(t.get("on_target", 0), t.get("predicted", 0)),
+            "actor_p": p, "actor_r": r, "actor_f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "place": f"{t.get('place_ok', 0)}/{t.get('place_gold', 0)}",
+            "place_acc": _ratio(t.get("place_ok", 0), t.get("place_gold", 0)),
+            "date_rate": _ratio(t.get("time_dated", 0), t.get("time_gold", 0)),
+            "by_code": {k: f"{ok}/{n}" for k, (n, ok) in sorted(t["by_code"].items())}}
+
+
+def select_docs(docs: list[dict], limit: int, folds: int) -> list[dict]:
+    """Up to ``limit`` documents taken round-robin from the folds, each fold in sha256 order (deterministic)."""
+    if not limit or limit >= len(docs):
+        return docs
+    by_fold: list[list[dict]] = [[] for _ in range(folds)]
+    for d in sorted(docs, key=lambda d: hashlib.sha256(str(d["doc_id"]).encode()).hexdigest()):
+        by_fold[fold_of(d["doc_id"], folds)].append(d)
+    out: list[dict] = []
+    i = 0
+    while len(out) < limit:
+        for f in by_fold:
+            if i < len(f) and len(out) < limit:
+                out.append(f[i])
+        i += 1
+    return out
+
+
+def _tag(doc: dict) -> tuple[str, dict]:
+    return str(doc["doc_id"]), tag_document(doc["doc_id"], doc["text"])
+
+
+def tag_all(docs: list[dict], workers: int) -> dict[str, dict]:
+    if workers <= 1:
+        return dict(_tag(d) for d in docs)
+    with ProcessPoolExecutor(workers) as pool:
+        return dict(pool.map(_tag, docs, chunksize=4))
+
+
+def nerel_report(docs: list[dict], folds: int, workers: int, details: list | None = None) -> dict:
+    tagged = tag_all(docs, workers)
+    per_doc = {str(d["doc_id"]): score_nerel_doc(d, tagged[str(d["doc_id"])], details) for d in docs}
+    per_fold = []
+    for f in range(folds):
+        fig = nerel_figures([per_doc[str(d["doc_id"])] for d in docs if fold_of(d["doc_id"], folds) == f])
+        fig.pop("by_code")
+        per_fold.append(fig)
+    cv = {}
+    for key in ("trigger_p", "actor_p", "actor_r", "actor_f1", "place_acc", "date_rate"):
+        vals = [f[key] for f in per_fold if f["predicted"]]
+        cv[key] = {"mean": round(sum(vals) / len(vals), 3) if vals else 0.0,
+                   "min": min(vals, default=0.0), "max": max(vals, default=0.0)}
+    return {"in_sample": nerel_figures(list(per_doc.values())), "per_fold": per_fold, "cross_validated": cv}
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="factRuEval dev set")
+    parser.add_argument("--nerel", type=Path, default=DEFAULT_NEREL)
+    parser.add_argument("--limit", type=int, default=160, help="NEREL documents (0 = all)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-factru", action="store_true")
+    parser.add_argument("--no-nerel", action="store_true")
+    parser.add_argument("--details", type=Path, help="write one JSON line per predicted NEREL event here")
     args = parser.parse_args()
-    docs = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(json.dumps({"documents": len(docs), "keyword_rule": evaluate(docs, keyword_meetings),
-                      "vostok": evaluate(docs, pipeline_meetings)}, indent=1))
+    out: dict = {}
+    started = time.monotonic()
+    if not args.no_nerel and args.nerel.exists():
+        docs = select_docs(load(args.nerel), args.limit, args.folds)
+        details: list | None = [] if args.details else None
+        out["nerel"] = nerel_report(docs, args.folds, args.workers, details)
+        out["nerel"]["seconds"] = round(time.monotonic() - started)
+        if args.details:
+            args.details.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in details), encoding="utf-8")
+    if not args.no_factru and args.eval.exists():
+        docs = load(args.eval)
+        tagged = tag_all(docs, args.workers)
+        out["factrueval_meeting"] = {"documents": len(docs),
+                                     "keyword_rule": evaluate(docs, keyword_meetings, tagged),
+                                     "vostok": evaluate(docs, pipeline_meetings, tagged)}
+    print(json.dumps(out, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

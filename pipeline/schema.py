@@ -203,8 +203,11 @@ ENTITIES = Table(
     ),
 )
 
-MODALITIES = ("asserted", "future", "possible", "negated", "reported_plan")
-DATE_PRECISIONS = ("day", "month", "year")
+MODALITIES = ("asserted", "negated", "unrealized", "planned", "conditional", "possible", "reported", "denied")
+DATE_PRECISIONS = ("day", "month", "year", "day_of_year_unknown", "year_range", "decade")
+FALLBACK_PRECISIONS = DATE_PRECISIONS + ("publication",)
+PLOVER_CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                     "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 STRING_LIST_NOTE = "entity ids (entities.entity_id)"
 
 EVENTS = Table(
@@ -218,22 +221,43 @@ EVENTS = Table(
         Column("article_id", pa.string(), False, "The reporting article (articles.article_id)."),
         Column("event_cluster_id", pa.string(), False,
                "Shared by reports of one real event (same root, actor countries and place, dates within 3 days)."),
+        Column("cluster_representative", pa.bool_(), False,
+               "True on exactly one row per event_cluster_id (the most confident report): count these to count events, not reports."),
         Column("cameo_code", pa.string(), False, "CAMEO event code, as a string (\"044\", \"071\")."),
         Column("cameo_root", pa.string(), False, "CAMEO root code, 2 digits."),
         Column("quad_class", pa.int8(), False, "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict."),
         Column("goldstein", pa.float64(), False, "Goldstein scale value of the code (-10 .. +10)."),
+        Column("plover", pa.string(), True, "PLOVER event category mapped from the CAMEO code (data/cameo/ontology.tsv); "
+               "null where PLOVER has none (public statements, 01x).", allowed=PLOVER_CATEGORIES),
         Column("actor1_ids", STRING_LIST, False, "Source actors: " + STRING_LIST_NOTE + "."),
         Column("actor2_ids", STRING_LIST, False, "Target actors: " + STRING_LIST_NOTE + "."),
         Column("actor1_countries", STRING_LIST, False, "ISO3 countries of the source actors (entities and country adjectives)."),
         Column("actor2_countries", STRING_LIST, False, "ISO3 countries of the target actors."),
-        Column("location_id", pa.string(), True, "Entity id of the place (a LOC mention in a locative phrase)."),
-        Column("event_date", pa.date32(), True, "Date stated in the sentence; null when none (never the publication date)."),
-        Column("date_precision", pa.string(), True, "day, month or year; null when event_date is null.",
+        Column("symmetric", pa.bool_(), False, "True when the actors are coordinated (\"Монголия и Япония достигли соглашения\", "
+               "\"стороны\"): each side acts on the other, actor1/actor2 order carries no direction."),
+        Column("location_id", pa.string(), True, "Entity id of the place (a LOC mention in a locative phrase, in the "
+               "sentence or in a following \"встреча состоялась в ...\" sentence); places are never actors."),
+        Column("event_date", pa.date32(), True, "Date stated for the event (never the date of the report or speech); a day "
+               "and month without a year take the publication year (see event_date_text); first day of a month, year, "
+               "range or decade; null when none (never the publication date alone)."),
+        Column("date_precision", pa.string(), True, "day, month, year, year_range, decade, or day_of_year_unknown (day and "
+               "month stated, no year and no publication date: event_date null); null when no date is stated.",
                allowed=DATE_PRECISIONS),
-        Column("modality", pa.string(), False, "asserted, future, possible, negated or reported_plan.", allowed=MODALITIES),
+        Column("event_date_text", pa.string(), True, "The date as the text states it, ISO 8601: 2024-09-22, --09-22 (no year), "
+               "2024-05, 2018, 1977/1983 (range or decade)."),
+        Column("event_date_end", pa.date32(), True, "Last day of a year_range or decade; null otherwise."),
+        Column("fallback_date", pa.date32(), True, "event_date when there is one, else the article's publication date "
+               "(GDELT-style, for users who need a date on every row); null when neither is known."),
+        Column("fallback_date_precision", pa.string(), True, "date_precision of event_date, or publication when "
+               "fallback_date is the publication date; null with fallback_date.", allowed=FALLBACK_PRECISIONS),
+        Column("modality", pa.string(), False, "Read from the trigger's clause: asserted, negated, unrealized (\"так и не "
+               "состоялась\", \"сорвалась\"), planned (future, intent, \"должны были\"), conditional (\"если\", \"бы\"), "
+               "possible (\"мог\"), reported (under \"сообщил, что\") or denied (under \"опроверг\").", allowed=MODALITIES),
         Column("amount", pa.float64(), True, "Money amount stated with the event."),
         Column("currency", pa.string(), True, "ISO 4217 code of the amount."),
         Column("trigger", pa.string(), False, "The words that triggered the code."),
+        Column("trigger_start", pa.int32(), False, "Offset of the first trigger word in the article's full body (inclusive)."),
+        Column("trigger_end", pa.int32(), False, "Offset of the end of the last trigger word in the full body (exclusive)."),
         Column("sentence", pa.string(), True, "The sentence, exactly body[start:end] of the full body; in a release, null where it lies beyond the published snippet or under text_policy none."),
         Column("start", pa.int32(), False, "Offset of the sentence in the article's full body (inclusive), as for mentions."),
         Column("end", pa.int32(), False, "Offset of the sentence in the article's body (exclusive)."),

@@ -68,20 +68,28 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
 def tag_document(doc_id: str, text: str, published=None) -> dict:
     """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them."""
     from .entities.linking import link_article
+    from .events.cluster import assign_clusters
     from .events.extract import extract_events
     from .events.rows import event_rows
 
     mentions = link_article(str(doc_id), text)
     drafts = extract_events(text, mentions, published)
     rows = event_rows(str(doc_id), text, mentions, published, drafts)
+    assign_clusters(rows)
     events = []
     for draft, row in zip(drafts, rows):
         events.append({
-            "cameo_code": row["cameo_code"], "actor1": draft.actor1, "actor2": draft.actor2,
-            "location": draft.location,
+            "cameo_code": row["cameo_code"], "plover": row["plover"], "actor1": draft.actor1, "actor2": draft.actor2,
+            "symmetric": row["symmetric"], "location": draft.location,
             "event_date": row["event_date"].isoformat() if row["event_date"] else None,
-            "date_precision": row["date_precision"], "modality": row["modality"], "amount": row["amount"],
-            "currency": row["currency"], "start": row["start"], "end": row["end"],
+            "date_precision": row["date_precision"], "event_date_text": row["event_date_text"],
+            "event_date_end": row["event_date_end"].isoformat() if row["event_date_end"] else None,
+            "fallback_date": row["fallback_date"].isoformat() if row["fallback_date"] else None,
+            "fallback_date_precision": row["fallback_date_precision"],
+            "modality": row["modality"], "amount": row["amount"],
+            "currency": row["currency"], "trigger": row["trigger"], "trigger_start": row["trigger_start"],
+            "trigger_end": row["trigger_end"], "start": row["start"], "end": row["end"],
+            "event_cluster_id": row["event_cluster_id"], "cluster_representative": row["cluster_representative"],
         })
     return {
         "id": doc_id,

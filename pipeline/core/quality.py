@@ -336,8 +336,10 @@ def with_event_check_columns(events, articles, entities):
 
     def code_ok(r) -> bool:
         c = codes.get(r["cameo_code"])
+        plover = r.get("plover")
+        plover = None if plover is None or (isinstance(plover, float) and plover != plover) else plover
         return c is not None and c.root == r["cameo_root"] and c.quad_class == int(r["quad_class"]) \
-            and abs(c.goldstein - float(r["goldstein"])) < 1e-9
+            and abs(c.goldstein - float(r["goldstein"])) < 1e-9 and plover == c.plover
 
     def ids_known(r) -> bool:
         ids = list(r["actor1_ids"]) + list(r["actor2_ids"]) + ([r["location_id"]] if r["location_id"] else [])
@@ -350,8 +352,9 @@ def with_event_check_columns(events, articles, entities):
         art = by_article.get(r["article_id"])
         if art is None:
             return False
+        t_start, t_end = r.get("trigger_start", r["start"]), r.get("trigger_end", r["end"])
         return published_span_ok(art["body"], art.get("text_policy", "full"), r["start"], r["end"], r["sentence"],
-                                 text_may_remain=False)
+                                 text_may_remain=False) and int(r["start"]) <= t_start < t_end <= int(r["end"])
 
     def date_ok(r) -> bool:
         art = by_article.get(r["article_id"])
@@ -364,7 +367,10 @@ def with_event_check_columns(events, articles, entities):
 
     def precision_ok(r) -> bool:
         has_date = r["event_date"] is not None and not (isinstance(r["event_date"], float) and r["event_date"] != r["event_date"])
-        return has_date == (r["date_precision"] is not None and r["date_precision"] == r["date_precision"])
+        precision = r["date_precision"]
+        has_precision = precision is not None and precision == precision
+        # a day and month without a year and no publication date to take it from: precision, but no date
+        return has_date == (has_precision and precision != "day_of_year_unknown")
 
     for name, fn in (("code_ok", code_ok), ("ids_known", ids_known), ("countries_ok", countries_ok),
                      ("sentence_ok", sentence_ok), ("date_ok", date_ok), ("precision_ok", precision_ok)):

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..knowledge import data_version
 
-STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "2", "events": "1", "consolidate": "4",
+STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "2", "events": "2", "consolidate": "5",
               "relevance": "1", "publish": "2", "release": "2"}
 STAGE_DATA = {"extract": ("phrases", "outlets"), "metadata": ("phrases", "outlets"),
               "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),

@@ -8,6 +8,7 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
+from ..core.events.extract import limits as event_limits
 from ..core.tables import markdown_preview, write_parquet
 from ..core.versions import code_version
 from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS, TABLES as TABLES_BY_NAME
@@ -79,7 +80,9 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
                                                              for x in column("entities", "linked")),
                                                      ("entities", "count"))},
         "events": {"by_root": counts_md(Counter(column("events", "cameo_root")), ("CAMEO root", "events")),
-                   "by_modality": counts_md(Counter(column("events", "modality")), ("modality", "events"))},
+                   "by_modality": counts_md(Counter(column("events", "modality")), ("modality", "events")),
+                   "cluster_representatives": sum(1 for x in column("events", "cluster_representative") if x),
+                   **{f"limit_{k}": v for k, v in event_limits().items()}},
     }
     for name in TABLE_DESCRIPTIONS:
         arrow = tables[name]

@@ -164,21 +164,30 @@ def test_events_suite_checks_ontology_ids_and_dates():
             "actor2_ids": ["country:MNG"], "actor1_countries": ["JPN"], "actor2_countries": ["MNG"],
             "location_id": None, "event_date": date(2024, 9, 22), "date_precision": "day", "modality": "asserted",
             "amount": 3.7e6, "currency": "USD", "trigger": "выделит грант", "sentence": body, "start": 0,
-            "end": len(body), "confidence": 0.8}
+            "end": len(body), "confidence": 0.8, "cluster_representative": True, "plover": "AID", "symmetric": False,
+            "event_date_text": "--09-22", "event_date_end": None, "fallback_date": date(2024, 9, 22),
+            "fallback_date_precision": "day", "trigger_start": body.index("выделит"), "trigger_end": body.index(".")}
 
     def report(rows):
         frame = with_event_check_columns(to_arrow(EVENTS, rows).to_pandas(), articles, entities)
         return validate_frame("events", frame, AS_OF, extra_columns=EVENT_CHECK_COLUMNS)
 
-    ok = report([good])
+    yearless = dict(good, event_id="f" * 16, event_date=None, date_precision="day_of_year_unknown",
+                    fallback_date=None, fallback_date_precision=None)
+    ok = report([good, yearless])
     assert ok.success, [o.describe() for o in ok.failures]
     bad = [dict(good, event_id="1" * 16, goldstein=-3.0),  # inconsistent with the ontology
            dict(good, event_id="2" * 16, actor2_ids=["country:XXX"], actor2_countries=["XX"]),
            dict(good, event_id="3" * 16, event_date=date(2024, 12, 1)),  # asserted, after publication
            dict(good, event_id="4" * 16, date_precision=None),
-           dict(good, event_id="5" * 16, start=1)]
+           dict(good, event_id="5" * 16, start=1),
+           dict(good, event_id="6" * 16, plover="ASSAULT"),  # PLOVER disagrees with the ontology
+           dict(good, event_id="7" * 16, modality="future", date_precision="fortnight", event_date_text="22.09")]
     failed = {o.column for o in report([good, *bad]).failures}
-    assert {"code_ok", "ids_known", "countries_ok", "date_ok", "precision_ok", "sentence_ok"} <= failed
+    assert {"code_ok", "ids_known", "countries_ok", "date_ok", "precision_ok", "sentence_ok", "modality",
+            "date_precision", "event_date_text"} <= failed
+    trigger_outside = dict(good, event_id="8" * 16, trigger_start=len(body) - 1, trigger_end=len(body) + 5)
+    assert "sentence_ok" in {o.column for o in report([good, trigger_outside]).failures}
 
 
 def test_duplicate_of_must_point_at_an_earlier_existing_article(good_frame):

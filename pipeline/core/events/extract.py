@@ -10,9 +10,17 @@ Steps per sentence (natasha's sentences, lemmas and syntax, shared with NER thro
    "Стороны"/"он" take the actors of the previous event or the last person; without a parse, mentions
    before and after the trigger. Country adjectives ("японский премьер") add actor countries.
 3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора").
-4. Date (:mod:`.when`), money (:mod:`.money`) and modality (:func:`modality_for`).
+4. Date (:mod:`.when`; a date governed by a reporting word — "заявил 5 мая", "в речи 22 сентября" — is the
+   report's, not the event's), money (:mod:`.money`) and modality (:func:`modality_for`, read from the
+   trigger's own clause).
+5. A sentence whose trigger has no actor but names a place or date ("Встреча состоялась в Сеуле") lends them
+   to the event of the same root in one of the :data:`PLACE_LOOKBACK` sentences before.
 
-An event needs an actor: a trigger whose sentence gives none yields nothing.
+An event needs an actor on at least one side: a trigger whose sentence gives none yields nothing.
+Places are never actors: a mention in a locative phrase ("в Сеуле") is the event's place. Coordinated
+subjects ("Монголия и Япония достигли соглашения") are both actors and the event is marked ``symmetric``.
+Bounds: sentences longer than :data:`MAX_SENTENCE_TOKENS` tokens are skipped, at most
+:data:`MAX_TRIGGERS_PER_SENTENCE` triggers and :data:`MAX_ACTORS_PER_SIDE` actor mentions a side are kept.
 """
 
 from __future__ import annotations
@@ -21,39 +29,30 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-
 from ..entities.ner import analyze
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
+from .syntax import Token, _children, _sentence_tokens
+from .modality import REPORT_WORDS, _predicate, modality_for
+from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for
+
 
 WINDOW = 5
-ACTOR_TYPES = ("PER", "ORG")
-SYMMETRIC_ROOTS = {"04", "05", "06"}
-GROUP_SUBJECTS = {"сторона", "лидер", "делегация", "страна", "государство", "партнер", "участник"}
-PRONOUN_SUBJECTS = {"он", "она"}
-#: words that tie a sentence to the place of the one before ("в рамках которой", "там")
-ANAPHORIC_PLACE = {"который", "там", "где"}
-LOCATIVE_CASES = {"в", "во", "на"}
-INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "планировать", "собираться", "договориться", "решить",
-                "согласиться"}
-POSSIBLE_VERBS = {"мочь", "смочь"}
-PLAN_VERBS = {"планироваться", "должный", "предполагаться"}
-_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|недалеко от|неподалеку от|близ|возле|около|под|у)\s+$", re.I)
+#: per-sentence bounds (lists of 30 countries, tables read as one sentence): longer sentences are not read for
+#: events; further triggers and actors are dropped. Recorded in the events asset's metadata.
+MAX_SENTENCE_TOKENS = 200
+MAX_TRIGGERS_PER_SENTENCE = 8
 
 
-@dataclass
-class Token:
-    index: int
-    id: str
-    text: str
-    lemma: str
-    start: int
-    end: int
-    head: str
-    rel: str
-    pos: str
-    feats: dict
+def limits() -> dict[str, int]:
+    """The per-sentence bounds, for the events asset's metadata."""
+    return {"max_sentence_tokens": MAX_SENTENCE_TOKENS, "max_triggers_per_sentence": MAX_TRIGGERS_PER_SENTENCE,
+            "max_actors_per_side": MAX_ACTORS_PER_SIDE}
+
+
+#: sentences back that a place- or date-only sentence ("Встреча состоялась в Сеуле") may lend them to
+PLACE_LOOKBACK = 2
 
 
 @dataclass
@@ -63,6 +62,8 @@ class EventDraft:
     trigger: str
     sentence_start: int
     sentence_end: int
+    trigger_start: int = 0  # offsets in the body: first to last trigger word
+    trigger_end: int = 0
     actor1: list[int] = field(default_factory=list)  # mention indexes
     actor2: list[int] = field(default_factory=list)
     actor1_countries: list[str] = field(default_factory=list)  # from country adjectives
@@ -70,10 +71,14 @@ class EventDraft:
     location: int | None = None
     event_date: date | None = None
     date_precision: str | None = None
+    date_text: str | None = None  # ISO 8601 as stated ("--09-22", "1977/1983")
+    date_end: date | None = None
     modality: str = "asserted"
     amount: float | None = None
     currency: str | None = None
     syntax_actors: bool = False
+    symmetric: bool = False
+    sentence_index: int = 0
 
 
 # ---------------------------------------------------------------- triggers
@@ -115,204 +120,28 @@ def _syntactic_head(tokens: list[Token], covered: list[int]) -> int:
     return (verbs or heads)[0]
 
 
-# ---------------------------------------------------------------- syntax helpers
-def _children(tokens: list[Token], i: int) -> list[int]:
-    return [j for j, t in enumerate(tokens) if t.head == tokens[i].id]
+def _date_excluder(tokens: list[Token], sent_start: int, anchor: int):
+    """A predicate on date offsets (within the sentence): True for a date that belongs to a report of the event
+    ("заявил 5 мая", "в речи 22 сентября") rather than to the event: walking up from the date's first token,
+    a reporting word comes before the trigger or its predicate."""
+    pred = _predicate(tokens, anchor)
+    own = {anchor, pred}
 
+    def exclude(start: int, end: int) -> bool:
+        first = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
+        if first is None:
+            return False
+        k, steps = first, 0
+        while k is not None and steps < 12:
+            if k in own:
+                return False
+            if tokens[k].lemma in REPORT_WORDS:
+                return True
+            k = tokens[k].parent
+            steps += 1
+        return False
 
-def _subtree(tokens: list[Token], i: int, limit: int = 60, skip: frozenset[int] = frozenset()) -> list[int]:
-    """Token indexes under ``i`` (a parse may contain cycles: every node is visited once)."""
-    out: list[int] = []
-    seen = {i}
-    stack = [i]
-    while stack and len(out) < limit:
-        k = stack.pop()
-        out.append(k)
-        for c in _children(tokens, k):
-            if c not in seen and c not in skip:
-                seen.add(c)
-                stack.append(c)
-    return sorted(out)
-
-
-def _case_words(tokens: list[Token], i: int) -> set[str]:
-    return {tokens[j].lemma for j in _children(tokens, i) if tokens[j].rel in ("case", "fixed")}
-
-
-def _mentions_in(token_indexes: list[int], token_mentions: dict[int, int]) -> list[int]:
-    out = []
-    for k in token_indexes:
-        m = token_mentions.get(k)
-        if m is not None and m not in out:
-            out.append(m)
-    return out
-
-
-def _with_conjuncts(tokens: list[Token], i: int) -> list[int]:
-    heads = [i]
-    for j in _children(tokens, i):
-        if tokens[j].rel == "conj" and j not in heads:
-            heads.append(j)
-    return heads
-
-
-def _own_subtree(tokens: list[Token], i: int) -> list[int]:
-    """Subtree of ``i`` without its conjuncts (they are separate actors)."""
-    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel == "conj")
-    return _subtree(tokens, i, skip=skip)
-
-
-def _adjective_countries(tokens: list[Token], indexes: list[int]) -> list[str]:
-    adj = country_adjectives()
-    out = []
-    for k in indexes:
-        iso = adj.get(tokens[k].lemma)
-        if iso and iso not in out:
-            out.append(iso)
-    return out
-
-
-# ---------------------------------------------------------------- actors
-def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
-    """People and organisations are the actors; countries and cities only when nothing else is there
-    (metonymy: "Токио и Пхеньян"). Regions and unknown places never act."""
-    agents = [m for m in mention_ids if mentions[m].type in ACTOR_TYPES]
-    return agents or [m for m in mention_ids if mentions[m].type == "LOC"
-                      and mentions[m].entity_id.startswith(("country:", "geonames:"))]
-
-
-def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
-                     mentions) -> list[tuple[list[int], list[int]]]:
-    """(subtree, actor mentions) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР") are
-    separate groups, each its own subtree without the others."""
-    out = []
-    for h in _with_conjuncts(tokens, j):
-        sub = _own_subtree(tokens, h)
-        out.append((sub, _prefer_actors(_mentions_in(sub, token_mentions), mentions)))
-    return out
-
-
-def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int]]]) -> None:
-    """Append found (subtree, actor mentions) pairs to one side: its token indexes and its actor groups."""
-    for sub, group in found:
-        indexes.extend(sub)
-        groups.append(group)
-
-
-def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
-               code: str) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None]:
-    """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject lemma)."""
-    a1_groups: list[list[int]] = []
-    a2_groups: list[list[int]] = []
-    a1_idx: list[int] = []
-    a2_idx: list[int] = []
-    subject_lemma = None
-    anchor_tok = tokens[anchor]
-    verb = anchor
-    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.rel == "obj":  # "провел встречу": the verb's subject
-        verb = next((j for j, t in enumerate(tokens) if t.id == anchor_tok.head), anchor)
-    subject_holders = [verb]
-    if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
-        subject_holders.append(next((k for k, t in enumerate(tokens) if t.id == tokens[verb].head), verb))
-    subjects = [j for h in subject_holders for j in _children(tokens, h)
-                if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor]
-    for j in subjects[:1]:
-        subject_lemma = tokens[j].lemma
-        if subject_lemma == "который" and tokens[verb].rel.startswith("acl"):
-            # "Миллер и Озерец, которые встречаются": the relative clause's noun and its conjuncts act
-            j = next((k for k, t in enumerate(tokens) if t.id == tokens[verb].head), j)
-            subject_lemma = tokens[j].lemma
-        _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
-    feats = anchor_tok.feats or {}
-    if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
-        # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
-        for j in _children(tokens, anchor):
-            if tokens[j].rel in ("obl:agent", "obl") and (tokens[j].feats or {}).get("Case") == "Ins" \
-                    and not _case_words(tokens, j):
-                sub = _subtree(tokens, j)
-                a1_idx.extend(sub)
-                a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-        head = next((k for k, t in enumerate(tokens) if t.id == anchor_tok.head), None)
-        if head is not None:
-            sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
-            a2_idx.extend(sub)
-            a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-    partners = []
-    between = []
-    root = code[:2]
-    for head in {anchor, verb}:
-        for j in _children(tokens, head):
-            rel, cases = tokens[j].rel, _case_words(tokens, j)
-            if cases & LOCATIVE_CASES:
-                continue  # "в Киеве", "на Курилах": a place, not a counterpart
-            obj_mentions = _mentions_in(_own_subtree(tokens, j), token_mentions)
-            if root == "04" and rel == "obj" and obj_mentions and all(mentions[m].type == "LOC" for m in obj_mentions):
-                continue  # "посетил Белград": the destination is the place of a visit
-            if rel == "iobj" or (rel in ("obl", "nmod") and cases & {"с", "со"}) or \
-                    (rel == "obj" and j != anchor and tokens[j].lemma not in {"грант", "помощь", "встреча"}):
-                partners.append(j)
-            elif rel in ("obl", "nmod") and cases & {"между"}:
-                between.append(j)
-            elif rel in ("obl", "nmod") and (cases & {"против"} or (cases & {"для"} and root == "07")
-                                             or (cases & {"от"} and root == "10")):
-                partners.append(j)
-            elif rel == "nmod" and head == anchor and not cases and anchor_tok.pos == "NOUN" and \
-                    not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, anchor)):
-                # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger
-                _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
-    for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
-        groups = _conjunct_actors(tokens, j, token_mentions, mentions)
-        if groups and not any(a1_groups):
-            _add_actors(a1_idx, a1_groups, groups[:1])
-            groups = groups[1:]
-        _add_actors(a2_idx, a2_groups, groups)
-    for j in partners:
-        _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
-    a1_groups = [g for g in a1_groups if g]
-    a2_groups = [g for g in a2_groups if g]
-    from_syntax = bool(a1_groups or a2_groups)
-    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
-            from_syntax, subject_lemma)
-
-
-def _in_locative(body: str, mention) -> bool:
-    return mention.type == "LOC" and _LOCATIVE_BEFORE.search(body[max(0, mention.start - 25):mention.start]) is not None
-
-
-def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set[int]) -> int | None:
-    for m in sentence_mentions:
-        if m not in exclude and _in_locative(body, mentions[m]):
-            return m
-    return None
-
-
-def modality_for(tokens: list[Token], anchor: int) -> str:
-    t = tokens[anchor]
-    window = tokens[max(0, anchor - 3):anchor]
-    if any(w.lemma == "не" for w in window) or any(tokens[j].lemma == "не" for j in _children(tokens, anchor)):
-        return "negated"
-    head = next((x for x in tokens if x.id == t.head), None)
-    governors = [head] if head is not None and t.rel in ("xcomp", "csubj", "ccomp") else []
-    governors += [tokens[j] for j in _children(tokens, anchor) if tokens[j].rel in ("aux", "aux:pass")]
-    lemmas = {g.lemma for g in governors}
-    if lemmas & PLAN_VERBS or any(w.lemma in PLAN_VERBS for w in window):
-        return "reported_plan"
-    if lemmas & POSSIBLE_VERBS or any(w.lemma in ("возможно", "мочь") for w in window):
-        return "possible"
-    if lemmas & INTENT_VERBS or "быть" in lemmas and (t.feats or {}).get("VerbForm") == "Inf":
-        return "future"
-    if (t.feats or {}).get("Tense") == "Fut":
-        return "future"
-    return "asserted"
-
-
-# ---------------------------------------------------------------- the article
-def _sentence_tokens(sent) -> list[Token]:
-    out = []
-    for i, tok in enumerate(sent.tokens):
-        out.append(Token(i, tok.id, tok.text, (tok.lemma or tok.text).lower().replace("ё", "е"), tok.start, tok.stop, tok.head_id,
-                         tok.rel or "", tok.pos or "", dict(tok.feats or {})))
-    return out
+    return exclude
 
 
 def extract_events(body: str, mentions, published: date | None) -> list[EventDraft]:
@@ -322,33 +151,41 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
     doc = analyze(body)
     events: list[EventDraft] = []
     previous_location: int | None = None
-    for sent in doc.sents:
+    for sent_index, sent in enumerate(doc.sents):
         tokens = _sentence_tokens(sent)
         sentence_mentions = [k for k, m in enumerate(mentions) if m.start >= sent.start and m.end <= sent.stop]
+        if len(tokens) > MAX_SENTENCE_TOKENS:
+            previous_location = None
+            continue
+        places = {k for k in sentence_mentions if _in_locative(body, mentions[k])}
+        places |= _conjoined_places(tokens, sentence_mentions, places, mentions)
         token_mentions = {}
         for t in tokens:
             for k in sentence_mentions:
-                if mentions[k].start <= t.start and t.end <= mentions[k].end:
+                if k not in places and mentions[k].start <= t.start and t.end <= mentions[k].end:
                     token_mentions[t.index] = k
-        found = find_triggers(tokens)
+        found = find_triggers(tokens)[:MAX_TRIGGERS_PER_SENTENCE]
         anchors = {a for a, _, _ in found}
+        sentence_text = body[sent.start:sent.stop]
         for anchor, code, covered in found:
-            # "обязались подписать": the intent verb governs another trigger; keep the governed one, as future
+            # "обязались подписать": the intent verb governs another trigger; keep the governed one, as planned
             if code.startswith("03") and any(tokens[j].index in anchors and tokens[j].rel == "xcomp"
                                              for j in _children(tokens, anchor)):
                 continue
-            a1g, a2g, a1c, a2c, from_syntax, subject = actors_for(tokens, anchor, token_mentions, mentions, code)
+            a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
+                                                                                mentions, code, covered)
             root = ontology()[code].root
             if not a1g and (subject in GROUP_SUBJECTS) and events:
                 prev = events[-1]
                 a1g, a2g = [prev.actor1], [prev.actor2] if prev.actor2 else a2g
+                coordinated = coordinated or prev.symmetric
             elif not a1g and subject in PRONOUN_SUBJECTS:
                 last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= sent.start]
                 if last_person:
                     a1g = [[last_person[-1]]]
             if not a1g and not a2g and not a1c:
                 # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
-                free = [k for k in sentence_mentions if not _in_locative(body, mentions[k])]
+                free = [k for k in sentence_mentions if k not in places]
                 before = [k for k in free if mentions[k].end <= tokens[anchor].start]
                 after = [k for k in free if mentions[k].start >= tokens[anchor].end
                          and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$",
@@ -356,26 +193,38 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
                 b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
                 a1g = [b[-1:]] if b else []
                 a2g = [a[:1]] if a else []
-            actor1 = [m for g in a1g for m in g]
+            actor1 = [m for g in a1g for m in g][:MAX_ACTORS_PER_SIDE]
             actor1_entities = {mentions[m].entity_id for m in actor1}
-            actor2 = [m for g in a2g for m in g if m not in actor1 and mentions[m].entity_id not in actor1_entities]
+            actor2 = [m for g in a2g for m in g if m not in actor1
+                      and mentions[m].entity_id not in actor1_entities][:MAX_ACTORS_PER_SIDE]
+            symmetric = False
             if root in SYMMETRIC_ROOTS and len(a1g) > 1 and not actor2:
-                actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g]
+                # "Монголия и Япония достигли соглашения": coordinated subjects act on each other
+                actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
+                symmetric = True
+            elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
+                symmetric = True
             if not actor1 and not a1c:
                 if actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:
                     actor1, actor2 = actor2[:1], actor2[1:]
-                else:
-                    continue  # no event without an actor
+                    symmetric = True
+                elif not actor2 and not a2c:
+                    # no actor on either side: a place or date here may belong to an event just before
+                    _lend_place_and_date(events, sent_index, root, body, sentence_mentions, places, mentions,
+                                         tokens, sent.start, anchor, published)
+                    continue
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2))
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
-            sentence_text = body[sent.start:sent.stop]
-            when = find_event_date(sentence_text, published)
+            when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor))
             ev = EventDraft(code, anchor, " ".join(tokens[j].text for j in covered), sent.start, sent.stop,
+                            min(tokens[j].start for j in covered), max(tokens[j].end for j in covered),
                             actor1, actor2, a1c, a2c, location,
                             when.value if when else None, when.precision if when else None,
-                            modality_for(tokens, anchor), syntax_actors=from_syntax)
+                            when.text if when else None, when.end if when else None,
+                            modality_for(tokens, anchor), syntax_actors=from_syntax, symmetric=symmetric,
+                            sentence_index=sent_index)
             if root in ("06", "07"):
                 money = find_money(sentence_text)
                 if money:
@@ -385,6 +234,25 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
     return events
 
 
+def _lend_place_and_date(events: list[EventDraft], sent_index: int, root: str, body: str, sentence_mentions: list[int],
+                         places: set[int], mentions, tokens: list[Token], sent_start: int, anchor: int,
+                         published: date | None) -> None:
+    """"Стороны провели переговоры. Встреча состоялась в Сеуле": an actorless trigger of the same root in one of
+    the next :data:`PLACE_LOOKBACK` sentences gives its place and date to the latest such event lacking them."""
+    target = next((ev for ev in reversed(events) if ev.sentence_index < sent_index
+                   and sent_index - ev.sentence_index <= PLACE_LOOKBACK and ontology()[ev.code].root == root), None)
+    if target is None:
+        return
+    if target.location is None:
+        target.location = next((k for k in sentence_mentions if k in places), None)
+    if target.event_date is None and target.date_precision is None:
+        text = body[sent_start:tokens[-1].end] if tokens else ""
+        when = find_event_date(text, published, _date_excluder(tokens, sent_start, anchor))
+        if when:
+            target.event_date, target.date_precision, target.date_text, target.date_end = \
+                when.value, when.precision, when.text, when.end
+
+
 def event_id(article_id: str, ev: EventDraft) -> str:
     return hashlib.sha256(f"{article_id}|{ev.sentence_start}|{ev.anchor}|{ev.code}".encode()).hexdigest()[:16]
 
@@ -392,5 +260,5 @@ def event_id(article_id: str, ev: EventDraft) -> str:
 def confidence(ev: EventDraft) -> float:
     score = 0.4 + (0.25 if ev.syntax_actors else 0.0) + (0.15 if ev.actor2 else 0.0)
     score += 0.1 if ev.location is not None else 0.0
-    score += 0.1 if ev.event_date is not None else 0.0
+    score += 0.1 if ev.event_date is not None or ev.date_text else 0.0
     return round(min(score, 1.0), 2)

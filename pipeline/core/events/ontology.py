@@ -15,6 +15,7 @@ class Code:
     root: str
     quad_class: int
     goldstein: float
+    plover: str | None = None  # PLOVER category, None where PLOVER has none (public statements)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Trigger:
 
 @lru_cache(maxsize=1)
 def ontology() -> dict[str, Code]:
-    return {r[0]: Code(r[0], r[1], r[2], int(r[3]), float(r[4])) for r in tsv_rows("cameo/ontology.tsv", header=True)}
+    return {r[0]: Code(r[0], r[1], r[2], int(r[3]), float(r[4]), (r[5].strip() or None) if len(r) > 5 else None)
+            for r in tsv_rows("cameo/ontology.tsv", header=True)}
 
 
 @lru_cache(maxsize=1)

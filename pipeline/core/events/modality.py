@@ -1,0 +1,110 @@
+"""Modality of an event, read from its trigger's own clause (not the sentence): asserted, negated,
+unrealized ("так и не", "сорвалась"), planned, conditional, possible, reported, denied."""
+
+from __future__ import annotations
+
+from .syntax import Token, _children
+
+
+INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "планировать", "собираться", "договориться", "решить",
+                "согласиться"}
+POSSIBLE_VERBS = {"мочь", "смочь"}
+PLAN_VERBS = {"планироваться", "должный", "предполагаться", "запланировать", "намечать", "намечаться",
+              "наметить", "ожидаться", "готовиться"}
+#: the head verb of a noun trigger that says it did not take place ("встреча сорвалась", "визит отменили")
+UNREALIZED_VERBS = {"сорваться", "отменить", "отменять", "отмениться", "отложить", "откладывать", "перенести",
+                    "сорвать", "провалиться"}
+#: "не состоялась", "так и не провели": negated realization verbs mean the event did not happen
+REALIZE_VERBS = {"состояться", "пройти", "проходить", "удаться", "согласовать"}
+#: a clause under these reports what someone said ("сообщил, что ...", "по словам ...")
+REPORT_VERBS = {"заявить", "сообщить", "сказать", "сообщать", "заявлять", "говорить", "отметить", "подчеркнуть",
+                "написать", "рассказать", "объявить", "передать", "утверждать", "считать", "полагать",
+                "подтвердить"}
+DENY_VERBS = {"опровергнуть", "опровергать", "отрицать", "отвергнуть", "опровержение"}
+CONDITIONAL_MARKERS = {"если", "бы", "в случае"}
+#: words whose date is the date of the report, not of what it reports
+REPORT_WORDS = REPORT_VERBS | DENY_VERBS | {"выступить", "выступление", "речь", "заявление", "доклад", "сообщение",
+                                            "брифинг", "пресс-конференция", "интервью", "опубликовать"}
+MODALITIES = ("asserted", "negated", "unrealized", "planned", "conditional", "possible", "reported", "denied")
+
+
+def _predicate(tokens: list[Token], anchor: int) -> int:
+    """The clause predicate of a trigger: the trigger itself, or for a noun ("провели встречу", "встреча
+    сорвалась") the verb it is the object or subject of."""
+    t = tokens[anchor]
+    if t.pos in ("NOUN", "PROPN") and t.rel in ("obj", "nsubj", "nsubj:pass") and t.parent is not None \
+            and tokens[t.parent].pos in ("VERB", "AUX", "ADJ"):
+        return t.parent
+    return anchor
+
+
+def _governors(tokens: list[Token], pred: int, steps: int = 3) -> list[int]:
+    """Predicates that embed the clause of ``pred`` ("сообщил, что ...", "опроверг ...", "мог встретиться")."""
+    out = []
+    k = pred
+    for _ in range(steps):
+        t = tokens[k]
+        if t.parent is None or t.rel not in ("xcomp", "ccomp", "csubj", "parataxis", "obj", "advcl"):
+            break
+        k = t.parent
+        out.append(k)
+    return out
+
+
+def _negated(tokens: list[Token], nodes: list[int]) -> bool:
+    for n in nodes:
+        if any(tokens[j].lemma in ("не", "ни") and tokens[j].rel in ("advmod", "discourse", "neg", "")
+               for j in _children(tokens, n)):
+            return True
+        if n > 0 and tokens[n - 1].lemma == "не":
+            return True
+    return False
+
+
+def _tak_i_ne(tokens: list[Token], nodes: list[int]) -> bool:
+    """"так и не": the expected event never came."""
+    for n in nodes:
+        for j in range(max(0, n - 5), n):
+            if tokens[j].lemma == "так" and j + 2 < len(tokens) and tokens[j + 1].lemma == "и" \
+                    and tokens[j + 2].lemma == "не":
+                return True
+    return False
+
+
+def modality_for(tokens: list[Token], anchor: int) -> str:
+    """asserted, negated, unrealized, planned, conditional, possible, reported or denied, read from the trigger's
+    own clause (its predicate, that predicate's auxiliaries and the predicates that embed it), not from the
+    whole sentence."""
+    t = tokens[anchor]
+    pred = _predicate(tokens, anchor)
+    nodes = [anchor] if pred == anchor else [anchor, pred]
+    nodes += [j for n in list(nodes) for j in _children(tokens, n) if tokens[j].rel in ("aux", "aux:pass", "cop")]
+    governors = _governors(tokens, pred)
+    gov_lemmas = {tokens[g].lemma for g in governors}
+    if gov_lemmas & DENY_VERBS:
+        return "denied"
+    negated = _negated(tokens, nodes)
+    if tokens[pred].lemma in UNREALIZED_VERBS or (negated and (_tak_i_ne(tokens, nodes)
+                                                              or tokens[pred].lemma in REALIZE_VERBS)):
+        return "unrealized"
+    # "должны были состояться, но встреча так и не была согласована": the contrasting clause undoes the plan
+    for j in _children(tokens, pred):
+        if tokens[j].rel == "conj" and any(tokens[c].lemma == "но" for c in _children(tokens, j)) \
+                and _negated(tokens, [j]) and _tak_i_ne(tokens, [j]):
+            return "unrealized"
+    if negated:
+        return "negated"
+    marks = {tokens[j].lemma for n in nodes + governors[:1] for j in _children(tokens, n)}
+    if marks & CONDITIONAL_MARKERS:
+        return "conditional"
+    aux_lemmas = {tokens[j].lemma for j in nodes} | gov_lemmas
+    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks:
+        return "possible"
+    feats = t.feats or {}
+    pred_feats = tokens[pred].feats or {}
+    if aux_lemmas & (PLAN_VERBS | INTENT_VERBS) or feats.get("Tense") == "Fut" or pred_feats.get("Tense") == "Fut" \
+            or ("быть" in aux_lemmas and (feats.get("VerbForm") == "Inf" or pred_feats.get("VerbForm") == "Inf")):
+        return "planned"
+    if gov_lemmas & REPORT_VERBS:
+        return "reported"
+    return "asserted"

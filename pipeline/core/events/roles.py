@@ -1,0 +1,171 @@
+"""Who did what to whom, and where: actor1 and actor2 from the parse (subjects and their conjuncts,
+"с X", "между X и Y", genitive modifiers of a noun trigger), and the place (a LOC mention in a locative
+phrase, never an actor)."""
+
+from __future__ import annotations
+
+from .syntax import LOCATIVE_CASES, Token, _LOCATIVE_BEFORE, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of
+
+
+MAX_ACTORS_PER_SIDE = 10
+ACTOR_TYPES = ("PER", "ORG")
+SYMMETRIC_ROOTS = {"04", "05", "06"}
+GROUP_SUBJECTS = {"сторона", "лидер", "делегация", "страна", "государство", "партнер", "участник"}
+PRONOUN_SUBJECTS = {"он", "она"}
+#: words that tie a sentence to the place of the one before ("в рамках которой", "там")
+ANAPHORIC_PLACE = {"который", "там", "где"}
+
+
+# ---------------------------------------------------------------- actors
+def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
+    """People and organisations are the actors; countries and cities only when nothing else is there
+    (metonymy: "Токио и Пхеньян"). Regions and unknown places never act."""
+    agents = [m for m in mention_ids if mentions[m].type in ACTOR_TYPES]
+    return agents or [m for m in mention_ids if mentions[m].type == "LOC"
+                      and mentions[m].entity_id.startswith(("country:", "geonames:"))]
+
+
+def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
+                     mentions, verb: int | None = None,
+                     taken: set[int] | None = None) -> list[tuple[list[int], list[int]]]:
+    """(subtree, actor mentions) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР") are
+    separate groups, each its own subtree without the others, on its own side of ``verb``."""
+    out = []
+    for h in _with_conjuncts(tokens, j):
+        sub = _same_side(_own_subtree(tokens, h), h, verb)
+        if taken is not None:
+            sub = _adjacent_names(tokens, sub, token_mentions, mentions, taken)
+        out.append((sub, _prefer_actors(_mentions_in(sub, token_mentions), mentions)[:MAX_ACTORS_PER_SIDE]))
+    return out
+
+
+def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int]]]) -> None:
+    """Append found (subtree, actor mentions) pairs to one side: its token indexes and its actor groups."""
+    for sub, group in found:
+        indexes.extend(sub)
+        groups.append(group)
+
+
+def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
+               code: str, covered: list[int] | tuple[int, ...] = ()) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool]:
+    """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject
+    lemma, coordinated subject)."""
+    a1_groups: list[list[int]] = []
+    a2_groups: list[list[int]] = []
+    a1_idx: list[int] = []
+    a2_idx: list[int] = []
+    subject_lemma = None
+    anchor_tok = tokens[anchor]
+    verb = anchor
+    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.parent is not None and (
+            anchor_tok.rel == "obj" or (anchor_tok.rel == "obl" and tokens[anchor_tok.parent].pos == "VERB"
+                                        and _case_words(tokens, anchor) & {"в", "во", "на", "после", "по"})):
+        # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part
+        verb = anchor_tok.parent
+    subject_holders = [verb]
+    if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
+        subject_holders.append(tokens[verb].parent if tokens[verb].parent is not None else verb)
+    subjects = [j for h in subject_holders for j in _children(tokens, h)
+                if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor]
+    coordinated = False
+    for j in subjects[:1]:
+        subject_lemma = tokens[j].lemma
+        side_verb: int | None = verb
+        if subject_lemma == "который" and tokens[verb].rel.startswith("acl"):
+            # "Миллер и Озерец, которые встречаются": the relative clause's noun and its conjuncts act
+            j = tokens[verb].parent if tokens[verb].parent is not None else j
+            subject_lemma = tokens[j].lemma
+            side_verb = None
+        found = _conjunct_actors(tokens, j, token_mentions, mentions, side_verb)
+        coordinated = len([g for _, g in found if g]) > 1
+        if tokens[j].rel == "nsubj:pass" and root_of(code) not in SYMMETRIC_ROOTS:
+            # "Фирташ арестован в Вене", "Янукович был обвинён": the passive subject undergoes the act
+            _add_actors(a2_idx, a2_groups, found)
+            for k in _children(tokens, verb):
+                if tokens[k].rel in ("obl:agent", "obl") and (tokens[k].feats or {}).get("Case") == "Ins" \
+                        and not _case_words(tokens, k):
+                    _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, k, token_mentions, mentions, verb))
+            coordinated = False
+        else:
+            _add_actors(a1_idx, a1_groups, found)
+    feats = anchor_tok.feats or {}
+    if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
+        # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
+        for j in _children(tokens, anchor):
+            if tokens[j].rel in ("obl:agent", "obl") and (tokens[j].feats or {}).get("Case") == "Ins" \
+                    and not _case_words(tokens, j):
+                sub = _subtree(tokens, j)
+                a1_idx.extend(sub)
+                a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+        head = anchor_tok.parent
+        if head is not None:
+            sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
+            a2_idx.extend(sub)
+            a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+    partners = []
+    between = []
+    root = code[:2]
+    # "провел встречу с ...": the counterpart may hang on the trigger's noun as well as on its verb
+    nouns = [k for k in covered if k != anchor and tokens[k].pos in ("NOUN", "PROPN")]
+    for head in sorted({anchor, verb, *nouns}):
+        for j in _children(tokens, head):
+            if j in covered:
+                continue
+            rel, cases = tokens[j].rel, _case_words(tokens, j)
+            if cases & LOCATIVE_CASES:
+                continue  # "в Киеве", "на Курилах": a place, not a counterpart
+            obj_mentions = _mentions_in(_own_subtree(tokens, j), token_mentions)
+            if root == "04" and rel == "obj" and obj_mentions and all(mentions[m].type == "LOC" for m in obj_mentions):
+                continue  # "посетил Белград": the destination is the place of a visit
+            if rel == "iobj" or (rel in ("obl", "nmod") and cases & {"с", "со"}) or \
+                    (rel == "obj" and j != anchor and tokens[j].lemma not in {"грант", "помощь", "встреча"}):
+                partners.append(j)
+            elif rel in ("obl", "nmod") and cases & {"между"}:
+                between.append(j)
+            elif rel in ("obl", "nmod") and (cases & {"против"} or (cases & {"для"} and root == "07")
+                                             or (cases & {"от"} and root == "10")):
+                partners.append(j)
+            elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
+                    not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, head)):
+                # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger
+                _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
+    for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
+        groups = _conjunct_actors(tokens, j, token_mentions, mentions)
+        if groups and not any(a1_groups):
+            _add_actors(a1_idx, a1_groups, groups[:1])
+            groups = groups[1:]
+        _add_actors(a2_idx, a2_groups, groups)
+    taken = {m for g in a1_groups for m in g}
+    for j in partners:
+        _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken))
+    a1_groups = [g for g in a1_groups if g]
+    a2_groups = [g for g in a2_groups if g]
+    from_syntax = bool(a1_groups or a2_groups)
+    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
+            from_syntax, subject_lemma, coordinated)
+
+
+def _in_locative(body: str, mention) -> bool:
+    return mention.type == "LOC" and _LOCATIVE_BEFORE.search(body[max(0, mention.start - 25):mention.start]) is not None
+
+
+def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set[int]) -> int | None:
+    for m in sentence_mentions:
+        if m not in exclude and _in_locative(body, mentions[m]):
+            return m
+    return None
+
+
+def _conjoined_places(tokens: list[Token], sentence_mentions: list[int], places: set[int], mentions) -> set[int]:
+    """"в Берлине и Москве": a LOC conjoined to a place is a place too."""
+    def mention_at(t: Token) -> int | None:
+        return next((k for k in sentence_mentions if mentions[k].start <= t.start and t.end <= mentions[k].end), None)
+
+    out: set[int] = set()
+    for t in tokens:
+        if t.rel != "conj" or t.parent is None:
+            continue
+        k, head = mention_at(t), mention_at(tokens[t.parent])
+        if k is not None and head in places and mentions[k].type == "LOC":
+            out.add(k)
+    return out

@@ -1,0 +1,146 @@
+"""The dependency parse as the event extractor reads it: tokens with heads and relations, subtrees,
+conjuncts, locative phrases, the mentions a set of tokens covers, country adjectives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from .ontology import country_adjectives, ontology, triggers
+
+
+LOCATIVE_CASES = {"в", "во", "на"}
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|недалеко от|неподалеку от|близ|возле|около|под|у)\s+$", re.I)
+
+
+@dataclass
+class Token:
+    index: int
+    id: str
+    text: str
+    lemma: str
+    start: int
+    end: int
+    head: str
+    rel: str
+    pos: str
+    feats: dict
+    kids: list[int] = field(default_factory=list)  # indexes of the tokens whose head this is
+    parent: int | None = None  # index of the head token (None for the root)
+
+
+# ---------------------------------------------------------------- syntax helpers
+def _children(tokens: list[Token], i: int) -> list[int]:
+    return tokens[i].kids
+
+
+def _link(tokens: list[Token]) -> list[Token]:
+    """Fill ``kids`` and ``parent`` once per sentence (the helpers below ask for them many times)."""
+    by_id = {t.id: k for k, t in enumerate(tokens)}
+    for k, t in enumerate(tokens):
+        t.parent = by_id.get(t.head)
+        if t.parent is not None and t.parent != k:
+            tokens[t.parent].kids.append(k)
+    return tokens
+
+
+def root_of(code: str) -> str:
+    return ontology()[code].root
+
+
+def _is_locative(tokens: list[Token], j: int) -> bool:
+    """"в Сеуле", "на Курилах", "недалеко от Улан-Батора": a place phrase, never an actor."""
+    return bool(_case_words(tokens, j) & (LOCATIVE_CASES | {"близ", "возле", "около", "неподалеку", "недалеко"}))
+
+
+def _subtree(tokens: list[Token], i: int, limit: int = 60, skip: frozenset[int] = frozenset()) -> list[int]:
+    """Token indexes under ``i`` (a parse may contain cycles: every node is visited once)."""
+    out: list[int] = []
+    seen = {i}
+    stack = [i]
+    while stack and len(out) < limit:
+        k = stack.pop()
+        out.append(k)
+        for c in _children(tokens, k):
+            if c not in seen and c not in skip:
+                seen.add(c)
+                stack.append(c)
+    return sorted(out)
+
+
+def _case_words(tokens: list[Token], i: int) -> set[str]:
+    return {tokens[j].lemma for j in _children(tokens, i) if tokens[j].rel in ("case", "fixed")}
+
+
+def _mentions_in(token_indexes: list[int], token_mentions: dict[int, int]) -> list[int]:
+    out = []
+    for k in token_indexes:
+        m = token_mentions.get(k)
+        if m is not None and m not in out:
+            out.append(m)
+    return out
+
+
+def _with_conjuncts(tokens: list[Token], i: int) -> list[int]:
+    heads = [i]
+    for j in _children(tokens, i):
+        if tokens[j].rel == "conj" and j not in heads:
+            heads.append(j)
+    return heads
+
+
+def _own_subtree(tokens: list[Token], i: int) -> list[int]:
+    """Subtree of ``i`` without its conjuncts (they are separate actors) and without place phrases."""
+    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel == "conj")
+    sub = _subtree(tokens, i, skip=skip)
+    places = frozenset(k for k in sub if k != i and _is_locative(tokens, k))
+    if places:
+        sub = _subtree(tokens, i, skip=skip | places)
+        # "посол Италии в Грузии Виторио Сандали": a name the parser hung on the place noun is the person's
+        for k in places:
+            for j in _children(tokens, k):
+                if tokens[j].rel in ("appos", "flat:name") and tokens[j].pos == "PROPN":
+                    sub.extend(_subtree(tokens, j))
+        sub = sorted(set(sub))
+    return sub
+
+
+def _same_side(sub: list[int], head: int, verb: int | None) -> list[int]:
+    """A phrase's tokens on its own side of the verb: a name the parser hung on the subject from the far side
+    of the verb ("Кисида провел встречу с президентом Юн Сок Ёлем") belongs to the phrase it stands in."""
+    if verb is None or head == verb:
+        return sub
+    before = head < verb
+    return [k for k in sub if (k < verb) == before]
+
+
+def _adjacent_names(tokens: list[Token], sub: list[int], token_mentions: dict[int, int], mentions,
+                    taken: set[int]) -> list[int]:
+    """Extend a phrase with the person's name that directly follows it ("президентом Южной Кореи Юн Сок Ёлем")
+    when the parser attached that name elsewhere."""
+    if not sub:
+        return sub
+    out = list(sub)
+    k = max(sub) + 1
+    while k < len(tokens) and k in token_mentions and mentions[token_mentions[k]].type == "PER" \
+            and token_mentions[k] not in taken and tokens[k].rel in ("appos", "flat:name", "nmod", "flat", "obl"):
+        out.append(k)
+        k += 1
+    return out
+
+
+def _adjective_countries(tokens: list[Token], indexes: list[int]) -> list[str]:
+    adj = country_adjectives()
+    out = []
+    for k in indexes:
+        iso = adj.get(tokens[k].lemma)
+        if iso and iso not in out:
+            out.append(iso)
+    return out
+
+
+def _sentence_tokens(sent) -> list[Token]:
+    out = []
+    for i, tok in enumerate(sent.tokens):
+        out.append(Token(i, tok.id, tok.text, (tok.lemma or tok.text).lower().replace("ё", "е"), tok.start, tok.stop, tok.head_id,
+                         tok.rel or "", tok.pos or "", dict(tok.feats or {})))
+    return _link(out)

@@ -1,0 +1,196 @@
+"""Roles, modality, dates, evidence and bounds of events (issue 16), on sentences written as a user would."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.core.build import tag_document
+from pipeline.core.events import extract
+from pipeline.core.events.cluster import assign_clusters
+from pipeline.core.events.ontology import ontology
+from pipeline.core.events.when import find_event_date
+from pipeline.schema import EVENTS, PLOVER_CATEGORIES
+
+PUB = date(2024, 9, 23)
+
+
+def _tag(text: str, published: date | None = PUB) -> tuple[list[dict], list[dict]]:
+    tagged = tag_document("t", text, published)
+    return tagged["events"], tagged["mentions"]
+
+
+def _texts(ev: dict, mentions: list[dict], side: str) -> list[str]:
+    return [mentions[i]["text"] for i in ev[side]]
+
+
+def test_meeting_in_the_counterparts_capital_is_a_visit_with_the_city_as_place():
+    text = ("Премьер-министр Японии Фумио Кисида 22 сентября провел встречу с президентом Южной Кореи "
+            "Юн Сок Ёлем в Сеуле.")
+    events, mentions = _tag(text)
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert _texts(ev, mentions, "actor1") == ["Фумио Кисида"]
+    assert _texts(ev, mentions, "actor2") == ["Юн Сок Ёлем"]
+    assert mentions[ev["location"]]["text"] == "Сеуле"
+    assert ev["cameo_code"] == "042"  # Kishida travelled to Korea
+    assert ev["event_date_text"] == "--09-22" and ev["event_date"] == "2024-09-22"
+    assert text[ev["trigger_start"]:ev["trigger_end"]] == "провел встречу"
+
+
+def test_meeting_at_home_is_hosting():
+    events, mentions = _tag("Премьер-министр Японии Фумио Кисида провел встречу с президентом Монголии "
+                            "Хурэлсухом в Токио.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert ev["cameo_code"] == "043"
+    assert mentions[ev["location"]]["text"] == "Токио"
+
+
+def test_a_place_is_never_an_actor():
+    events, mentions = _tag("Путин встретился с Си Цзиньпином в Пекине.")
+    assert events, "встретиться is a trigger and one side is known"
+    ev = events[0]
+    assert "Пекине" not in _texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")
+    assert mentions[ev["location"]]["text"] == "Пекине"
+
+
+def test_coordinated_subjects_are_both_actors_and_symmetric():
+    events, mentions = _tag("Монголия и Япония достигли соглашения о сотрудничестве.")
+    ev = next(e for e in events if e["cameo_code"] == "057")
+    assert {*_texts(ev, mentions, "actor1"), *_texts(ev, mentions, "actor2")} == {"Монголия", "Япония"}
+    assert ev["symmetric"] is True
+
+
+def test_hold_a_summit_is_a_trigger():
+    events, mentions = _tag("Исиба и Ли Чжэ Мён провели саммит в Токио 23 августа 2025 года.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert (ev["event_date"], ev["date_precision"]) == ("2025-08-23", "day")
+    assert mentions[ev["location"]]["text"] == "Токио"
+
+
+def test_declining_to_comment_is_not_a_rejection():
+    events, _ = _tag("Представитель МИД Японии отказался от дальнейших комментариев.")
+    assert [e["cameo_code"] for e in events] == ["011"]
+    assert ontology()["011"].label == "Decline comment"
+
+
+@pytest.mark.parametrize("text,modality", [
+    ("Повторные переговоры Японии и КНДР должны были состояться в октябре, но встреча так и не была согласована.",
+     "unrealized"),
+    ("Встреча Путина и Си Цзиньпина не состоялась.", "unrealized"),
+    ("Визит Кисиды в Сеул сорвался.", "unrealized"),
+    ("Министр иностранных дел Южной Кореи Пак Чжин не встретился с Ван И.", "negated"),
+    ("Если Япония и КНДР проведут переговоры, санкции могут быть смягчены.", "conditional"),
+    ("МИД Японии сообщил, что Кисида встретится с Юн Сок Ёлем.", "planned"),
+    ("Пхеньян опроверг, что Ким Чен Ын встречался с Путиным.", "denied"),
+    ("Кисида заявил, что спецслужбы КНДР похитили японских граждан.", "reported"),
+    ("Кисида встретился с Юн Сок Ёлем.", "asserted"),
+])
+def test_modality_follows_the_clause(text, modality):
+    events, _ = _tag(text)
+    assert events, text
+    assert events[0]["modality"] == modality, (text, events[0])
+
+
+def test_negation_in_another_clause_does_not_negate():
+    events, _ = _tag("Кисида встретился с Юн Сок Ёлем, хотя Ким Чен Ын не приехал.")
+    meeting = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert meeting["modality"] == "asserted"
+
+
+def test_date_range_belongs_to_the_event_not_to_the_speech():
+    events, _ = _tag("Кисида 22 сентября заявил, что спецслужбы КНДР похитили японских граждан "
+                     "в период с 1977 по 1983 годы.")
+    ev = next(e for e in events if e["cameo_code"] == "181")
+    assert (ev["date_precision"], ev["event_date_text"]) == ("year_range", "1977/1983")
+    assert (ev["event_date"], ev["event_date_end"]) == ("1977-01-01", "1983-12-31")
+
+
+def test_the_date_of_a_speech_is_not_the_event_date():
+    events, _ = _tag("Кисида 22 сентября заявил, что спецслужбы КНДР похитили японских граждан.")
+    ev = next(e for e in events if e["cameo_code"] == "181")
+    assert ev["event_date"] is None and ev["date_precision"] is None
+    assert (ev["fallback_date"], ev["fallback_date_precision"]) == ("2024-09-23", "publication")
+
+
+@pytest.mark.parametrize("sentence,published,expected", [
+    ("Встреча прошла 22 сентября.", None, (None, "day_of_year_unknown", "--09-22", None)),
+    ("Встреча прошла 22 сентября.", date(2024, 9, 23), (date(2024, 9, 22), "day", "--09-22", None)),
+    ("граждане, похищенные в период с 1977 по 1983 годы", None,
+     (date(1977, 1, 1), "year_range", "1977/1983", date(1983, 12, 31))),
+    ("похищения в 1970–1980-х", None, (date(1970, 1, 1), "decade", "1970/1989", date(1989, 12, 31))),
+    ("в 1990-х годах", None, (date(1990, 1, 1), "decade", "1990/1999", date(1999, 12, 31))),
+    ("в мае 2024 года", None, (date(2024, 5, 1), "month", "2024-05", None)),
+])
+def test_partial_dates_and_ranges(sentence, published, expected):
+    found = find_event_date(sentence, published)
+    assert (found.value, found.precision, found.text, found.end) == expected
+
+
+def test_place_and_date_from_the_next_sentence():
+    events, mentions = _tag("Кисида провел переговоры с Юн Сок Ёлем. Встреча состоялась в Сеуле 22 сентября.",
+                            published=None)
+    assert len(events) == 1
+    ev = events[0]
+    assert mentions[ev["location"]]["text"] == "Сеуле"
+    assert (ev["event_date"], ev["date_precision"], ev["event_date_text"]) == (None, "day_of_year_unknown", "--09-22")
+    assert ev["fallback_date"] is None and ev["fallback_date_precision"] is None
+
+
+def test_no_event_without_an_actor_on_either_side():
+    events, _ = _tag("Учения прошли в конструктивной атмосфере.")
+    assert events == []
+    for text in ("КНДР провела ракетные испытания.", "Путин встретился с Си Цзиньпином в Пекине."):
+        for ev in _tag(text)[0]:
+            assert ev["actor1"] or ev["actor2"], (text, ev)
+
+
+def test_plover_column_is_mapped_from_cameo():
+    codes = ontology()
+    assert codes["057"].plover == "AGREE" and codes["040"].plover == "CONSULT" and codes["163"].plover == "SANCTION"
+    assert codes["010"].plover is None
+    assert all(c.plover is None or c.plover in PLOVER_CATEGORIES for c in codes.values())
+    events, _ = _tag("США ввели санкции против КНДР.")
+    assert events[0]["plover"] == "SANCTION"
+
+
+def test_one_representative_per_cluster():
+    base = {"cameo_root": "04", "actor1_countries": ["MNG"], "actor2_countries": ["JPN"], "location_id": "x",
+            "article_id": "a"}
+    rows = [dict(base, event_id="a", event_date=date(2024, 9, 22), confidence=0.6, start=0),
+            dict(base, event_id="b", event_date=date(2024, 9, 23), confidence=0.9, start=5),
+            dict(base, event_id="c", event_date=None, confidence=0.5, start=9)]
+    assign_clusters(rows)
+    assert [r["cluster_representative"] for r in rows] == [False, True, True]
+
+
+def test_schema_documents_and_guards_the_new_columns():
+    names = set(EVENTS.column_names)
+    for col in ("trigger_start", "trigger_end", "plover", "symmetric", "event_date_text", "event_date_end",
+                "fallback_date", "fallback_date_precision", "cluster_representative"):
+        assert col in names
+    by_name = {c.name: c for c in EVENTS.columns}
+    assert "unrealized" in by_name["modality"].allowed and "denied" in by_name["modality"].allowed
+    assert "day_of_year_unknown" in by_name["date_precision"].allowed
+    assert "publication" in by_name["fallback_date_precision"].allowed
+
+
+def test_long_sentences_are_bounded(monkeypatch):
+    countries = ", ".join(["Япония", "Китай", "Монголия", "Россия", "Индия", "Вьетнам"] * 6)
+    text = f"Представители стран ({countries}) провели переговоры в Сеуле."
+    events, _ = _tag(text)
+    for ev in events:
+        assert len(ev["actor1"]) <= extract.MAX_ACTORS_PER_SIDE and len(ev["actor2"]) <= extract.MAX_ACTORS_PER_SIDE
+    monkeypatch.setattr(extract, "MAX_SENTENCE_TOKENS", 10)
+    assert _tag("Премьер-министр Японии Фумио Кисида провел встречу с президентом Монголии Хурэлсухом.")[0] == []
+
+
+def test_passive_subject_undergoes_the_act():
+    events, mentions = _tag("Дмитрий Фирташ был арестован в Вене.")
+    ev = next(e for e in events if e["cameo_code"] == "173")
+    assert _texts(ev, mentions, "actor2") == ["Дмитрий Фирташ"] and ev["actor1"] == []
+    assert mentions[ev["location"]]["text"] == "Вене"
+
+
+def test_a_place_conjoined_to_a_place_is_not_an_actor():
+    events, mentions = _tag("Кисида провел переговоры с Юн Сок Ёлем в Берлине и Москве.")
+    ev = events[0]
+    assert "Москве" not in _texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")
