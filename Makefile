@@ -15,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
+.PHONY: train-blocks install dataset test test-fast dev bench bench-scale extract clean lock gazetteer release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -57,7 +57,8 @@ dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
 bench: install  ## extraction and NER quality on ../shared/eval/ (installs the bench dependency group)
-	$(UV) sync --locked --group bench --python $(PYTHON)
+	$(UV) sync --locked --group bench --group train --python $(PYTHON)
+	$(PY) benchmarks/extraction.py --cv
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
@@ -69,6 +70,10 @@ bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, pea
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)
+
+train-blocks: install  ## retrain the extract stage's block classifier from ../shared/eval/ -> pipeline/data/models/blocks.json
+	$(UV) sync --locked --group train --python $(PYTHON)
+	$(PY) scripts/train_blocks.py
 
 clean:
 	rm -rf .dagster_home dataset/current

@@ -12,9 +12,9 @@ from ..knowledge import data_version
 
 STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "1", "events": "1", "consolidate": "2",
               "publish": "2", "release": "2"}
-STAGE_DATA = {"extract": ("phrases", "outlets"), "metadata": ("phrases", "outlets"),
+STAGE_DATA = {"extract": ("phrases", "outlets", "models"), "metadata": ("phrases", "outlets"),
               "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),
-              "quality": ("gx",), "consolidate": ("gx", "gazetteer", "cameo", "phrases", "outlets")}
+              "quality": ("gx",), "consolidate": ("gx", "gazetteer", "cameo", "phrases", "outlets", "models")}
 
 
 @lru_cache(maxsize=None)
