@@ -22,6 +22,8 @@ from .rules import LineContext, boilerplate_reason, phrase_rules
 from .templates import TemplateIndex, template_key
 
 MIN_BODY_WORDS = 20
+#: sentence-final punctuation of Chinese and Japanese text (full-width)
+CJK_TERMINAL = ("。", "！", "？", "」", "』", "）", "…")
 #: rule verdicts a confident block model may overturn inside its region (the model sees them as features)
 MODEL_OVERRIDABLE = frozenset({"template", "caption", "link_list"})
 
@@ -272,6 +274,8 @@ def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: i
     """A short line alone in its block, without sentence punctuation, not continued by a lowercase line."""
     f = feats[i]
     if f.terminal or f.words > 12 or lines[i].heading or lines[i].list_item:
+        return False
+    if lines[i].text.rstrip().endswith(CJK_TERMINAL):  # a Chinese or Japanese sentence, not a caption
         return False
     alone = (i == 0 or lines[i - 1].block != lines[i].block) and \
         (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
