@@ -17,7 +17,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: test-python install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics linking-index release verify fuzz
+.PHONY: test-python train-blocks install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics linking-index release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -59,8 +59,9 @@ test-fast: install  ## unit tests only
 dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
 	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
-bench: install  ## extraction, NER, event and relevance quality on ../shared/eval/ (installs the bench dependency group)
-	$(UV) sync --locked --group bench --python $(PYTHON)
+bench: install  ## extraction (cross-validated), NER, event, linking and relevance quality on ../shared/eval/ (installs the bench and train groups)
+	$(UV) sync --locked --group bench --group train --python $(PYTHON)
+	$(PY) benchmarks/extraction.py --cv
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/ner.py
 	$(PY) benchmarks/events.py
@@ -74,6 +75,10 @@ bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, pea
 
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)
+
+train-blocks: install  ## retrain the extract stage's block classifier from ../shared/eval/ -> pipeline/data/models/blocks.json
+	$(UV) sync --locked --group train --python $(PYTHON)
+	$(PY) scripts/train_blocks.py
 
 clean:
 	rm -rf .dagster_home dataset/current

@@ -10,12 +10,12 @@ from functools import lru_cache
 
 from ..knowledge import data_version
 
-STAGE_CODE = {"ingest": "2", "extract": "3", "metadata": "3", "entities": "2", "events": "2", "consolidate": "5",
+STAGE_CODE = {"ingest": "3", "extract": "4", "metadata": "4", "entities": "2", "events": "2", "consolidate": "5",
               "relevance": "1", "publish": "2", "release": "2"}
-STAGE_DATA = {"extract": ("phrases", "outlets"), "metadata": ("phrases", "outlets"),
+STAGE_DATA = {"extract": ("phrases", "outlets", "models"), "metadata": ("phrases", "outlets"),
               "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),
               "quality": ("gx",), "relevance": ("topics",),
-              "consolidate": ("gx", "gazetteer", "cameo", "phrases", "outlets", "topics")}
+              "consolidate": ("gx", "gazetteer", "cameo", "phrases", "outlets", "topics", "models")}
 
 
 @lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ from tests.conftest import EVAL
 pytestmark = pytest.mark.realdata
 DANIEL = EVAL / "daniel_ru_dev"
 #: regression floor; the current figure is in docs/measurements.md and the issue notes
-F1_FLOOR = 0.86
+F1_FLOOR = 0.87  # raised with the block model (in-sample .89; leave-outlet-out CV .88)
 
 
 @pytest.mark.skipif(not (DANIEL / "manifest.json").exists(), reason="../shared/eval/daniel_ru_dev not present")

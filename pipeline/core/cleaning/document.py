@@ -15,12 +15,17 @@ from ..html import html_metadata, to_markdown
 from ..markdown import LogicalLine, logical_lines, words_of
 from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
+from .blocks import BlockModel, block_features, load_block_model, model_region
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
 from .templates import TemplateIndex, template_key
 
 MIN_BODY_WORDS = 20
+#: sentence-final punctuation of Chinese and Japanese text (full-width)
+CJK_TERMINAL = ("。", "！", "？", "」", "』", "）", "…")
+#: rule verdicts a confident block model may overturn inside its region (the model sees them as features)
+MODEL_OVERRIDABLE = frozenset({"template", "caption", "link_list"})
 
 
 @dataclass(frozen=True)
@@ -121,9 +126,23 @@ def _starts_lowercase(text: str) -> bool:
     return False
 
 
-def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: TemplateIndex | None,
-                  group: str | None, has_lead_profile: bool = False) -> CleanDocument:
-    """Core of extraction for one page whose lines are already segmented."""
+#: ``model`` argument of :func:`extract_lines` that selects the rules alone (no learned block model)
+RULES = "rules"
+
+
+@dataclass
+class LineAnalysis:
+    """What the rules see on one page: line features, removal reasons, line scores and their main region."""
+
+    rules: object
+    feats: list[Features]
+    reasons: list[str | None]
+    scores: list[float]
+    region: tuple[int, int]
+
+
+def analyse_lines(lines: list[LogicalLine], templates: TemplateIndex | None, group: str | None) -> LineAnalysis:
+    """Features, rule verdicts (templates included), scores and the rules' main region of one page's lines."""
     rules = phrase_rules()
     feats = [line_features(ln, rules.stopwords) for ln in lines]
     reasons: list[str | None] = []
@@ -137,9 +156,38 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     cyrillic_page = letters > 0 and sum(f.letters * (1 - f.latin_share) for f in feats) / letters > 0.5
     scores = [line_score(f, r, ln, i / total, cyrillic_page) for i, (f, r, ln) in enumerate(zip(feats, reasons, lines))]
     if not lines or max(scores, default=0) <= 0:
-        raise RejectError("no_article_text", "no line of running prose found")
+        return LineAnalysis(rules, feats, reasons, scores, (0, 0))
     start, end = main_region(scores)
     end = cut_at_section_break(lines, feats, scores, rules, start, end)
+    return LineAnalysis(rules, feats, reasons, scores, (start, end))
+
+
+def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: TemplateIndex | None,
+                  group: str | None, has_lead_profile: bool = False, page_title: str | None = None,
+                  model: "BlockModel | str | None" = None) -> CleanDocument:
+    """Core of extraction for one page whose lines are already segmented.
+
+    ``model``: the learned block model to use (None: the shipped one, :data:`RULES`: the rules alone). With a
+    model, the article region is the maximum-evidence run of the model's line probabilities, and inside it a
+    line is kept when the model scores it as article text; the rules' title, caption, repeat and reflow steps
+    follow as before."""
+    a = analyse_lines(lines, templates, group)
+    feats, reasons = a.feats, a.reasons
+    start, end = a.region
+    prob = None
+    if model == RULES and start == end:
+        raise RejectError("no_article_text", "no line of running prose found")
+    if model != RULES:
+        block_model = load_block_model() if model is None else model
+        prob = block_model.probability(block_features(lines, feats, reasons, a.scores, a.region, page_title))
+        if not lines or float(prob.max()) < block_model.threshold:
+            raise RejectError("no_article_text", "no line the block model takes for article text")
+        start, end = model_region(prob, lines, block_model.threshold)
+        for i in range(start, end):
+            if prob[i] < block_model.threshold and reasons[i] is None:
+                reasons[i] = "block_model"
+            elif prob[i] >= block_model.threshold and reasons[i] in MODEL_OVERRIDABLE:
+                reasons[i] = None
     title_idx, start = choose_title(lines, feats, reasons, start)
 
     kept: list[int] = []
@@ -151,7 +199,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             kept.append(i)
         elif _is_standalone_caption(lines, feats, i):
             reasons[i] = "caption"
-        elif is_prose(f) or (f.terminal and f.words >= 3):
+        elif is_prose(f) or (f.terminal and f.words >= 3) or (prob is not None and f.letters >= 4):
             kept.append(i)
         else:
             reasons[i] = "caption_or_fragment"
@@ -227,6 +275,8 @@ def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: i
     f = feats[i]
     if f.terminal or f.words > 12 or lines[i].heading or lines[i].list_item:
         return False
+    if lines[i].text.rstrip().endswith(CJK_TERMINAL):  # a Chinese or Japanese sentence, not a caption
+        return False
     alone = (i == 0 or lines[i - 1].block != lines[i].block) and \
         (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
     continued = i + 1 < len(lines) and feats[i + 1].starts_lower
@@ -254,9 +304,11 @@ def prepare_page(doc: RawDocument) -> tuple[RawDocument, dict | None, str | None
 
 
 def extract_prepared(doc: RawDocument, meta: dict | None, group: str | None, lines: list[LogicalLine],
-                     templates: TemplateIndex | None, profile: dict) -> CleanDocument:
+                     templates: TemplateIndex | None, profile: dict,
+                     model: "BlockModel | str | None" = None) -> CleanDocument:
     """Extract one prepared page with the corpus template index."""
-    clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")))
+    clean = extract_lines(doc, lines, templates, group, bool(profile.get("has_lead")),
+                          (meta or {}).get("title"), model)
     clean.html_meta = meta
     clean.source_url = doc.url
     clean.kind = doc.kind

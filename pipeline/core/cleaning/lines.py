@@ -10,6 +10,8 @@ from ..markdown import LogicalLine
 
 TERMINAL = tuple(".!?…»\"”;:)")
 
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z]")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{3,32}")
 _PHONE = re.compile(r"(?:\+7|8)?\s?\(?\d{3,5}\)?[\s-]?\d{1,3}[\s-]\d{2}[\s-]\d{2}")
@@ -33,8 +35,8 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
     stop = sum(1 for w in words if w.lower() in stopwords)
     text = line.text
     contact = bool(_EMAIL.search(text) or _HANDLE.search(text) or _PHONE.search(text))
-    letters = sum(1 for ch in text if ch.isalpha())
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    letters = len(_LETTER.findall(text))
+    latin = len(_LATIN.findall(text))
     first_alpha = next((ch for ch in text if ch.isalpha()), "")
     return Features(
         words=n,

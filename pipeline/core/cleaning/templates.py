@@ -13,9 +13,13 @@ from typing import Iterable, Sequence
 from ..markdown import LogicalLine
 
 
+_WORDS = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+
+
 def template_key(text: str) -> str:
     """Normalized form under which recurring lines are counted: case, digits and punctuation folded."""
-    return " ".join(re.sub(r"\d+", "0", w.lower()) for w in re.findall(r"\w+", text))[:300]
+    return _DIGITS.sub("0", " ".join(_WORDS.findall(text)).lower())[:300]
 
 
 def template_hash(key: str) -> int:

@@ -1,0 +1,112 @@
+"""The learned block classifier: features of logical lines, the title anchor, the shipped JSON model."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.core.cleaning.blocks import (FEATURE_NAMES, MODEL_FORMAT, BlockModel, block_features,
+                                           load_block_model, model_region, title_line)
+from pipeline.core.cleaning.document import analyse_lines
+from pipeline.core.markdown import logical_lines
+from pipeline.knowledge import read_text
+
+PAGE = "\n\n".join([
+    "* [Главная](/)\n* [Политика](/p)\n* [Экономика](/e)\n* [Спорт](/s)",
+    "## Последние новости",
+    "[Курс рубля снова вырос на торгах в понедельник утром](/n/1)",
+    "[В Приморье открылся новый мост через бухту](/n/2)",
+    "[Японские инвесторы пришли в Хабаровский край](/n/3)",
+    "# Япония и Монголия провели переговоры в Улан-Баторе",
+    "Министр иностранных дел Японии провёл переговоры со своим монгольским коллегой, и стороны обсудили "
+    "вопросы безопасности в регионе.",
+    "По итогам встречи было принято решение продолжить консультации на уровне экспертов.",
+])
+
+
+def _features(text: str, title: str | None = None):
+    lines = logical_lines(text)
+    a = analyse_lines(lines, None, None)
+    return lines, block_features(lines, a.feats, a.reasons, a.scores, a.region, title)
+
+
+def col(name: str) -> int:
+    return FEATURE_NAMES.index(name)
+
+
+def test_title_line_prefers_the_heading_matching_the_stated_title():
+    lines = logical_lines(PAGE)
+    h1 = next(i for i, ln in enumerate(lines) if ln.heading == 1)
+    assert title_line(lines, None) == h1
+    assert title_line(lines, "Япония и Монголия провели переговоры в Улан-Баторе | Новости") == h1
+    # a stated title that matches the ticker's heading instead wins over the first H1
+    assert title_line(lines, "Последние новости") == h1 - 4
+    assert title_line(logical_lines("Просто строка текста без заголовка."), None) is None
+
+
+def test_block_features_shape_and_structure():
+    lines, x = _features(PAGE)
+    assert x.shape == (len(lines), len(FEATURE_NAMES)) and x.dtype == np.float32
+    t = next(i for i, ln in enumerate(lines) if ln.heading == 1)
+    assert x[t, col("is_title")] == 1 and x[:, col("is_title")].sum() == 1
+    assert (x[t + 1:, col("after_title")] == 1).all() and (x[:t, col("after_title")] == 0).all()
+    assert x[t + 1, col("title_distance_log")] > 0 > x[t - 1, col("title_distance_log")]
+    ticker = [i for i, ln in enumerate(lines) if ln.text.startswith(("Курс", "В Приморье", "Японские"))]
+    assert len(ticker) == 3
+    # the three linked headlines form one run (together with the menu and section heading around them)
+    assert all(x[i, col("headline_run")] >= np.log1p(3) for i in ticker)
+    assert all(x[i, col("link_density")] > 0.9 for i in ticker)
+    prose = t + 1
+    assert x[prose, col("headline_run")] == 0 and x[prose, col("terminal")] == 1
+    assert x[prose, col("chars_vs_max")] == 1.0
+    assert 0 < x[prose, col("stop_ratio")] < 1
+    assert x[t, col("text_above")] == 0 and x[prose, col("text_above")] > 0 and x[prose, col("text_below")] > 0
+    assert x[0, col("list_item")] == 1 and x[0, col("reason_link_list")] == 1
+
+
+def test_block_features_of_an_empty_page():
+    lines, x = _features("")
+    assert x.shape == (0, len(FEATURE_NAMES))
+
+
+def _stump(feature: str, threshold: float, low: float, high: float) -> dict:
+    return {"feature": [FEATURE_NAMES.index(feature), -1, -1], "threshold": [threshold, 0.0, 0.0],
+            "left": [1, -1, -1], "right": [2, -1, -1], "value": [0.0, low, high], "depth": 1}
+
+
+def test_block_model_evaluates_its_trees():
+    data = {"format": MODEL_FORMAT, "features": list(FEATURE_NAMES), "init": 0.5, "learning_rate": 1.0,
+            "trees": [_stump("link_density", 0.5, 1.0, -3.0), _stump("log_chars", 3.0, -2.0, 0.5)]}
+    model = BlockModel.from_dict(data)
+    x = np.zeros((3, len(FEATURE_NAMES)), dtype=np.float32)
+    x[0, col("link_density")], x[0, col("log_chars")] = 0.9, 5.0  # linked long line: 0.5 - 3 + 0.5
+    x[1, col("log_chars")] = 5.0  # long prose: 0.5 + 1 + 0.5
+    x[2, col("log_chars")] = 1.0  # short unlinked: 0.5 + 1 - 2
+    assert model.decision(x).tolist() == pytest.approx([-2.0, 2.0, -0.5])
+    p = model.probability(x)
+    assert p[1] > 0.5 > p[2] > p[0]
+    with pytest.raises(ValueError):
+        BlockModel.from_dict({**data, "format": "other"})
+    with pytest.raises(ValueError):
+        BlockModel.from_dict({**data, "features": ["no_such_feature"]})
+
+
+def test_model_region_is_the_contiguous_run_of_evidence():
+    lines = logical_lines("\n\n".join(["x" * 50] * 8))
+    prob = np.array([0.9, 0.1, 0.1, 0.8, 0.9, 0.4, 0.9, 0.1])
+    assert model_region(prob, lines) == (3, 7)
+    # lines weigh by their length: a short furniture line does not cut a long paragraph off the article
+    lines = logical_lines("\n\n".join(["y" * 200, "Фото: agency", "z" * 150, "w" * 300]))
+    assert model_region(np.array([0.9, 0.01, 0.7, 0.2]), lines) == (0, 3)
+
+
+def test_shipped_model_loads_and_separates_prose_from_a_ticker():
+    data = json.loads(read_text("models/blocks.json"))
+    assert data["format"] == MODEL_FORMAT and data["features"] == list(FEATURE_NAMES)
+    assert data["trees"] and data["trained_on"]["pages"] > 900
+    model = load_block_model()
+    lines, x = _features(PAGE)
+    p = model.probability(x)
+    t = next(i for i, ln in enumerate(lines) if ln.heading == 1)
+    assert p[t + 1] > 0.5 and p[t + 2] > 0.5
+    assert all(p[i] < 0.5 for i in range(t) if lines[i].text.startswith(("Курс", "В Приморье", "Японские")))
