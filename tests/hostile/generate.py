@@ -35,7 +35,7 @@ def cases(secret_path: str) -> list[tuple[str, bytes, object]]:
     out: list[tuple[str, bytes, object]] = [
         ("empty.txt", b"", "empty"),
         ("whitespace.md", b" \n\t \n" * 100, "empty"),
-        ("one-line-5mb.txt", ("слово " * 900_000).encode("utf-8")[: 5 * 1024 * 1024], {"no_article_text", "article"}),
+        ("one-line-5mb.txt", ("слово " * 900_000).encode("utf-8")[: 5 * 1024 * 1024], {"no_article_text", "article", "off_topic"}),
         ("binary.html", os.urandom(4096) if False else bytes((i * 37 + 11) % 256 for i in range(4096)), {"binary", "undecodable"}),
         ("png-renamed.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary"),
         ("cp1251-labelled-utf8.html", (f'<html><head><meta charset="utf-8"></head><body><h1>Заголовок</h1>'

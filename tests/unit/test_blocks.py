@@ -110,3 +110,26 @@ def test_shipped_model_loads_and_separates_prose_from_a_ticker():
     t = next(i for i, ln in enumerate(lines) if ln.heading == 1)
     assert p[t + 1] > 0.5 and p[t + 2] > 0.5
     assert all(p[i] < 0.5 for i in range(t) if lines[i].text.startswith(("Курс", "В Приморье", "Японские")))
+
+
+def test_a_page_with_a_line_no_paragraph_has_is_cleaned_by_the_rules_alone():
+    from pipeline.core.cleaning import document
+
+    class Recorder(BlockModel):
+        calls = 0
+
+        def probability(self, x):  # never reached: the page goes to the rules
+            Recorder.calls += 1
+            raise AssertionError("the block model scored a page with a 20k+ character line")
+
+    model = load_block_model()
+    recorder = Recorder(*[getattr(model, f) for f in model.__dataclass_fields__])
+    lines = logical_lines("# Заголовок статьи\n\n" + "слово " * 5_000 + "\n")
+    assert max(len(ln.text) for ln in lines) > document.MAX_MODEL_LINE_CHARS
+    from pipeline.core.errors import RejectError
+
+    try:
+        document.extract_lines(None, lines, None, None, model=recorder)
+    except RejectError as exc:
+        assert exc.reason == "no_article_text"  # what the rules say of one repeated word, as before the model
+    assert Recorder.calls == 0

@@ -26,6 +26,12 @@ MIN_BODY_WORDS = 20
 CJK_TERMINAL = ("。", "！", "？", "」", "』", "）", "…")
 #: rule verdicts a confident block model may overturn inside its region (the model sees them as features)
 MODEL_OVERRIDABLE = frozenset({"template", "caption", "link_list"})
+#: pages with more logical lines than this are cleaned by the rules alone: the block model's features and
+#: trees cost memory per line (a hostile page of 100k lines would take gigabytes), and no news page needs it
+MAX_MODEL_LINES = 5_000
+#: nor is a page with a line longer than this (no paragraph is; a megabyte of one repeated word is not an
+#: article, and the rules reject it as such)
+MAX_MODEL_LINE_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     feats, reasons = a.feats, a.reasons
     start, end = a.region
     prob = None
+    if model != RULES and (len(lines) > MAX_MODEL_LINES or
+                           any(len(line.text) > MAX_MODEL_LINE_CHARS for line in lines)):
+        model = RULES
     if model == RULES and start == end:
         raise RejectError("no_article_text", "no line of running prose found")
     if model != RULES:
