@@ -20,16 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 
-def _jsonable(row: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items() if not k.startswith("_")}
-
-
 def cmd_extract(paths: list[str]) -> int:
-    from .cli_commands import missing_files
+    from .cli_commands import jsonable, missing_files
     from .core.build import extract_files
 
     missing = missing_files(paths)
@@ -37,7 +32,7 @@ def cmd_extract(paths: list[str]) -> int:
         print(f"python -m pipeline extract: no such file: {path}", file=sys.stderr)
     paths = [p for p in paths if p not in missing]
     articles, rejects = extract_files(paths) if paths else ([], [])
-    lines = [(row["source_path"], _jsonable(row)) for row in articles]
+    lines = [(row["source_path"], jsonable(row)) for row in articles]
     lines += [(r.source_path, {"source_path": r.source_path, "error": r.reason, "message": r.message})
               for r in rejects]
     order = {p: i for i, p in enumerate(paths)}

@@ -15,13 +15,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Rows as JSON: dates in ISO form, private (``_``) keys dropped, nested lists and dicts alike."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if not str(k).startswith("_")}
+        return {k: jsonable(v) for k, v in value.items() if not str(k).startswith("_")}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -48,8 +49,8 @@ def cmd_run(paths: list[str], out=sys.stdout, err=sys.stderr) -> int:
             status = 1
         else:
             mention_rows, event_rows = analysis
-            record = {"article": _jsonable(article), "mentions": _jsonable(mention_rows),
-                      "events": _jsonable(event_rows)}
+            record = {"article": jsonable(article), "mentions": jsonable(mention_rows),
+                      "events": jsonable(event_rows)}
         out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     for reject in rejects:
         out.write(json.dumps({"source_path": reject.source_path, "error": reject.reason, "message": reject.message},

@@ -16,7 +16,7 @@ from ..ingest import walk_raw
 from ..versions import all_code_versions
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -31,7 +31,7 @@ def raw_manifest(raw_dir: Path) -> dict[str, dict]:
         if path.is_symlink() or not path.is_file():
             out[rel] = {"bytes": None, "sha256": None, "note": "not a regular file"}
         else:
-            out[rel] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+            out[rel] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
     return out
 
 
@@ -70,7 +70,7 @@ def provenance(repo: Path, raw_dir: Path, lock_file: Path, reference=None) -> di
             tools[name] = None
     return {
         "git": checkout_state(repo),
-        "lock_file": {"path": lock_file.name, "sha256": _sha256(lock_file) if lock_file.exists() else None},
+        "lock_file": {"path": lock_file.name, "sha256": sha256_file(lock_file) if lock_file.exists() else None},
         "environment": {"python": platform.python_version()},
         "reference_time": reference.to_json() if reference is not None else None,
         "tools": tools,

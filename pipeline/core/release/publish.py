@@ -7,7 +7,6 @@ version that exists is never overwritten (same bytes: no-op; different bytes: re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,9 +23,8 @@ from .card import changelog_entry, dataset_card
 from .card_sections import data_dictionary_html
 from .descriptors import croissant, datapackage, dump, validate_croissant, validate_datapackage
 from .diff import diff_releases
-from .provenance import provenance
-from .text_policy import (DEFAULT_SNIPPET_CHARS, DEFAULT_TEXT_POLICY, TABLE_ORDER, apply_text_policy,
-                          published_tables)
+from .provenance import provenance, sha256_file
+from .text_policy import DEFAULT_SNIPPET_CHARS, DEFAULT_TEXT_POLICY, TABLE_ORDER, published_tables, text_policies
 
 #: fault injection for the atomicity test: seconds to sleep after the first file is written
 PAUSE_ENV = "VOSTOK_RELEASE_TEST_PAUSE"
@@ -62,14 +60,6 @@ def latest_release(root: Path, below: str | None = None) -> Path | None:
         limit = semver.parse(below)
         dirs = [d for d in dirs if d[0] < limit]
     return dirs[-1][1] if dirs else None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _write(path: Path, text: str) -> None:
@@ -128,7 +118,8 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     from .report import render
 
     out_tables = published_tables(tables)
-    policies = apply_text_policy(tables["articles"], None)[2]
+    policies = {outlet: policy for outlet, (policy, _) in
+                text_policies(set(tables["articles"].column("outlet").drop_null().to_pylist())).items()}
     diff = diff_releases(previous, out_tables, prov["raw_manifest"], ID_SCHEME_VERSION)
     requirement = diff.requirement()
     if enforce and requirement.level != "none":
@@ -138,7 +129,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     files = {}
     for name, table in out_tables.items():
         path = write_parquet(table, folder / f"{name}.parquet")
-        files[name] = {"path": path.name, "bytes": path.stat().st_size, "hash": _sha256(path)}
+        files[name] = {"path": path.name, "bytes": path.stat().st_size, "hash": sha256_file(path)}
         if pause:
             time.sleep(pause)
             pause = 0
@@ -171,7 +162,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     errors = validate_datapackage(folder / "datapackage.json") + validate_croissant(folder / "croissant.json")
     if errors:
         raise ReleaseError("release descriptors are invalid: " + " | ".join(errors)[:2000])
-    sums = [f"{_sha256(p)}  {p.relative_to(folder).as_posix()}" for p in sorted(folder.rglob("*"))
+    sums = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}" for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != "SHA256SUMS"]
     _write(folder / "SHA256SUMS", "\n".join(sums) + "\n")
     return requirement.level, requirement.reasons
