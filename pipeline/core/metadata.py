@@ -151,16 +151,39 @@ class PublishedTime:
     timezone_source: str | None
 
 
-def parse_published(lines: list[str], profile: dict | None) -> PublishedTime:
-    for text in lines:
-        dates = [d for d in find_dates(text) if 1990 <= d.local.year <= 2100]
-        if dates:
-            stated = dates[0]
-            tz_name = (profile or {}).get("timezone")
-            source = "profile" if tz_name else "default"
-            tz_name = tz_name or DEFAULT_TIMEZONE
-            return PublishedTime(to_utc(stated, tz_name), stated.iso_local(), tz_name, source)
-    return PublishedTime(None, None, None, None)
+#: a calendar day stated on this many removed lines outside the metadata zone is the page's own date (a site
+#: header's "today", the dates of a latest-news list), not the article's
+PAGE_WIDE_DATE_LINES = 2
+
+
+def page_wide_days(removed: list[RemovedLine], zone: list[RemovedLine]) -> set[str]:
+    """Calendar days that the page's boilerplate outside the metadata zone repeats (see PAGE_WIDE_DATE_LINES)."""
+    in_zone = {id(r) for r in zone}
+    counts: dict[str, int] = {}
+    for r in removed:
+        if id(r) in in_zone:
+            continue
+        for day in {d.local.date().isoformat() for d in find_dates(r.text)}:
+            counts[day] = counts.get(day, 0) + 1
+    return {day for day, n in counts.items() if n >= PAGE_WIDE_DATE_LINES}
+
+
+def parse_published(lines: list[str], profile: dict | None, page_days: set[str] = frozenset()) -> PublishedTime:
+    """The first plausible date of the zone's lines. A first date that is one of the page's own repeated days
+    (``page_days``: a site header's "today", a latest-news list) gives way to the first zone date *earlier*
+    than it: an article is not published after the day its page was served, a later date is something else."""
+    candidates = [d for text in lines for d in find_dates(text) if 1990 <= d.local.year <= 2100]
+    if not candidates:
+        return PublishedTime(None, None, None, None)
+    stated = candidates[0]
+    if stated.local.date().isoformat() in page_days:
+        earlier = [d for d in candidates if d.local.date() < stated.local.date()
+                   and d.local.date().isoformat() not in page_days]
+        stated = earlier[0] if earlier else stated
+    tz_name = (profile or {}).get("timezone")
+    source = "profile" if tz_name else "default"
+    tz_name = tz_name or DEFAULT_TIMEZONE
+    return PublishedTime(to_utc(stated, tz_name), stated.iso_local(), tz_name, source)
 
 
 def published_from_html(value, profile: dict | None) -> PublishedTime | None:
@@ -182,12 +205,14 @@ def published_from_html(value, profile: dict | None) -> PublishedTime | None:
 
 def build_article(doc: CleanDocument) -> dict:
     """The ``articles`` row for one clean document (see :data:`pipeline.schema.ARTICLES`)."""
-    zone = [r.text for r in metadata_zone(doc)]
+    zone_lines = metadata_zone(doc)
+    zone = [r.text for r in zone_lines]
     meta = doc.html_meta or {}
     url = meta.get("url") or doc.source_url or doc.url
     outlet = detect_outlet("\n".join(r.text for r in doc.removed), url) or doc.outlet_hint
     profile = profile_for(outlet)
-    published = published_from_html(meta.get("published"), profile) or parse_published(zone, profile)
+    published = (published_from_html(meta.get("published"), profile)
+                 or parse_published(zone, profile, page_wide_days(doc.removed, zone_lines)))
     authors = meta.get("authors") or parse_authors(zone)
     rubrics = meta.get("sections") or parse_rubrics(zone, profile)
     body = doc.body

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pipeline.core.dates import find_dates, to_utc
-from pipeline.core.metadata import (article_id, parse_authors, parse_cited_agencies, parse_published,
+from pipeline.core.metadata import (article_id, page_wide_days, parse_authors, parse_cited_agencies, parse_published,
                                     parse_rubrics, parse_views)
 from pipeline.core.cleaning.document import RemovedLine
 from pipeline.core.outlets import detect_outlet, find_url, normalize_domain
@@ -93,3 +93,21 @@ def test_a_markdown_table_row_keeps_its_cell_boundaries():
 
     text, _, _, table = _line_markup("| 23.08.2025 | Автор: Иван Петров | Политика |")
     assert table and text == FIELD_SEPARATOR.join(["23.08.2025", "Автор: Иван Петров", "Политика"])
+
+
+def test_site_header_today_gives_way_to_an_earlier_byline_date():
+    """A site header's "today" that the page's latest-news list repeats is the page's date, not the article's:
+    the byline's earlier date wins. A later zone date never overrides the first one."""
+    removed = [RemovedLine("Балтийский курс Среда, 10.04.2013, 09:36", "template", 2, 2),
+               RemovedLine("Йохан Тере, БК, Таллинн, 04.01.2012.", "byline", 4, 4),
+               RemovedLine("_10.04.2013_ Новость дня", "links", 48, 40),
+               RemovedLine("_10.04.2013_ Другая новость", "links", 49, 40)]
+    zone = removed[:2]
+    page_days = page_wide_days(removed, zone)
+    assert page_days == {"2013-04-10"}
+    assert parse_published([r.text for r in zone], None, page_days).local == "2012-01-04"
+    # without the repetition, the first stated date stays
+    assert parse_published([r.text for r in zone], None, set()).local == "2013-04-10T09:36"
+    # a page-wide first date is kept when the only other date is later
+    later = ["Обновлено 03.01.2012", "26.05.2012 реклама"]
+    assert parse_published(later, None, {"2012-01-03"}).local == "2012-01-03"
