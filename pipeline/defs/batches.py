@@ -23,6 +23,7 @@ from ..core.cleaning.templates import TemplateIndex
 from ..core.versions import code_version
 from ..core.workers import shutdown_pools
 from .materialization import counts_md
+from .progress import StepProgress
 from .resources import VostokPaths
 
 
@@ -68,11 +69,16 @@ def raw_batch(context: dg.AssetExecutionContext, paths: VostokPaths) -> dict:
     reasons, each page's hashed template keys. A batch whose files kept their names, sizes and times is not read."""
     cache = paths.cache()
     out, docs, rejects = {}, 0, Counter()
-    for batch, fingerprint in list_batches(paths.raw).items():
+    batches = list_batches(paths.raw)
+    progress = StepProgress(context, "batches read and converted", unit="batch", units="batches")
+    for done, (batch, fingerprint) in enumerate(batches.items(), start=1):
         manifest = prepare_batch(paths.raw, batch, cache, fingerprint).manifest()
         out[batch] = manifest
         docs += len(manifest.inventory)
         rejects.update(r.reason for r in manifest.rejects)
+        if len(batches) > 1:
+            progress.update("raw/", done, len(batches))
+    progress.close()
     context.add_output_metadata({"batches": len(out), "documents": docs, "rejected": sum(rejects.values()),
                                  "unchanged_batches": cache.hits["batch"],
                                  "pages_read": cache.hits["prepare"] + cache.misses["prepare"],
@@ -100,26 +106,20 @@ def batch_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_batc
     """Per batch: boilerplate removed, metadata parsed, entities tagged and linked, events coded, written to
     the partitioned Parquet dataset dataset/work/batches/<table>/batch=<batch>/. Unchanged documents come from
     the cache; natasha runs in worker processes on the rest."""
-    import time
-
     cache = paths.cache()
     out, counts = {}, Counter()
-    started = time.perf_counter()
-
-    def progress(batch: str, done: int, total: int) -> None:
-        rate = done / max(time.perf_counter() - started, 1e-9)
-        context.log.info(f"{batch}: NER and events {done}/{total} new articles ({rate:.1f} docs/s since start)")
-
+    progress = StepProgress(context, "NER and events on new articles")
     fingerprints = list_batches(paths.raw)
     prepared = (prepare_batch(paths.raw, batch, cache, fingerprints.get(batch, ""))
                 for batch in sorted(raw_batch))
     try:
-        for rows in batches_rows(prepared, template_index, cache, paths.workers, progress):
+        for rows in batches_rows(prepared, template_index, cache, paths.workers, progress.update):
             write_batch_rows(rows, paths.batch_tables)
             out[rows.batch] = {"template_digest": rows.template_digest, "articles": len(rows.articles)}
             counts.update(articles=len(rows.articles), rejects=len(rows.rejects),
                           mentions=sum(map(len, rows.mentions.values())), events=sum(map(len, rows.events.values())))
     finally:
+        progress.close()
         shutdown_pools()  # a step process with live workers would not exit
     context.add_output_metadata({
         **{k: counts[k] for k in ("articles", "rejects", "mentions", "events")},

@@ -31,7 +31,10 @@ def run_config(job_name: str, version: str = "", log_level: str = "INFO") -> dic
 def launch(job_name: str, version: str = "", log_level: str = "INFO") -> int:
     """Execute ``job_name`` in this process against the instance in DAGSTER_HOME; print the summary."""
     from ..definitions import defs
+    from .progress import keep_terminal
     from .resources import paths_from_environment
+
+    keep_terminal()
 
     job = defs.resolve_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
@@ -61,7 +64,7 @@ def summary(metadata: dict[str, dict], checks: list[tuple[str, str, bool]], curr
     if analysed:
         cache = _md_counts(analysed.get("cache", ""))
         if sum(cache.values()):
-                lines.append(f"documents analysed: {cache.get('analysis miss', 0)}, "
+            lines.append(f"documents analysed: {cache.get('analysis miss', 0)}, "
                          f"from cache: {cache.get('analysis hit', 0)}")
     current = Path(current)
     if (current / "rejects.parquet").exists():
