@@ -1,0 +1,69 @@
+"""Every discovered hostile case (tests/hostile/cases_*.py) in one raw dir, built by the core entry the CLI's
+``build`` and ``make dataset`` use (build_corpus): every entry under raw/, counted by a walk of this test's own
+(os.fwalk), ends in articles or rejects exactly once (a WARC archive: once per record), each as its case allows."""
+
+from collections import Counter
+
+import pytest
+
+from tests.hostile.generate import discover, escaped, generate_cases, outcomes
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from pipeline.core.corpus import build_corpus
+
+    raw = tmp_path_factory.mktemp("hostile_cases") / "raw"
+    written = generate_cases(raw)
+    tables = build_corpus(raw).tables
+    articles = tables["articles"].column("source_path").to_pylist()
+    rejects = list(zip(tables["rejects"].column("source_path").to_pylist(),
+                       tables["rejects"].column("reason").to_pylist()))
+    return raw, written, articles, rejects
+
+
+def test_every_entry_is_an_article_or_a_reject_exactly_once(built):
+    raw, written, articles, rejects = built
+    paths = articles + [p for p, _ in rejects]
+    doubled = [p for p, n in Counter(paths).items() if n > 1]
+    assert not doubled, f"source paths twice: {doubled[:10]}"
+    got = outcomes(raw, articles, rejects)
+    strays = [e for e in got if e.startswith(b"?")]
+    assert not strays, f"outputs naming no file under raw/: {strays[:10]}"
+    for entry, results in got.items():
+        name = escaped(entry)
+        if name.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+            assert results, f"{name}: vanished"
+        else:
+            assert len(results) == 1, f"{name}: {results or 'vanished'}"
+    assert sum(map(len, written.values())) == len(got)
+
+
+def test_each_case_ends_as_it_should(built):
+    raw, written, articles, rejects = built
+    got = outcomes(raw, articles, rejects)
+    cases = discover()
+    wrong = []
+    for case, entries in sorted(written.items()):
+        allowed = cases[case][1]
+        if allowed is None:
+            continue
+        for entry in entries:
+            wrong += [(case, escaped(entry), r) for r in got[entry] if r not in allowed]
+    assert not wrong, wrong
+
+
+def test_the_accounting_check_agrees(built):
+    from pipeline.core.accounting import accounting
+
+    raw, _, articles, rejects = built
+    report = accounting(raw, articles, [p for p, _ in rejects])
+    assert report["ok"], {k: report[k][:10] for k in ("missing", "doubled", "unexpected")}
+
+
+def test_recorded_names_are_valid_text(built):
+    _, _, articles, rejects = built
+    for path in articles + [p for p, _ in rejects]:
+        path.encode("utf-8")  # no lone surrogate reaches a table
