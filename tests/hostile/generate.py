@@ -205,14 +205,34 @@ def measure(names: list[str] | None = None) -> dict[str, dict[str, list[str]]]:
             raw = Path(tmp) / "raw"
             written = generate_cases(raw, [name])[name]
             try:
-                tables = build_corpus(raw).tables
-                got = outcomes(raw, tables["articles"].column("source_path").to_pylist(),
-                               list(zip(tables["rejects"].column("source_path").to_pylist(),
-                                        tables["rejects"].column("reason").to_pylist())))
+                build = build_corpus(raw)
+                tables = build.tables
+                paths = tables["articles"].column("source_path").to_pylist()
+                rejects = list(zip(tables["rejects"].column("source_path").to_pylist(),
+                                   tables["rejects"].column("reason").to_pylist()))
+                got = outcomes(raw, paths, rejects)
                 report[name] = {escaped(e): v for e, v in sorted(got.items()) if e in written or e.startswith(b"?")}
+                doubled = sorted(p for p in set(paths + [p for p, _ in rejects])
+                                 if (paths + [p for p, _ in rejects]).count(p) > 1)
+                if doubled:
+                    report[name]["<doubled>"] = doubled
+                report[name].update(_dagster_store(build.batches, Path(tmp) / "work"))
             except Exception as exc:  # what main did before the fixes: the whole build stopped
                 report[name] = {"<crash>": [f"{type(exc).__name__}: {str(exc)[:120]}"]}
     return report
+
+
+def _dagster_store(batches, work: Path) -> dict:
+    """What the Dagster path adds to build_corpus: each batch's rows written to the partitioned working dataset
+    (the batch_tables asset) and stored by the batch IO manager's file naming."""
+    from pipeline.core.batch_store import write_batch_rows
+
+    try:
+        for rows in batches:
+            write_batch_rows(rows, work)
+        return {}
+    except Exception as exc:
+        return {"<dagster-crash>": [f"{type(exc).__name__}: {str(exc)[:120]}"]}
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--measure"]:
