@@ -67,3 +67,34 @@ def test_recorded_names_are_valid_text(built):
     _, _, articles, rejects = built
     for path in articles + [p for p, _ in rejects]:
         path.encode("utf-8")  # no lone surrogate reaches a table
+
+
+DAGSTER_CASES = ["cp1251_file_name", "cp1251_folder_name", "long_cyrillic_folder", "name_max_cyrillic",
+                 "root_named_folder", "loose_file", "warc_member_name_collision", "escape_lookalike"]
+
+
+def test_the_dagster_build_takes_hostile_names(tmp_path):
+    """The asset graph (batch IO manager pickles, Hive batch folders, metadata, the accounting check) on the
+    names that stopped it: cp1251 bytes, folder names whose quoted form is over 255 bytes, a folder named _root."""
+    import dagster as dg
+
+    from pipeline.definitions import ALL_CHECKS, BUILD_ASSETS
+    from pipeline.defs.batches import BatchIOManager
+    from pipeline.defs.resources import VostokPaths
+
+    raw = tmp_path / "raw"
+    generate_cases(raw, DAGSTER_CASES)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [*BUILD_ASSETS, *ALL_CHECKS],
+            resources={"paths": VostokPaths(raw_dir=str(raw), dataset_dir=str(tmp_path / "dataset"),
+                                            releases_dir=str(tmp_path / "releases"), work_dir=str(tmp_path / "work")),
+                       "batch_io_manager": BatchIOManager(base_dir=str(tmp_path / "work" / "io"))},
+            instance=instance, raise_on_error=False)
+    assert result.success
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks.get("accounting_invariant") is True, checks
+    folders = [p.name for p in (tmp_path / "work" / "batches" / "articles").iterdir()]
+    assert "batch=__root" in folders and "batch=_root" in folders
+    assert all(len(name.encode()) <= 255 for name in folders)
+    assert sum(name.startswith("batch=h+") for name in folders) == 2  # the two long Cyrillic folders
