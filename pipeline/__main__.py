@@ -35,7 +35,9 @@ def cmd_extract(paths: list[str]) -> int:
     lines = [(row["source_path"], jsonable(row)) for row in articles]
     lines += [(r.source_path, {"source_path": r.source_path, "error": r.reason, "message": r.message})
               for r in rejects]
-    order = {p: i for i, p in enumerate(paths)}
+    from .core.rawnames import escape_name
+
+    order = {escape_name(p): i for i, p in enumerate(paths)}
 
     def position(source_path: str) -> tuple:  # the order the files were given; a WARC's records in record order
         for name in (source_path, source_path.split("#", 1)[0]):

@@ -198,3 +198,19 @@ def test_a_page_claiming_another_sites_url_does_not_take_its_id(tmp_path):
     assert by_path["b-real.txt"]["url"] == "https://real.ru/news/1"
     assert by_path["a-spoof.txt"]["url"] is None
     assert by_path["a-spoof.txt"]["article_id"] != by_path["b-real.txt"]["article_id"]
+
+
+def test_the_extract_command_prints_escaped_names(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    cases_paths.cp1251_file_name(tmp_path)
+    cases_paths.cp1251_empty_file(tmp_path)
+    files = sorted(os.listdir(os.fsencode(tmp_path)))
+    done = subprocess.run([sys.executable, "-m", "pipeline", "extract", *[os.path.join(os.fsencode(tmp_path), f)
+                                                                          for f in files]],
+                          capture_output=True, timeout=300)
+    lines = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]  # printed: it raised before
+    assert len(lines) == 2 and all("\\x" in line["source_path"] for line in lines), done.stderr[-500:]
+    assert sorted(line.get("error", "article") for line in lines) == ["article", "empty"]
