@@ -35,7 +35,9 @@ def cmd_extract(paths: list[str]) -> int:
     lines = [(row["source_path"], jsonable(row)) for row in articles]
     lines += [(r.source_path, {"source_path": r.source_path, "error": r.reason, "message": r.message})
               for r in rejects]
-    order = {p: i for i, p in enumerate(paths)}
+    from .core.rawnames import escape_name
+
+    order = {escape_name(p): i for i, p in enumerate(paths)}
 
     def position(source_path: str) -> tuple:  # the order the files were given; a WARC's records in record order
         for name in (source_path, source_path.split("#", 1)[0]):
@@ -98,10 +100,16 @@ def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as
                          relevance=relevance)
     write_working_tables(build.tables, build.reference.to_json(), Path(out))
     reports = validate_all({name: t.to_pandas() for name, t in build.tables.items()}, build.reference)
+    from .core.accounting import accounting
+
+    report = accounting(Path(raw), build.tables["articles"].column("source_path").to_pylist(),
+                        build.tables["rejects"].column("source_path").to_pylist())
     print(json.dumps({"rows": {n: t.num_rows for n, t in build.tables.items()},
+                      "accounting": {k: report[k] if k in ("ok", "files") else report[k][:20]
+                                     for k in ("ok", "files", "missing", "doubled", "unexpected")},
                       "quarantined": len(build.quarantined), "reference_time": build.reference.to_json(),
                       "suites": {n: r.success for n, r in reports.items()}, "out": out}))
-    return 0 if all(r.success for r in reports.values()) else 1
+    return 0 if all(r.success for r in reports.values()) and report["ok"] else 1
 
 
 def cmd_release(version: str | None, tables_dir: str, releases: str, raw: str) -> int:

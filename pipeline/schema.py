@@ -52,6 +52,10 @@ STRING_LIST = pa.list_(pa.string())
 #: language codes the language identifier can emit (ISO 639-1), plus "und"
 LANGUAGE_CODES = ("ru", "uk", "be", "kk", "en", "mn", "und")
 
+#: what source_path holds (articles and rejects)
+SOURCE_PATH = ("Path of the raw file relative to raw/ (bytes that are not UTF-8 written \\xNN, a backslash doubled: "
+               "docs/ingest-security.md); a WARC record: file.warc.gz#<record id>.")
+
 #: reject reasons and the stage that emits them
 REJECT_REASONS = (
     "empty",
@@ -83,7 +87,7 @@ ARTICLES = Table(
         Column("article_id", pa.string(), False,
                "Stable id: sha256 of the canonical URL when known, else of the raw file's bytes (16 hex chars).",
                unique=True),
-        Column("source_path", pa.string(), False, "Path of the raw file relative to raw/.", unique=True),
+        Column("source_path", pa.string(), False, SOURCE_PATH, unique=True),
         Column("raw_sha256", pa.string(), False, "sha256 of the raw file's bytes."),
         Column("url", pa.string(), True, "Canonical URL stated by the page, if any."),
         Column("outlet", pa.string(), True, "Outlet domain, e.g. babr24.com; null when the page does not say."),
@@ -133,7 +137,7 @@ REJECTS = Table(
     primary_key=("source_path",),
     sort_by=("source_path",),
     columns=(
-        Column("source_path", pa.string(), False, "Path of the raw file relative to raw/.", unique=True),
+        Column("source_path", pa.string(), False, SOURCE_PATH, unique=True),
         Column("raw_sha256", pa.string(), True, "sha256 of the raw bytes (null if the file could not be read)."),
         Column("stage", pa.string(), False, "Stage that rejected the file.", allowed=STAGES),
         Column("reason", pa.string(), False, "Short reason code.", allowed=REJECT_REASONS),

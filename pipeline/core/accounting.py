@@ -12,26 +12,63 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
+from .rawnames import escape_name
+
 
 def raw_entries(raw_dir: Path) -> set[str]:
-    """Every non-directory entry under ``raw_dir`` (relative posix paths), symlinks included and not followed."""
-    root = os.fspath(raw_dir)
-    found = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        for name in filenames + linked:
-            found.add(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
+    """Every non-directory entry under ``raw_dir`` (recorded relative paths, :mod:`~pipeline.core.rawnames`),
+    symlinks included and not followed, a directory that cannot be listed counted as one entry. Its own walk,
+    sharing nothing with ingest's: depth-first with an explicit stack (no depth limit), each folder opened from
+    raw/ by descriptors, one component at a time (no PATH_MAX limit, no fixed number of open descriptors)."""
+    found: set[str] = set()
+    stack: list[list[bytes]] = [[]]
+    while stack:
+        parts = stack.pop()
+        try:
+            names = _listing(os.fsencode(raw_dir), parts)
+        except OSError:
+            if parts:
+                found.add(escape_name(b"/".join(parts)))
+            continue
+        for name, is_dir in names:
+            if is_dir:
+                stack.append(parts + [name])
+            else:
+                found.add(escape_name(b"/".join(parts + [name])))
     return found
 
 
+_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _listing(root: bytes, parts: list[bytes]) -> list[tuple[bytes, bool]]:
+    fd = os.open(root, _FLAGS & ~os.O_NOFOLLOW)
+    try:
+        for part in parts:
+            nxt = os.open(part, _FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        out = []
+        with os.scandir(fd) as listing:
+            for e in listing:
+                try:
+                    out.append((os.fsencode(e.name), e.is_dir(follow_symlinks=False)))
+                except OSError:
+                    out.append((os.fsencode(e.name), False))
+        return out
+    finally:
+        os.close(fd)
+
+
 def _entry_of(output: str, entries: set[str]) -> str | None:
+    """The raw entry an output row names: itself, or for a WARC record the longest entry it extends with '#'."""
     if output in entries:
         return output
-    position = output.find("#")
-    while position != -1:  # a WARC record: the file's path, '#', the record id (a file name may hold '#' too)
+    position = output.rfind("#")
+    while position != -1:
         if output[:position] in entries:
             return output[:position]
-        position = output.find("#", position + 1)
+        position = output.rfind("#", 0, position)
     return None
 
 

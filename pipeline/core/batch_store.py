@@ -1,7 +1,8 @@
 """The partitioned working dataset: each batch's rows as Parquet files, written and read back.
 
-Layout (hive-partitioned): ``<root>/<table>/batch=<quoted batch>/part-0.parquet`` for each table of
-:data:`BATCH_TABLES`; the articles file carries the batch's template digest in its schema metadata.
+Layout (hive-partitioned): ``<root>/<table>/batch=<name>/part-0.parquet`` for each table of :data:`BATCH_TABLES`,
+``<name>`` by :func:`batch_dir_name` (bounded, collision-free); the articles file carries the batch's key and
+template digest in its schema metadata (the key read back from a hashed folder name).
 Corpus-level columns (duplicates, clusters, relevance) are still empty here: :mod:`pipeline.core.consolidate` fills them.
 """
 
@@ -14,14 +15,23 @@ from .errors import Reject
 
 __all__ = ["BATCH_TABLES", "batch_dir_name", "read_batch_rows", "write_batch_rows"]
 
-#: per-batch tables, hive-partitioned: <root>/<table>/batch=<quoted batch>/part-0.parquet
+#: per-batch tables, hive-partitioned: <root>/<table>/batch=<name>/part-0.parquet
 BATCH_TABLES = ("articles", "mentions", "events", "rejects", "inventory")
+#: a quoted batch key longer than this is replaced by a hash (a folder name has at most 255 bytes)
+MAX_QUOTED = 120
 
 
 def batch_dir_name(batch: str) -> str:
+    """``batch=<the key, URL-quoted>`` while that is at most :data:`MAX_QUOTED` bytes, else ``batch=h+<32 hex digits
+    of the key's sha256>``; quoting escapes every ``+``, so no quoted key looks like a hashed one. The key itself
+    is kept in the articles file's metadata."""
+    import hashlib
     from urllib.parse import quote
 
-    return "batch=" + quote(batch, safe="")
+    quoted = quote(batch, safe="")
+    if len(quoted) <= MAX_QUOTED:
+        return "batch=" + quoted
+    return "batch=h+" + hashlib.sha256(batch.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def write_batch_rows(rows: BatchRows, root: Path) -> dict[str, Path]:
@@ -47,7 +57,8 @@ def write_batch_rows(rows: BatchRows, root: Path) -> dict[str, Path]:
         "rejects": pa.Table.from_pylist([r.as_row() for r in rows.rejects], schema=working(REJECTS)),
         "inventory": pa.Table.from_pylist(rows.inventory, schema=inventory_schema),
     }
-    frames["articles"] = frames["articles"].replace_schema_metadata({"template_digest": rows.template_digest})
+    frames["articles"] = frames["articles"].replace_schema_metadata({"template_digest": rows.template_digest,
+                                                                        "batch": rows.batch})
     return {name: write_parquet(table, Path(root) / name / batch_dir_name(rows.batch) / "part-0.parquet")
             for name, table in frames.items()}
 
@@ -57,7 +68,10 @@ def read_batch_rows(root: Path, batch: str) -> BatchRows:
     import pyarrow.parquet as pq
 
     tables = {name: pq.read_table(Path(root) / name / batch_dir_name(batch) / "part-0.parquet") for name in BATCH_TABLES}
-    out = BatchRows(batch, template_digest=(tables["articles"].schema.metadata or {}).get(b"template_digest", b"").decode())
+    meta = tables["articles"].schema.metadata or {}
+    if meta.get(b"batch", batch.encode("utf-8", "surrogatepass")) != batch.encode("utf-8", "surrogatepass"):
+        raise FileNotFoundError(f"the working tables of batch {batch!r} hold another batch")  # rebuilt, not mixed up
+    out = BatchRows(batch, template_digest=meta.get(b"template_digest", b"").decode())
     out.articles = tables["articles"].to_pylist()
     for row in out.articles:
         out.mentions[row["article_id"]] = []

@@ -15,6 +15,7 @@ from .errors import Reject, RejectError
 from .cleaning.document import CleanDocument
 from .documents import RawDocument
 from .ingest import ingest_entries
+from .rawnames import escape_name
 
 #: the batch name of files given on the command line (they are extracted together, like one raw/ batch)
 FILES_BATCH = "_files"
@@ -23,8 +24,9 @@ FILES_BATCH = "_files"
 def extract_files(paths: Sequence[str]) -> tuple[list[dict], list[Reject]]:
     """The extract and metadata stages over files from anywhere (each named by the path given), as one batch:
     templates are learned across the files, a WARC file yields one article or reject per record, pages
-    stating one canonical URL are ``duplicate_url`` and near duplicates are marked, as in a build of raw/."""
-    documents, rejects = ingest_entries([(p, Path(p)) for p in paths])
+    stating one canonical URL are ``duplicate_url`` and near duplicates are marked, as in a build of raw/. Each
+    is named by the path given, in its recorded form (:mod:`.rawnames`: a name that is not UTF-8 is escaped)."""
+    documents, rejects = ingest_entries([(escape_name(p), Path(p)) for p in paths])  # names as raw/'s are recorded
     return extract_ingested(documents, rejects)
 
 

@@ -3,7 +3,10 @@ Byte limits, gzip inflation with a cap, kind from the name, and :func:`document_
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,20 +55,60 @@ def kind_from_name(name: str) -> str:
     return "text"
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """A regular file's bytes, never following a symlink and never reading past the size limit."""
-    if path.is_symlink():
-        raise RejectError("unreadable", "symbolic link: not followed (raw/ files must be regular files)")
-    if not path.is_file():
-        raise RejectError("unreadable", "not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise RejectError("too_large", f"{size} bytes exceeds the {max_bytes}-byte limit")
-    with open(path, "rb") as fh:
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_KINDS = ((stat.S_ISDIR, "a directory (one that could not be listed)"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def open_regular(path: Path, root: Path | None = None) -> int:
+    """A descriptor of the regular file at ``path``, checked on the open file itself (no check-then-open race).
+
+    ``root`` given (raw/): the path is opened from it one component at a time, so a symlink anywhere below raw/
+    (the file, or a folder on the way, even one swapped in while the build runs) is never followed. The file is
+    opened ``O_NOFOLLOW | O_NONBLOCK`` (a FIFO swapped in does not block) and must then be a regular file by
+    ``fstat``. A hard link is a regular file and is read (docs/ingest-security.md says why)."""
+    try:
+        if root is None:
+            fd = os.open(path, _FILE_FLAGS)
+        else:
+            parts = Path(os.path.relpath(path, root)).parts
+            base = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                for part in parts[:-1]:
+                    nxt = os.open(part, _DIR_FLAGS, dir_fd=base)
+                    os.close(base)
+                    base = nxt
+                fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=base)
+            finally:
+                os.close(base)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise RejectError("unreadable", "symbolic link: not followed (raw/ files must be regular files)") from None
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise RejectError("unreadable", f"not a regular file: {what}")
+    return fd
+
+
+def read_fd(fd: int, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an open regular file (closed after), never reading past the size limit."""
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise RejectError("too_large", f"{size} bytes exceeds the {max_bytes}-byte limit")
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise RejectError("too_large", f"more than {max_bytes} bytes")
     return data
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES, root: Path | None = None) -> bytes:
+    """A regular file's bytes (:func:`open_regular`, :func:`read_fd`)."""
+    return read_fd(open_regular(path, root), max_bytes)
 
 
 MAX_INFLATED_BYTES = 32 * 1024 * 1024

@@ -166,18 +166,22 @@ def logical_lines(text: str) -> list[LogicalLine]:
         for raw in block:
             hard = raw.endswith("  ") or raw.rstrip().endswith("\\") and not raw.rstrip().endswith("\\\\")
             pieces.append((raw.rstrip().rstrip("\\") if hard and raw.rstrip().endswith("\\") else raw.rstrip(), hard))
-        merged: list[str] = []
+        # each logical line as the list of its pieces, joined once at the end: appending to a growing string
+        # copied it every time (quadratic: 4 MB of short lowercase lines took minutes)
+        merged: list[list[str]] = []
+        last_is_heading = False  # a line's heading markup is in its first piece: joining never changes it
         prev_hard = True
         for raw, hard in pieces:
             stripped = raw.strip()
-            if merged and not _HEADING.match(stripped) and not _LIST_ITEM.match(stripped) \
-                    and not _HEADING.match(merged[-1].strip()) \
+            if merged and not last_is_heading and not _HEADING.match(stripped) and not _LIST_ITEM.match(stripped) \
                     and (wrapped or (not prev_hard and _starts_lower(stripped))):
-                merged[-1] = merged[-1].rstrip() + " " + stripped
+                merged[-1][-1] = merged[-1][-1].rstrip()
+                merged[-1].append(stripped)
             else:
-                merged.append(raw)
+                merged.append([raw])
+                last_is_heading = bool(_HEADING.match(stripped))
             prev_hard = hard
-        for raw in merged:
+        for raw in map(" ".join, merged):
             body, heading, list_item, table = _line_markup(raw.strip())
             plain, link_chars = strip_inline(body)
             if not plain and not raw.strip():

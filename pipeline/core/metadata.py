@@ -21,7 +21,7 @@ from .cleaning.document import CleanDocument, RemovedLine
 from .language import detect_language
 from .metadata_agencies import agency_variants
 from .markdown import words_of
-from .outlets import detect_outlet, profile_for
+from .outlets import detect_outlet, normalize_domain, profile_for
 
 STAGE = "metadata"
 
@@ -203,13 +203,32 @@ def published_from_html(value, profile: dict | None) -> PublishedTime | None:
                          "profile" if (profile or {}).get("timezone") else "default")
 
 
+def _same_site(a: str, b: str) -> bool:
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def own_url(stated: str | None, fetched: str | None, removed_text: str) -> str | None:
+    """The page's canonical URL, unless the page's own host contradicts it: the host it was fetched from (a WARC
+    record's target URI) or, for a saved page, the site its own footer names ("© site"). A page claiming another
+    site's URL does not take that URL's article id (it would get the real article rejected as ``duplicate_url``);
+    it is identified by its own URL, or by its bytes (docs/ingest-security.md)."""
+    if not stated:
+        return stated
+    host = normalize_domain(stated)
+    own = normalize_domain(fetched) if fetched else detect_outlet(removed_text)
+    if host and own and not _same_site(host, own):
+        return fetched
+    return stated
+
+
 def build_article(doc: CleanDocument) -> dict:
     """The ``articles`` row for one clean document (see :data:`pipeline.schema.ARTICLES`)."""
     zone_lines = metadata_zone(doc)
     zone = [r.text for r in zone_lines]
     meta = doc.html_meta or {}
-    url = meta.get("url") or doc.source_url or doc.url
-    outlet = detect_outlet("\n".join(r.text for r in doc.removed), url) or doc.outlet_hint
+    removed_text = "\n".join(r.text for r in doc.removed)
+    url = own_url(meta.get("url") or doc.source_url or doc.url, doc.source_url, removed_text)
+    outlet = detect_outlet(removed_text, url) or doc.outlet_hint
     profile = profile_for(outlet)
     published = (published_from_html(meta.get("published"), profile)
                  or parse_published(zone, profile, page_wide_days(doc.removed, zone_lines)))

@@ -2,16 +2,28 @@
 
     .venv/bin/python tests/hostile/generate.py OUT_DIR
 
-Each case is (file name, bytes, expectation): "article" or a reject reason (or a set of acceptable reasons).
+Two sets of cases:
+
+* the content corpus of :func:`cases` (file name, bytes, expectation), written flat by :func:`generate`;
+* every ``tests/hostile/cases_*.py`` module, found by :func:`discover`: each defines
+  ``CASES: dict[str, Callable[[Path], None]]`` (a case name to a function writing that case's files anywhere
+  under the raw dir it is given) and may define ``EXPECTED: dict[str, set[str]]`` (what each file of a case may
+  end as: ``"article"`` or reject reasons). :func:`generate_cases` writes them all into one raw dir.
+
+The command line writes both into OUT_DIR.
 """
 
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
 import os
 import sys
 from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
 
 PROSE = ("Министр иностранных дел Японии провёл переговоры со своим монгольским коллегой в Улан-Баторе, и стороны "
          "обсудили вопросы безопасности в регионе. ")
@@ -90,6 +102,146 @@ def generate(out: Path, secret_path: str) -> dict[str, object]:
     return expected
 
 
-if __name__ == "__main__":
+def _modules() -> list:
+    if str(HERE.parents[1]) not in sys.path:
+        sys.path.insert(0, str(HERE.parents[1]))
+    return [importlib.import_module(f"tests.hostile.{p.stem}") for p in sorted(HERE.glob("cases_*.py"))]
+
+
+def discover() -> dict[str, tuple[Callable[[Path], None], set[str] | None]]:
+    """Every case of every ``cases_*.py`` module: name -> (writer, allowed outcomes or None). Names are unique
+    across modules (a clash raises: two modules would write over each other's files)."""
+    found: dict[str, tuple[Callable[[Path], None], set[str] | None]] = {}
+    for module in _modules():
+        expected = getattr(module, "EXPECTED", {})
+        for name, writer in module.CASES.items():
+            if name in found:
+                raise ValueError(f"hostile case {name!r} defined twice ({module.__name__})")
+            allowed = expected.get(name)
+            found[name] = (writer, set(allowed) if allowed is not None else None)
+    return found
+
+
+def entries(raw: Path) -> set[bytes]:
+    """Every non-directory entry under ``raw`` as raw bytes relative paths (os.fwalk: no PATH_MAX limit, symlinks
+    not followed; a symlink to a directory counts as an entry)."""
+    root = os.fsencode(raw)
+    found = set()
+    for dirpath, dirnames, filenames, dirfd in os.fwalk(root):
+        rel = os.path.relpath(dirpath, root)
+        for name in filenames + [d for d in dirnames if _is_link_at(d, dirfd)]:
+            found.add(name if rel == b"." else rel + b"/" + name)
+    return found
+
+
+def _is_link_at(name: bytes, dirfd: int) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dirfd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def generate_cases(raw: Path, names: list[str] | None = None) -> dict[str, set[bytes]]:
+    """Write the discovered cases (all, or ``names``) into ``raw``: case name -> the entries it added."""
+    raw.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, (writer, _) in sorted(discover().items()):
+        if names is not None and name not in names:
+            continue
+        before = entries(raw)
+        writer(raw)
+        out[name] = entries(raw) - before
+    return out
+
+
+def escaped(entry: bytes) -> str:
+    """The name the pipeline records for a raw entry (docs/ingest-security.md): valid UTF-8 as it is, a backslash
+    doubled, each byte that is not UTF-8 as ``\\xNN``. Written here again, apart from the pipeline's code."""
+    out, i = [], 0
+    while i < len(entry):
+        for j in range(min(len(entry), i + 4), i, -1):  # the longest valid UTF-8 character at i
+            try:
+                ch = entry[i:j].decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1:
+                out.append("\\\\" if ch == "\\" else ch)
+                i = j
+                break
+        else:
+            out.append(f"\\x{entry[i]:02x}")
+            i += 1
+    return "".join(out)
+
+
+def outcomes(raw: Path, articles: list[str], rejects: list[tuple[str, str]]) -> dict[bytes, list[str]]:
+    """Each raw entry -> what the build made of it ("article" or the reject reason, one per WARC record), from
+    the articles' and rejects' source paths; outputs that name no entry are listed under ``b"?<path>"``."""
+    by_name = {escaped(e): e for e in entries(raw)}
+    out: dict[bytes, list[str]] = {e: [] for e in by_name.values()}
+    for path, outcome in [(p, "article") for p in articles] + list(rejects):
+        entry = by_name.get(path)
+        if entry is None:  # a WARC record: the longest entry it extends with '#'
+            cuts = [i for i in range(len(path)) if path[i] == "#" and path[:i] in by_name]
+            entry = by_name[path[:cuts[-1]]] if cuts else b"?" + path.encode("utf-8", "backslashreplace")
+        out.setdefault(entry, []).append(outcome)
+    return out
+
+
+def measure(names: list[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each case alone in a fresh raw dir, built by the product's core entry (build_corpus, as the CLI's
+    ``build`` and ``make dataset`` run it): case -> {entry: outcomes}, or {"<crash>": [the exception]}."""
+    import tempfile
+
+    from pipeline.core.corpus import build_corpus
+
+    report = {}
+    for name in sorted(discover()):
+        if names and name not in names:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "raw"
+            written = generate_cases(raw, [name])[name]
+            try:
+                build = build_corpus(raw)
+                tables = build.tables
+                paths = tables["articles"].column("source_path").to_pylist()
+                rejects = list(zip(tables["rejects"].column("source_path").to_pylist(),
+                                   tables["rejects"].column("reason").to_pylist()))
+                got = outcomes(raw, paths, rejects)
+                report[name] = {escaped(e): v for e, v in sorted(got.items()) if e in written or e.startswith(b"?")}
+                doubled = sorted(p for p in set(paths + [p for p, _ in rejects])
+                                 if (paths + [p for p, _ in rejects]).count(p) > 1)
+                if doubled:
+                    report[name]["<doubled>"] = doubled
+                report[name].update(_dagster_store(build.batches, Path(tmp) / "work"))
+            except Exception as exc:  # what main did before the fixes: the whole build stopped
+                report[name] = {"<crash>": [f"{type(exc).__name__}: {str(exc)[:120]}"]}
+    return report
+
+
+def _dagster_store(batches, work: Path) -> dict:
+    """What the Dagster path adds to build_corpus: each batch's rows written to the partitioned working dataset
+    (the batch_tables asset) and stored by the batch IO manager's file naming."""
+    from pipeline.core.batch_store import write_batch_rows
+
+    try:
+        for rows in batches:
+            write_batch_rows(rows, work)
+        return {}
+    except Exception as exc:
+        return {"<dagster-crash>": [f"{type(exc).__name__}: {str(exc)[:120]}"]}
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--measure"]:
+    import json
+
+    for case, got in measure(sys.argv[2:]).items():
+        print(json.dumps({"case": case, "outcomes": got}, ensure_ascii=True))
+elif __name__ == "__main__":
     target = Path(sys.argv[1])
     print(f"{len(generate(target, '/etc/passwd'))} hostile files written to {target}")
+    written = generate_cases(target)
+    print(f"{len(written)} cases ({sum(map(len, written.values()))} entries) of tests/hostile/cases_*.py written")

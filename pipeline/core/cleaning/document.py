@@ -108,16 +108,17 @@ def choose_lead(paragraphs: list[str], markups: list[str], has_lead_profile: boo
 
 def reflow(paragraphs: list[str], markups: list[str]) -> tuple[list[str], list[str]]:
     """Rejoin a paragraph cut in two (page break): no terminal punctuation, next starts lowercase."""
-    out: list[str] = []
-    out_raw: list[str] = []
+    out: list[list[str]] = []  # each paragraph's pieces, joined once (a growing string was copied per piece)
+    out_raw: list[list[str]] = []
     for p, raw in zip(paragraphs, markups):
-        if out and not out[-1].rstrip().endswith(TERMINAL) and _starts_lowercase(p):
-            out[-1] = out[-1].rstrip() + " " + p.lstrip()
-            out_raw[-1] = out_raw[-1] + " " + raw
+        if out and not out[-1][-1].rstrip().endswith(TERMINAL) and _starts_lowercase(p):
+            out[-1][-1] = out[-1][-1].rstrip()
+            out[-1].append(p.lstrip())
+            out_raw[-1].append(raw)
         else:
-            out.append(p)
-            out_raw.append(raw)
-    return out, out_raw
+            out.append([p])
+            out_raw.append([raw])
+    return [" ".join(parts) for parts in out], [" ".join(parts) for parts in out_raw]
 
 
 def _starts_lowercase(text: str) -> bool:

@@ -5,6 +5,7 @@ compare them); everything else is an input of the build and must reproduce."""
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version as package_version
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from ...knowledge import knowledge_sources
 from ...schema import ID_SCHEME_VERSION
+from ..documents import open_regular
+from ..errors import RejectError
 from ..ingest import walk_raw
 from ..versions import all_code_versions
 
@@ -28,10 +31,15 @@ def raw_manifest(raw_dir: Path) -> dict[str, dict]:
     """Every input under raw/ (the walk the accounting check makes): its size and sha256."""
     out = {}
     for rel, path in walk_raw(raw_dir):
-        if path.is_symlink() or not path.is_file():
+        try:  # opened as ingest opens it: no symlink followed, no FIFO waited on, no PATH_MAX limit
+            with os.fdopen(open_regular(path, raw_dir), "rb") as fh:
+                digest, size = hashlib.sha256(), 0
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+            out[rel] = {"bytes": size, "sha256": digest.hexdigest()}
+        except (RejectError, OSError):
             out[rel] = {"bytes": None, "sha256": None, "note": "not a regular file"}
-        else:
-            out[rel] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
     return out
 
 
