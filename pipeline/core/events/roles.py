@@ -21,6 +21,11 @@ def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
     """People and organisations are the actors; countries and cities only when nothing else is there
     (metonymy: "Токио и Пхеньян"). Regions and unknown places never act."""
     agents = [m for m in mention_ids if mentions[m].type in ACTOR_TYPES]
+    people = [m for m in agents if mentions[m].type == "PER"]
+    if people and len(people) < len(agents):
+        # "глава отдела «Лаборатории Касперского» Руслан Стоянов": in one phrase, the person acts and the
+        # organisation is where the person works
+        return people
     return agents or [m for m in mention_ids if mentions[m].type == "LOC"
                       and mentions[m].entity_id.startswith(("country:", "geonames:"))]
 
