@@ -36,7 +36,7 @@ from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for
+from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for, split_conjoined
 
 
 WINDOW = 5
@@ -216,6 +216,10 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
                 actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
                 symmetric = True
             elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
+                symmetric = True
+            elif root in SYMMETRIC_ROOTS and len(a1g) == 1 and not actor2 and split_conjoined(tokens, actor1, mentions):
+                # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
+                actor1, actor2 = split_conjoined(tokens, actor1, mentions)
                 symmetric = True
             if not actor1 and not a1c:
                 if actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:

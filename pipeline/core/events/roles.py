@@ -150,6 +150,23 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             from_syntax, subject_lemma, coordinated)
 
 
+def split_conjoined(tokens: list[Token], group: list[int], mentions) -> tuple[list[int], list[int]] | None:
+    """"Министры иностранных дел Японии и Южной Кореи провели переговоры": mentions of one actor phrase joined
+    by a conjunction are the two sides of a symmetric event; (first side, the conjoined ones) or None."""
+    def mention_of(t: Token) -> int | None:
+        return next((m for m in group if mentions[m].start <= t.start and t.end <= mentions[m].end), None)
+
+    later = []
+    for t in tokens:
+        if t.rel != "conj" or t.parent is None:
+            continue
+        k, head = mention_of(t), mention_of(tokens[t.parent])
+        if k is not None and head is not None and k != head and k not in later:
+            later.append(k)
+    first = [m for m in group if m not in later]
+    return (first, later) if later and first else None
+
+
 def _in_locative(body: str, mention) -> bool:
     return mention.type == "LOC" and _LOCATIVE_BEFORE.search(body[max(0, mention.start - 25):mention.start]) is not None
 
