@@ -67,15 +67,20 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
     return cleaned, rejects
 
 
-def tag_document(doc_id: str, text: str, published=None) -> dict:
-    """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them."""
+def tag_document(doc_id: str, text: str, published=None, mentions=None, event_filter: bool = True) -> dict:
+    """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them
+    (``mentions``: the text's linked mentions when already known, as a benchmark's cache keeps them;
+    ``event_filter=False``: every trigger candidate, each with its event-filter ``features``, for training
+    and cross-validating that filter)."""
     from .entities.linking import link_article
     from .events.cluster import assign_clusters
     from .events.extract import extract_events
     from .events.rows import event_rows
 
-    mentions = link_article(str(doc_id), text)
-    drafts = extract_events(text, mentions, published)
+    if mentions is None:
+        mentions = link_article(str(doc_id), text)
+    drafts = extract_events(text, mentions, published) if event_filter else \
+        extract_events(text, mentions, published, model=None)
     rows = event_rows(str(doc_id), text, mentions, published, drafts)
     assign_clusters(rows)
     events = []
@@ -92,6 +97,7 @@ def tag_document(doc_id: str, text: str, published=None) -> dict:
             "currency": row["currency"], "trigger": row["trigger"], "trigger_start": row["trigger_start"],
             "trigger_end": row["trigger_end"], "start": row["start"], "end": row["end"],
             "event_cluster_id": row["event_cluster_id"], "cluster_representative": row["cluster_representative"],
+            **({} if event_filter else {"features": draft.features}),
         })
     return {
         "id": doc_id,

@@ -194,3 +194,20 @@ def test_a_place_conjoined_to_a_place_is_not_an_actor():
     events, mentions = _tag("Кисида провел переговоры с Юн Сок Ёлем в Берлине и Москве.")
     ev = events[0]
     assert "Москве" not in _texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")
+
+
+def test_a_person_not_the_employer_is_the_actor():
+    tagged = tag_document("t", "Глава отдела расследований «Лаборатории Касперского» Руслан Стоянов арестован в Москве.",
+                          event_filter=False)
+    m = tagged["mentions"]
+    ev = next(e for e in tagged["events"] if e["cameo_code"] == "173")
+    assert [m[i]["text"] for i in ev["actor1"] + ev["actor2"]] == ["Руслан Стоянов"]
+
+
+def test_conjoined_countries_in_one_subject_are_the_two_sides():
+    tagged = tag_document("t", "Министры иностранных дел Японии и Южной Кореи провели переговоры в Сеуле.",
+                          event_filter=False)
+    m = tagged["mentions"]
+    ev = next(e for e in tagged["events"] if e["cameo_code"].startswith("04"))
+    assert [m[i]["text"] for i in ev["actor1"]] == ["Японии"] and [m[i]["text"] for i in ev["actor2"]] == ["Южной Кореи"]
+    assert ev["symmetric"] and m[ev["location"]]["text"] == "Сеуле"

@@ -30,12 +30,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from ..entities.ner import analyze
+from .filter import features, keep, shipped_model
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for
+from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for, split_conjoined
 
 
 WINDOW = 5
@@ -79,6 +80,7 @@ class EventDraft:
     syntax_actors: bool = False
     symmetric: bool = False
     sentence_index: int = 0
+    features: list[float] = field(default_factory=list)  # the event filter's view of the candidate (:mod:`.filter`)
 
 
 # ---------------------------------------------------------------- triggers
@@ -144,10 +146,21 @@ def _date_excluder(tokens: list[Token], sent_start: int, anchor: int):
     return exclude
 
 
-def extract_events(body: str, mentions, published: date | None) -> list[EventDraft]:
-    """Event drafts of one article body; ``mentions`` are that body's linked mentions (sorted by offset)."""
+SHIPPED = "shipped"
+
+
+def extract_events(body: str, mentions, published: date | None, model: dict | str | None = SHIPPED) -> list[EventDraft]:
+    """Event drafts of one article body; ``mentions`` are that body's linked mentions (sorted by offset).
+    ``model``: the event filter (:mod:`.filter`) that drops candidates unlikely to be events in context: the
+    shipped one, a given one, or None to keep every candidate (training and cross-validation)."""
     if not body.strip():
         return []
+    events = _candidates(body, mentions, published)
+    model = shipped_model() if model == SHIPPED else model
+    return [ev for ev in events if keep(model, ev.features)]
+
+
+def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]:
     doc = analyze(body)
     events: list[EventDraft] = []
     previous_location: int | None = None
@@ -204,6 +217,10 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
                 symmetric = True
             elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
                 symmetric = True
+            elif root in SYMMETRIC_ROOTS and len(a1g) == 1 and not actor2 and split_conjoined(tokens, actor1, mentions):
+                # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
+                actor1, actor2 = split_conjoined(tokens, actor1, mentions)
+                symmetric = True
             if not actor1 and not a1c:
                 if actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:
                     actor1, actor2 = actor2[:1], actor2[1:]
@@ -229,6 +246,7 @@ def extract_events(body: str, mentions, published: date | None) -> list[EventDra
                 money = find_money(sentence_text)
                 if money:
                     ev.amount, ev.currency = money[0].amount, money[0].currency
+            ev.features = features(tokens, ev, mentions, sentence_mentions)
             events.append(ev)
         previous_location = location_for(body, sentence_mentions, mentions, set())
     return events

@@ -21,6 +21,11 @@ def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
     """People and organisations are the actors; countries and cities only when nothing else is there
     (metonymy: "Токио и Пхеньян"). Regions and unknown places never act."""
     agents = [m for m in mention_ids if mentions[m].type in ACTOR_TYPES]
+    people = [m for m in agents if mentions[m].type == "PER"]
+    if people and len(people) < len(agents):
+        # "глава отдела «Лаборатории Касперского» Руслан Стоянов": in one phrase, the person acts and the
+        # organisation is where the person works
+        return people
     return agents or [m for m in mention_ids if mentions[m].type == "LOC"
                       and mentions[m].entity_id.startswith(("country:", "geonames:"))]
 
@@ -143,6 +148,23 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     from_syntax = bool(a1_groups or a2_groups)
     return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
             from_syntax, subject_lemma, coordinated)
+
+
+def split_conjoined(tokens: list[Token], group: list[int], mentions) -> tuple[list[int], list[int]] | None:
+    """"Министры иностранных дел Японии и Южной Кореи провели переговоры": mentions of one actor phrase joined
+    by a conjunction are the two sides of a symmetric event; (first side, the conjoined ones) or None."""
+    def mention_of(t: Token) -> int | None:
+        return next((m for m in group if mentions[m].start <= t.start and t.end <= mentions[m].end), None)
+
+    later = []
+    for t in tokens:
+        if t.rel != "conj" or t.parent is None:
+            continue
+        k, head = mention_of(t), mention_of(tokens[t.parent])
+        if k is not None and head is not None and k != head and k not in later:
+            later.append(k)
+    first = [m for m in group if m not in later]
+    return (first, later) if later and first else None
 
 
 def _in_locative(body: str, mention) -> bool:
