@@ -70,7 +70,7 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
 def tag_document(doc_id: str, text: str, published=None, mentions=None, event_filter: bool = True) -> dict:
     """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them
     (``mentions``: the text's linked mentions when already known, as a benchmark's cache keeps them;
-    ``event_filter=False``: every trigger candidate, each with its event-filter ``features``, for training
+    ``event_filter=False``: the candidates unscored, each with its event-filter ``features``, for training
     and cross-validating that filter)."""
     from .entities.linking import link_article
     from .events.cluster import assign_clusters
@@ -97,6 +97,7 @@ def tag_document(doc_id: str, text: str, published=None, mentions=None, event_fi
             "currency": row["currency"], "trigger": row["trigger"], "trigger_start": row["trigger_start"],
             "trigger_end": row["trigger_end"], "start": row["start"], "end": row["end"],
             "event_cluster_id": row["event_cluster_id"], "cluster_representative": row["cluster_representative"],
+            "event_probability": row["event_probability"],
             **({} if event_filter else {"features": draft.features}),
         })
     return {

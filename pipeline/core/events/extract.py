@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from ..entities.ner import analyze
-from .filter import features, keep, shipped_model
+from .filter import features, probability, shipped_model
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
@@ -81,6 +81,7 @@ class EventDraft:
     symmetric: bool = False
     sentence_index: int = 0
     features: list[float] = field(default_factory=list)  # the event filter's view of the candidate (:mod:`.filter`)
+    probability: float | None = None  # the event filter's probability that the candidate is an event
 
 
 # ---------------------------------------------------------------- triggers
@@ -151,13 +152,19 @@ SHIPPED = "shipped"
 
 def extract_events(body: str, mentions, published: date | None, model: dict | str | None = SHIPPED) -> list[EventDraft]:
     """Event drafts of one article body; ``mentions`` are that body's linked mentions (sorted by offset).
-    ``model``: the event filter (:mod:`.filter`) that drops candidates unlikely to be events in context: the
-    shipped one, a given one, or None to keep every candidate (training and cross-validation)."""
+    ``model``: the event filter (:mod:`.filter`) that scores how likely each candidate is an event in context:
+    the shipped one, a given one, or None (no score: training and cross-validation). Every candidate is kept
+    with its ``probability``: dropping those below the filter's threshold would lose real CAMEO events that
+    NEREL does not annotate (a meeting of two leaders, a refusal to comment); the table publishes the
+    probability (``events.event_probability``) and readers choose their cut."""
     if not body.strip():
         return []
     events = _candidates(body, mentions, published)
     model = shipped_model() if model == SHIPPED else model
-    return [ev for ev in events if keep(model, ev.features)]
+    if model is not None:
+        for ev in events:
+            ev.probability = round(probability(model, ev.features), 6)
+    return events
 
 
 def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]:

@@ -102,5 +102,6 @@ def event_rows(article_id: str, body: str, mentions, published: date | None,
             "start": ev.sentence_start,
             "end": ev.sentence_end,
             "confidence": confidence(ev),
+            "event_probability": ev.probability,
         })
     return rows
