@@ -77,10 +77,10 @@ def _empty(ax, message: str) -> None:
 def articles_per_month(articles: list[dict], path: Path) -> str:
     plt = _plt()
     counts: dict[str, Counter] = defaultdict(Counter)
-    undated = 0
+    undated_by: Counter = Counter()
     for a in articles:
         if a["published_at"] is None:
-            undated += 1
+            undated_by[a["outlet"] or "(unknown outlet)"] += 1
             continue
         counts[a["outlet"] or "(unknown outlet)"][_month(a["published_at"])] += 1
     months = sorted({m for c in counts.values() for m in c})
@@ -92,11 +92,16 @@ def articles_per_month(articles: list[dict], path: Path) -> str:
             ax.bar(months, values, bottom=bottom, width=25, align="edge", label=outlet)  # a date axis
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_ylabel("articles")
+        ax.set_ylim(0, max(bottom) * 1.3)  # room for the legend and the undated note above the bars
         _integer_counts(ax.yaxis)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
         fig.autofmt_xdate()
     else:
         _empty(ax, "no article states a publication date")
+    undated = sum(undated_by.values())
+    if undated and months:  # undated articles have no bar: say whose they are, so the bars are not read as all
+        ax.text(0.01, 0.97, "not drawn (no publication date): " + ", ".join(f"{o} {n}" for o, n in sorted(undated_by.items())),
+                transform=ax.transAxes, ha="left", va="top", fontsize=7)
     ax.set_title(f"Articles per month by outlet ({sum(sum(c.values()) for c in counts.values())} dated, {undated} undated)")
     return _save(fig, path)
 
@@ -227,6 +232,40 @@ def dyad_timeline(events: list[dict], path: Path, top: int = 8) -> str:
     return _save(fig, path)
 
 
+def coordinates() -> dict[str, tuple[float, float]]:
+    """GeoNames id -> (latitude, longitude) of the gazetteer's cities (data/release/coordinates.tsv)."""
+    from ...knowledge import tsv_rows
+
+    return {f"geonames:{gid}": (float(lat), float(lon)) for gid, lat, lon in tsv_rows("release/coordinates.tsv")}
+
+
+def places_map(entities: list[dict], path: Path, labels: int = 15) -> str:
+    """Cities the articles name, at their GeoNames coordinates (dot area = articles naming the city). No basemap
+    is drawn (none ships with the release): the axes are longitude and latitude, and countries, regions and
+    places outside the gazetteer have no point (the title counts them)."""
+    plt = _plt()
+    where = coordinates()
+    cities = sorted((e for e in entities if e["entity_id"] in where), key=lambda e: (-e["article_count"], e["entity_id"]))
+    unplaced = sum(1 for e in entities if e["type"] == "LOC" and e["entity_id"] not in where)
+    fig, ax = plt.subplots(figsize=(7, 4.6))
+    if cities:
+        lat = [where[e["entity_id"]][0] for e in cities]
+        lon = [where[e["entity_id"]][1] for e in cities]
+        ax.scatter(lon, lat, s=[20 * e["article_count"] for e in cities], alpha=0.5)
+        for e in cities[:labels]:
+            y, x = where[e["entity_id"]]
+            ax.annotate(f"{e['name']} ({e['article_count']})", (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.set_xlabel("longitude (°E)")
+        ax.set_ylabel("latitude (°N)")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.grid(linewidth=0.3)
+    else:
+        _empty(ax, "no article names a city of the gazetteer")
+    ax.set_title(f"Cities named, at their GeoNames coordinates ({len(cities)} cities, top {min(labels, len(cities))} "
+                 f"labelled with their articles; {unplaced} other places have no point)", fontsize=8)
+    return _save(fig, path)
+
+
 def build_figures(folder: Path, tables: dict[str, pa.Table]) -> list[tuple[str, str]]:
     """Write the figures into ``folder/figures``; returns (caption, relative path) pairs."""
     out = folder / "figures"
@@ -242,4 +281,5 @@ def build_figures(folder: Path, tables: dict[str, pa.Table]) -> list[tuple[str, 
         ("Cooperation–conflict timeline of the main dyads", "figures/" + goldstein_timeline(events, out / "goldstein_timeline.png")),
         ("Entity co-occurrence network", "figures/" + cooccurrence_network(mentions, entities, out / "cooccurrence.png")),
         ("Events by country pair and month", "figures/" + dyad_timeline(events, out / "dyad_timeline.png")),
+        ("Cities named in the articles", "figures/" + places_map(entities, out / "places_map.png")),
     ]
