@@ -100,7 +100,8 @@ terms. It shows what the pipeline does on real news; the pipeline itself (the re
 from one's own crawl.
 
 **What it is not.** Not a sample of the Russian press or of news about the region: the sources are what was
-collected and chosen for their licence, so counts over time or by source describe this collection only.
+collected (test pages, and openly licensed articles), so counts over time or by source describe this collection
+only.
 {undated} of {total} articles state no publication date (their events are dated only where the text states a date).
 Every annotation is machine-made and wrong at the measured rates (Limitations)."""
 

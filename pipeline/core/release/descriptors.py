@@ -102,7 +102,7 @@ def _text_licenses(sources: list[dict]) -> dict[tuple[str, str], list[str]]:
 
 
 def _source_entry(s: dict) -> dict:
-    entry = {"title": f"{s['name']}: {s['articles']} articles, text policy {s['text_policy']}, text licence "
+    entry = {"title": f"{s['name']}: {s['articles']} article{'' if s['articles'] == 1 else 's'}, text policy {s['text_policy']}, text licence "
                       f"{s['text_license'] or 'the outlet’s own terms'}"}
     if s.get("outlet"):
         entry["path"] = f"https://{s['outlet']}/"
