@@ -181,7 +181,8 @@ def goldstein_timeline(events: list[dict], path: Path) -> str:
     else:
         _empty(ax, "no dated events between the main dyads")
         fig.autofmt_xdate()
-    ax.set_title("Cooperation–conflict by month, main dyads (lines join adjacent months only)")
+    ax.set_title("Cooperation–conflict of the main dyads, by the month the event's sentence dates it\n"
+                 "(not the publication date; lines join adjacent months only)", fontsize=9)
     return _save(fig, path)
 
 
@@ -246,7 +247,8 @@ def dyad_timeline(events: list[dict], path: Path, top: int = 8) -> str:
         fig.autofmt_xdate()
     else:
         _empty(ax, "no dated event between two countries")
-    ax.set_title(f"Dated events by country pair and month (top {len(pairs)} pairs; dot size = events)")
+    ax.set_title(f"Events by country pair, at the month their sentence states (top {len(pairs)} pairs; dot size = events)",
+                 fontsize=9)
     return _save(fig, path)
 
 
