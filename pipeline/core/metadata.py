@@ -258,4 +258,5 @@ def build_article(doc: CleanDocument) -> dict:
         "boilerplate_share": doc.boilerplate_share,
         "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
         "text_policy": "full",
+        "text_license": (profile or {}).get("text_license"),
     }

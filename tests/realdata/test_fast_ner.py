@@ -12,7 +12,7 @@ import pytest
 from benchmarks.ner import stock_spans
 from pipeline.core.entities import fast_ner
 from pipeline.core.entities.ner import models, natasha
-from tests.conftest import EVAL, REPO
+from tests.conftest import EVAL, RAW
 
 FACTRU = EVAL / "factrueval2016_devset.jsonl"
 
@@ -50,7 +50,7 @@ def test_fast_ner_equals_stock_on_factrueval():
 def test_fast_ner_equals_stock_on_seeds_and_odd_lengths():
     from pipeline.core.ingest import ingest
 
-    documents, _ = ingest(REPO / "raw")
+    documents, _ = ingest(RAW)
     texts = [d.text for d in documents]
     texts += ["", "   ", "Путин", "Токио.", "Премьер-министр Японии Фумио Кисида встретился с Хурэлсухом в Нью-Йорке. " * 40]
     texts += [texts[0][:n] for n in (10, 100, 1000)]
@@ -101,5 +101,5 @@ def test_batched_morphology_and_syntax_equal_natasha_on_factrueval():
 def test_batched_morphology_and_syntax_equal_natasha_on_seeds():
     from pipeline.core.ingest import ingest
 
-    documents, _ = ingest(REPO / "raw")
+    documents, _ = ingest(RAW)
     assert_same_morph_and_syntax([d.text for d in documents] + ["Путин", "", "Кисида прибыл в Токио. Встреча прошла."])

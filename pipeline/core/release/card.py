@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from ...schema import TABLES, markdown_contract
 from .card_sections import (PERSONAL_DATA, citation_section, collection_section, licence_section,
-                            limitations_section, loading_section)
+                            limitations_section, loading_section, release_sources, sources_table, summary_section)
 from .descriptors import DESCRIPTION, LICENSE, TITLE
 from .diff import ReleaseDiff
 
@@ -42,9 +42,10 @@ def dataset_card(version: str, tables: dict[str, pa.Table], policies: dict[str, 
     scores = sorted(a["relevance"] for a in articles if a.get("relevance") is not None)
     relevance = f"lowest {scores[0]:.2f}, median {scores[len(scores) // 2]:.2f}" if scores else "not scored"
     off_topic = sum(1 for r in rejects if r["reason"] == "off_topic")
+    sources = release_sources(articles)
     header = ["---", f"pretty_name: \"{TITLE}\"", "language:", "- ru", f"license: {LICENSE['name'].lower()}",
-              "license_details: \"CC-BY-4.0 covers the tables and annotations; article text stays under each outlet's "
-              "terms (see Licences)\"", "annotations_creators:", "- machine-generated", "language_creators:", "- found",
+              "license_details: \"CC-BY-4.0 covers the tables and annotations; article text stays under each source's "
+              "licence or terms (articles.text_license; see Licences)\"", "annotations_creators:", "- machine-generated", "language_creators:", "- found",
               "multilinguality:", "- monolingual", "source_datasets:", "- original", "task_categories:",
               "- token-classification", "- text-classification", "task_ids:", "- named-entity-recognition",
               "- entity-linking-classification", "size_categories:", f"- {_size_category(len(articles))}", "tags:",
@@ -58,6 +59,8 @@ def dataset_card(version: str, tables: dict[str, pa.Table], policies: dict[str, 
 # {TITLE} — release v{version}
 
 {DESCRIPTION}
+
+{summary_section(sources, dates)}
 
 | table | rows |
 |---|---|
@@ -73,6 +76,10 @@ from Russian rather than through machine translation, with the evidence (sentenc
 
 - **Articles:** {len(articles)} from {len(outlets)} identified outlet(s) ({", ".join(outlets) or "none"});
   publication dates: {date_range}. Languages: {languages} ({non_ru} not Russian, kept and flagged).
+  Per source:
+
+{sources_table(sources)}
+
 - **Entities:** {len(entities)} canonical entities, {linked} linked to the gazetteer (countries with ISO 3166
   codes, GeoNames cities, curated people and organisations), {len(entities) - linked} derived from names outside it;
   types: {_counts(e["type"] for e in entities)}.
@@ -121,7 +128,7 @@ Parquet files with `datapackage.json` (Frictionless) and `croissant.json` (MLCom
 
 ## Licences
 
-{licence_section(policies, default_policy, snippet_chars)}
+{licence_section(policies, default_policy, snippet_chars, sources)}
 
 ## Citation
 

@@ -69,23 +69,80 @@ linked to Wikidata. To have a person's name removed from a future release, open 
 releases are immutable, so earlier versions keep what they published."""
 
 
-def licence_section(policies: dict[str, str], default_policy: str, snippet_chars: int) -> str:
+def release_sources(articles: list[dict]) -> list[dict]:
+    """One entry per source (outlet) of the release's articles, from the outlet profiles: its articles, text
+    policy, text licence, terms and the attribution it asks for (articles without an outlet are one source)."""
+    from ...knowledge import outlet_profiles
+    from .text_policy import DEFAULT_TEXT_POLICY
+
+    profiles = outlet_profiles()
+    counts = Counter(a["outlet"] for a in articles)
+    out = []
+    for outlet in sorted(counts, key=lambda o: (o is None, o or "")):
+        p = profiles.get(outlet, {}) if outlet else {}
+        out.append({"outlet": outlet, "name": p.get("name") or outlet or "(no outlet stated)", "articles": counts[outlet],
+                    "text_policy": p.get("text_policy", DEFAULT_TEXT_POLICY), "text_license": p.get("text_license"),
+                    "license_url": p.get("license_url"), "terms": p.get("license") or "the outlet's own terms",
+                    "attribution": p.get("attribution")})
+    return out
+
+
+def summary_section(sources: list[dict], dates: list) -> str:
+    """What the release is and is not, from its sources (counts, text policies) and dated articles."""
+    total = sum(s["articles"] for s in sources)
+    full = sum(s["articles"] for s in sources if s["text_policy"] == "full")
+    parts = "; ".join(f"{s['articles']} from {s['name']} ({s['text_policy']} text)" for s in sources) or "none"
+    undated = total - len(dates)
+    return f"""**What it is.** A small, curated sample: {total} Russian-language articles ({parts}), each kept because
+the pipeline scored it as about Northeast Asia, with everything the pipeline derives from them. {full} of the
+{total} are published in full under their source's open licence; the others as snippets under their outlet's
+terms. It shows what the pipeline does on real news; the pipeline itself (the repository) builds larger datasets
+from one's own crawl.
+
+**What it is not.** Not a sample of the Russian press or of news about the region: the sources are what was
+collected (test pages, and openly licensed articles), so counts over time or by source describe this collection
+only.
+{undated} of {total} articles state no publication date (their events are dated only where the text states a date).
+Every annotation is machine-made and wrong at the measured rates (Limitations)."""
+
+
+def sources_table(sources: list[dict]) -> str:
+    rows = "\n".join(f"| {s['outlet'] or '—'} | {s['name']} | {s['articles']} | **{s['text_policy']}** | "
+                     f"{s['text_license'] or '—'} |" for s in sources)
+    return "| source | name | articles | text policy | text licence (`articles.text_license`) |\n|---|---|---|---|---|\n" + rows
+
+
+def licence_section(policies: dict[str, str], default_policy: str, snippet_chars: int,
+                    sources: list[dict] | None = None) -> str:
+    sources = sources or []
+    terms = "\n".join(f"- `{s['outlet'] or '(no outlet)'}`: {s['terms']}"
+                      + (f" Attribution: {s['attribution']}" if s.get("attribution") else "") for s in sources)
     policy_lines = "\n".join(f"- `{o}`: **{p}**" for o, p in sorted(policies.items())) or "- (no profiled outlet)"
     return f"""| component | licence |
 |---|---|
 | tables and annotations (ids, entities, links, events, validation) | {LICENSE['name']} |
 | pipeline code | see the repository's licence |
-| article text (titles, snippets, sentences, names) | the outlet's own terms; quoted under each outlet's text policy |
+| article text (titles, bodies, snippets, sentences, names) | each source's own licence or terms, below; per row: `articles.text_license` |
 
-`{LICENSE['name']}` covers what Vostok adds, not the outlets' text.
+`{LICENSE['name']}` covers what Vostok adds, not the sources' text.
+
+**Per source.** Each source's articles, the text the release publishes, and its licence:
+
+{sources_table(sources)}
+
+{terms or "- (no source)"}
+
+Reusing text under an open licence means crediting it as that licence asks: for each article, its title
+(`articles.title`), the source's name and the licence (with its link).
 
 **Text policy.** Release default for outlets without a profile: **{default_policy}**; per outlet:
 {policy_lines}
 
-Every published column that carries prose obeys it. `snippet` keeps the first {snippet_chars} characters of the
-body; a lead and an event sentence appear only when they lie inside that snippet; `none` nulls the body and
-the sentences. `body_sha256` is always the hash of the full body, and mention and event offsets index the full
-body: `pipeline.rehydrate(articles, pages)` restores it from one's own copy of the pages."""
+Every published column that carries prose obeys it. `full` publishes the whole body; `snippet` keeps the first
+{snippet_chars} characters of the body, and a lead and an event sentence appear only when they lie inside that
+snippet; `none` nulls the body and the sentences. `body_sha256` is always the hash of the full body, and mention
+and event offsets index the full body: `pipeline.rehydrate(articles, pages)` restores it from one's own copy of
+the pages."""
 
 
 def citation_section(version: str, year: str) -> str:

@@ -60,8 +60,10 @@ def table_schema(table: Table) -> dict:
     return {"fields": fields, "primaryKey": list(table.primary_key)}
 
 
-def datapackage(version: str, files: dict[str, dict]) -> dict:
-    """``files``: table name → {"path", "bytes", "hash"} for each Parquet file."""
+def datapackage(version: str, files: dict[str, dict], sources: list[dict] | None = None) -> dict:
+    """``files``: table name → {"path", "bytes", "hash"} for each Parquet file; ``sources``: the release's sources
+    (:func:`.card_sections.release_sources`), each listed with its articles, text policy and text licence, and
+    each open text licence added to ``licenses``."""
     resources = []
     for name, info in files.items():
         table = TABLES[name]
@@ -82,11 +84,31 @@ def datapackage(version: str, files: dict[str, dict]) -> dict:
         "title": TITLE,
         "description": DESCRIPTION,
         "version": version,
-        "licenses": [LICENSE],
-        "sources": [{"title": "Raw news pages in raw/ (see provenance.json for every file's sha256)", "path": "raw/"}],
+        "licenses": [LICENSE] + [{"name": lic, "path": url, "title": f"{', '.join(names)}: article text"}
+                                 for (lic, url), names in sorted(_text_licenses(sources or []).items())],
+        "sources": [{"title": "Raw news pages in raw/ (see provenance.json for every file's sha256)", "path": "raw/"}]
+                   + [_source_entry(s) for s in sources or []],
         "keywords": ["news", "russian", "northeast asia", "events", "cameo", "named entities"],
         "resources": resources,
     }
+
+
+def _text_licenses(sources: list[dict]) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for s in sources:
+        if s.get("text_license") and s.get("license_url"):
+            out.setdefault((s["text_license"], s["license_url"]), []).append(s["name"])
+    return out
+
+
+def _source_entry(s: dict) -> dict:
+    entry = {"title": f"{s['name']}: {s['articles']} article{'' if s['articles'] == 1 else 's'}, text policy {s['text_policy']}, text licence "
+                      f"{s['text_license'] or 'the outlet’s own terms'}"}
+    if s.get("outlet"):
+        entry["path"] = f"https://{s['outlet']}/"
+    if s.get("attribution"):
+        entry["title"] += f"; attribution: {s['attribution']}"
+    return entry
 
 
 def croissant_type(t: pa.DataType):

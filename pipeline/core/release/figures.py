@@ -49,6 +49,10 @@ def _clusters(events: list[dict]) -> list[dict]:
     return out
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _plt():
     import matplotlib
 
@@ -77,10 +81,10 @@ def _empty(ax, message: str) -> None:
 def articles_per_month(articles: list[dict], path: Path) -> str:
     plt = _plt()
     counts: dict[str, Counter] = defaultdict(Counter)
-    undated = 0
+    undated_by: Counter = Counter()
     for a in articles:
         if a["published_at"] is None:
-            undated += 1
+            undated_by[a["outlet"] or "(unknown outlet)"] += 1
             continue
         counts[a["outlet"] or "(unknown outlet)"][_month(a["published_at"])] += 1
     months = sorted({m for c in counts.values() for m in c})
@@ -92,27 +96,42 @@ def articles_per_month(articles: list[dict], path: Path) -> str:
             ax.bar(months, values, bottom=bottom, width=25, align="edge", label=outlet)  # a date axis
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_ylabel("articles")
+        ax.set_ylim(0, max(bottom) * 1.3)  # room for the legend and the undated note above the bars
         _integer_counts(ax.yaxis)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
         fig.autofmt_xdate()
     else:
         _empty(ax, "no article states a publication date")
+    undated = sum(undated_by.values())
+    if undated and months:  # undated articles have no bar: say whose they are, so the bars are not read as all
+        ax.text(0.01, 0.97, "not drawn (no publication date): " + ", ".join(f"{o} {n}" for o, n in sorted(undated_by.items())),
+                transform=ax.transAxes, ha="left", va="top", fontsize=7)
     ax.set_title(f"Articles per month by outlet ({sum(sum(c.values()) for c in counts.values())} dated, {undated} undated)")
     return _save(fig, path)
 
 
 def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
+    """The entities named by the most articles, per type (bars: articles; labels: articles and mentions). Ranked
+    by articles, not mentions: one long article repeating a name is one article's subject, not the corpus'."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _plt()
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     for ax, etype in zip(axes, ("PER", "LOC", "ORG")):
-        rows = sorted((e for e in entities if e["type"] == etype), key=lambda e: (-e["mention_count"], e["name"]))[:per_type]
+        rows = sorted((e for e in entities if e["type"] == etype),
+                      key=lambda e: (-e["article_count"], -e["mention_count"], e["name"]))[:per_type]
         if rows:
-            ax.barh([r["name"] for r in reversed(rows)], [r["mention_count"] for r in reversed(rows)])
-            ax.set_xlabel("mentions")
-            _integer_counts(ax.xaxis)
+            rows = list(reversed(rows))
+            ax.barh([r["name"] for r in rows], [r["article_count"] for r in rows])
+            for i, r in enumerate(rows):
+                ax.annotate(f"{r['article_count']} ({r['mention_count']})", (r["article_count"], i), xytext=(2, 0),
+                            textcoords="offset points", va="center", fontsize=7)
+            ax.set_xlim(0, max(r["article_count"] for r in rows) * 1.3)
+            ax.set_xlabel("articles (mentions)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         else:
             _empty(ax, f"no {etype} entities")
-        ax.set_title(f"Top {etype} ({len(rows)} shown)")
+        ax.set_title(f"Top {etype} ({len(rows)}), by articles", fontsize=9)
     return _save(fig, path)
 
 
@@ -149,7 +168,7 @@ def goldstein_timeline(events: list[dict], path: Path) -> str:
             months = sorted(by_month)
             means = [sum(by_month[m]) / len(by_month[m]) for m in months]
             line = ax.plot(months, means, marker="o", linestyle="none",
-                           label=f"{a}–{b} ({sum(len(v) for v in by_month.values())} events)")[0]
+                           label=f"{a}–{b} ({_n(sum(len(v) for v in by_month.values()), 'event')})")[0]
             for (m1, v1), (m2, v2) in zip(zip(months, means), zip(months[1:], means[1:])):
                 if (m2 - m1).days <= MAX_JOINED_GAP_DAYS:  # months decades apart are not one trend
                     ax.plot([m1, m2], [v1, v2], color=line.get_color(), linewidth=1)
@@ -162,7 +181,8 @@ def goldstein_timeline(events: list[dict], path: Path) -> str:
     else:
         _empty(ax, "no dated events between the main dyads")
         fig.autofmt_xdate()
-    ax.set_title("Cooperation–conflict by month, main dyads (lines join adjacent months only)")
+    ax.set_title("Cooperation–conflict of the main dyads, by the month the event's sentence dates it\n"
+                 "(not the publication date; lines join adjacent months only)", fontsize=9)
     return _save(fig, path)
 
 
@@ -189,15 +209,19 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
             graph.add_edge(x, y, weight=n)
     fig, ax = plt.subplots(figsize=(7, 5))
     if graph.number_of_nodes():
-        pos = nx.spring_layout(graph, seed=7, weight="weight")
-        widths = [graph[u][v]["weight"] for u, v in graph.edges()]
-        nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.4)
-        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=120)
-        nx.draw_networkx_labels(graph, pos, labels={n: names.get(n, n) for n in graph.nodes()}, font_size=7, ax=ax)
+        pos = nx.spring_layout(graph, seed=7, weight="weight", k=2.0 / graph.number_of_nodes() ** 0.5)
+        heaviest = max(graph[u][v]["weight"] for u, v in graph.edges())
+        widths = [0.4 + 3.0 * graph[u][v]["weight"] / heaviest for u, v in graph.edges()]  # relative: a hairball otherwise
+        nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.3, edge_color="grey")
+        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=80)
+        for node, (x, y) in pos.items():
+            ax.annotate(names.get(node, node), (x, y), xytext=(0, 6), textcoords="offset points", ha="center",
+                        fontsize=7, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
     else:
         _empty(ax, f"no pair of the top {len(keep)} entities shares {MIN_EDGE_ARTICLES} articles")
     ax.set_title(f"Entities named together in at least {MIN_EDGE_ARTICLES} articles "
-                 f"({graph.number_of_nodes()} of the top {len(keep)}; edge width = articles)")
+                 f"({graph.number_of_nodes()} of the top {len(keep)}; edge width ∝ articles, widest "
+                 f"{max((d['weight'] for _, _, d in graph.edges(data=True)), default=0)})", fontsize=9)
     ax.axis("off")
     return _save(fig, path)
 
@@ -223,7 +247,81 @@ def dyad_timeline(events: list[dict], path: Path, top: int = 8) -> str:
         fig.autofmt_xdate()
     else:
         _empty(ax, "no dated event between two countries")
-    ax.set_title(f"Dated events by country pair and month (top {len(pairs)} pairs; dot size = events)")
+    ax.set_title(f"Events by country pair, at the month their sentence states (top {len(pairs)} pairs; dot size = events)",
+                 fontsize=9)
+    return _save(fig, path)
+
+
+def coordinates() -> dict[str, tuple[float, float]]:
+    """GeoNames id -> (latitude, longitude) of the gazetteer's cities (data/release/coordinates.tsv)."""
+    from ...knowledge import tsv_rows
+
+    return {f"geonames:{gid}": (float(lat), float(lon)) for gid, lat, lon in tsv_rows("release/coordinates.tsv")}
+
+
+#: the map is framed on the cities within this many degrees (latitude and longitude) of the most-named city
+FRAME_DEGREES = 40.0
+
+
+def _frame(points: list[tuple[float, float]], pad: float = 4.0) -> tuple[float, float, float, float]:
+    """(lon0, lon1, lat0, lat1): the box around ``points`` (latitude, longitude), padded."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
+
+
+def _place_labels(ax, fig, items: list[tuple[str, float, float]]) -> None:
+    """Label points without overlap: each label takes the first of four offsets that clears the labels before
+    it, or is left out (the point stays)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    taken = []
+    for text, x, y in items:
+        for dx, dy, ha in ((4, 3, "left"), (4, -9, "left"), (-4, 3, "right"), (-4, -9, "right")):
+            label = ax.annotate(text, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha)
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            label.remove()
+
+
+def places_map(entities: list[dict], path: Path, labels: int = 20) -> str:
+    """Cities the articles name, at their GeoNames coordinates (dot area = articles naming the city). No basemap
+    is drawn (none ships with the release): the axes are longitude and latitude, framed on where most of the
+    article-weighted cities lie; cities outside the frame are named below it, and countries, regions and places
+    outside the gazetteer have no point (the title counts them)."""
+    plt = _plt()
+    where = coordinates()
+    cities = sorted((e for e in entities if e["entity_id"] in where), key=lambda e: (-e["article_count"], e["entity_id"]))
+    unplaced = sum(1 for e in entities if e["type"] == "LOC" and e["entity_id"] not in where)
+    fig, ax = plt.subplots(figsize=(7, 5.2))
+    title = f"Cities named, at their GeoNames coordinates ({len(cities)} cities; {unplaced} other places have no point)"
+    if cities:
+        lat_c, lon_c = where[cities[0]["entity_id"]]  # the most-named city: the frame is the region around it
+        inside = [e for e in cities if abs(where[e["entity_id"]][0] - lat_c) <= FRAME_DEGREES
+                  and abs(where[e["entity_id"]][1] - lon_c) <= FRAME_DEGREES]
+        outside = [e for e in cities if e not in inside]
+        lon0, lon1, lat0, lat1 = _frame([where[e["entity_id"]] for e in inside])
+        ax.scatter([where[e["entity_id"]][1] for e in inside], [where[e["entity_id"]][0] for e in inside],
+                   s=[25 * e["article_count"] for e in inside], alpha=0.5)
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect("equal")
+        xlabel = "longitude (°E)"
+        if outside:
+            shown = ", ".join(f"{e['name']} {e['article_count']}" for e in outside[:6])
+            more = f" and {len(outside) - 6} more" if len(outside) > 6 else ""
+            xlabel += f"\n{len(outside)} cities outside the frame: {shown}{more}"
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel("latitude (°N)")
+        ax.grid(linewidth=0.3)
+        _place_labels(ax, fig, [(f"{e['name']} ({e['article_count']})", where[e["entity_id"]][1], where[e["entity_id"]][0])
+                                for e in inside[:labels]])
+        title += (f"\nframed on the cities within {FRAME_DEGREES:.0f}° of the most named, {cities[0]['name']}; "
+                  "dot area and label = articles naming the city")
+    else:
+        _empty(ax, "no article names a city of the gazetteer")
+    ax.set_title(title, fontsize=8)
     return _save(fig, path)
 
 
@@ -242,4 +340,5 @@ def build_figures(folder: Path, tables: dict[str, pa.Table]) -> list[tuple[str, 
         ("Cooperation–conflict timeline of the main dyads", "figures/" + goldstein_timeline(events, out / "goldstein_timeline.png")),
         ("Entity co-occurrence network", "figures/" + cooccurrence_network(mentions, entities, out / "cooccurrence.png")),
         ("Events by country pair and month", "figures/" + dyad_timeline(events, out / "dyad_timeline.png")),
+        ("Cities named in the articles", "figures/" + places_map(entities, out / "places_map.png")),
     ]

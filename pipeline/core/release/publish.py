@@ -20,7 +20,7 @@ from ...schema import ID_SCHEME_VERSION, TABLES
 from ..tables import to_arrow, write_parquet
 from . import semver
 from .card import changelog_entry, dataset_card
-from .card_sections import data_dictionary_html
+from .card_sections import data_dictionary_html, release_sources
 from .descriptors import croissant, datapackage, dump, validate_croissant, validate_datapackage
 from .diff import diff_releases
 from .provenance import provenance, sha256_file
@@ -150,7 +150,7 @@ def build_release_folder(folder: Path, version: str, tables: dict[str, pa.Table]
     if enforce:
         semver.check(previous.name[1:] if previous else None, version, requirement)
     _write(folder / "columns.html", data_dictionary_html(version, list(out_tables)))
-    _write(folder / "datapackage.json", dump(datapackage(version, files)))
+    _write(folder / "datapackage.json", dump(datapackage(version, files, release_sources(out_tables["articles"].to_pylist()))))
     _write(folder / "croissant.json", dump(croissant(version, files)))
     _write(folder / "README.md", dataset_card(version, out_tables, policies, DEFAULT_TEXT_POLICY, DEFAULT_SNIPPET_CHARS,
                                               figures))
