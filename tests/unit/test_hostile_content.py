@@ -203,3 +203,23 @@ def test_a_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path, caplog, damage):
     assert (tmp_path / "cache.sqlite.corrupt").exists()
     assert "corrupt" in caplog.text and "moved aside" in caplog.text
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# ---------------------------------------------------------------- same-size edits with the mtime restored
+def test_full_rebuild_sees_an_edit_that_kept_size_and_mtime(tmp_path, monkeypatch):
+    from pipeline.core.batches import list_batches, prepare_batch
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    page = raw / "a.txt"
+    page.write_text("Заголовок\n\nМинистр провёл переговоры в Токио. " * 3)
+    cache = DocumentCache(tmp_path / "cache.sqlite")
+    (batch,) = list_batches(raw)
+    first = prepare_batch(raw, batch, cache).pages[0].raw_sha256
+    stat = page.stat()
+    page.write_text(page.read_text().replace("Токио", "Сеуле"))  # same length in characters and bytes
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert page.stat().st_size == stat.st_size
+    assert prepare_batch(raw, batch, cache).pages[0].raw_sha256 == first  # served stale: the documented limit
+    monkeypatch.setenv("VOSTOK_FULL", "1")
+    assert prepare_batch(raw, batch, cache).pages[0].raw_sha256 != first
