@@ -27,20 +27,22 @@ PROSE = ("Министр иностранных дел Японии провёл
 NAMES = "Япония Монголия Китай Корея Сеул Токио Пекин Улан-Батор Кисида Путин "
 
 
-def full_size_cases() -> dict[str, str]:
-    """The bombs as the adversarial review sized them (tests/hostile/cases_content.py writes small ones)."""
+def full_size_cases() -> dict[str, dict[str, str]]:
+    """The bombs as the adversarial review sized them (tests/hostile/cases_content.py writes small ones): case ->
+    {file name: text}."""
     head = "Заголовок о переговорах\n\n" + PROSE * 4 + "\n\n"
     return {
         # one sentence of ~60k tokens: no full stop, names and commas only
-        "long-sentence-60k.txt": head + (NAMES.replace(" ", ", ") * 6000) + "\n",
+        "long-sentence-60k": {"long-sentence.txt": head + (NAMES.replace(" ", ", ") * 6000) + "\n"},
         # a 1 MB paragraph of short sentences without blank lines
-        "paragraph-1mb.txt": head + (PROSE * (1_000_000 // len(PROSE))) + "\n",
+        "paragraph-1mb": {"paragraph.txt": head + (PROSE * (1_000_000 // len(PROSE))) + "\n"},
         # 200,000 nested blockquote markers on one line
-        "nested-quotes-200k.md": head + "> " * 200_000 + PROSE * 4 + "\n",
-        # 200,000 lines each one level deeper
-        "nested-quote-lines.md": head + "".join("> " * min(i, 2000) + "а\n" for i in range(1, 3000)),
-        # 400,000 one-letter tokens in one sentence
-        "one-letter-tokens.txt": head + "а " * 400_000 + "\n",
+        "nested-quotes-200k": {"quotes.md": head + "> " * 200_000 + PROSE * 4 + "\n"},
+        # 400,000 one-letter tokens in one sentence after a few ordinary ones (padded together for morphology)
+        "one-letter-tokens-400k": {"letters.txt": head + "а " * 400_000 + "\n"},
+        # sixteen bodies of 25,000 one-letter tokens each: one NER batch of 16 x 25,000 padded positions
+        "sixteen-long-bodies": {f"letters-{i:02d}.txt": f"Заголовок {i}\n\n" + PROSE * 2 + "\n\n" + f"{i} " + "а " * 25_000
+                                for i in range(16)},
     }
 
 
@@ -53,7 +55,7 @@ def child(path: str) -> None:
     started = time.perf_counter()
     try:
         tables = build_corpus(Path(path)).tables
-        outcome = [("article", "")] * tables["articles"].num_rows
+        outcome = [("article", ",".join(a.get("notes") or [])) for a in tables["articles"].to_pylist()]
         outcome += [(r["reason"], r["message"][:120]) for r in tables["rejects"].to_pylist()]
     except BaseException as exc:  # what main does: the run dies
         outcome = [("RUN FAILED", f"{type(exc).__name__}: {str(exc)[:120]}")]
@@ -62,11 +64,12 @@ def child(path: str) -> None:
                       "peak_rss_mb": peak // 1024, "outcome": outcome}))
 
 
-def run_case(name: str, text: str, limit_gb: float) -> dict:
+def run_case(name: str, files: dict[str, str], limit_gb: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
         raw.mkdir()
-        (raw / name).write_text(text, encoding="utf-8")
+        for file_name, text in files.items():
+            (raw / file_name).write_text(text, encoding="utf-8")
         limit = int(limit_gb * 1024 ** 3)
 
         def cap():
@@ -96,6 +99,9 @@ def main() -> None:
     for name in args.cases or sorted(cases):
         r = run_case(name, cases[name], args.limit_gb)
         outcome = r.get("outcome") or r.get("error")
+        if isinstance(outcome, list):
+            from collections import Counter
+            outcome = "; ".join(f"{n} x {k}{' (' + v + ')' if v else ''}" for (k, v), n in sorted(Counter(map(tuple, outcome)).items()))
         print(f"| {name} | {r['peak_rss_mb']} (models {r.get('models_mb', '?')}) | {r['wall_s']} | {outcome} |", flush=True)
 
 

@@ -223,3 +223,17 @@ def test_full_rebuild_sees_an_edit_that_kept_size_and_mtime(tmp_path, monkeypatc
     assert prepare_batch(raw, batch, cache).pages[0].raw_sha256 == first  # served stale: the documented limit
     monkeypatch.setenv("VOSTOK_FULL", "1")
     assert prepare_batch(raw, batch, cache).pages[0].raw_sha256 != first
+
+
+def test_the_format_character_class_is_unicode_cf():
+    import sys
+
+    from pipeline.core.entities.invisible import _FORMAT
+
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        assert bool(_FORMAT.fullmatch(ch)) == (unicodedata.category(ch) == "Cf"), hex(c)
+
+
+def test_symbols_and_spaces_are_left_as_the_page_has_them():
+    assert for_ner("Указ № 5\u00a0от 1…2² и ™") is None
