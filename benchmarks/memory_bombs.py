@@ -40,8 +40,8 @@ def full_size_cases() -> dict[str, dict[str, str]]:
         "nested-quotes-200k": {"quotes.md": head + "> " * 200_000 + PROSE * 4 + "\n"},
         # 400,000 one-letter tokens in one sentence after a few ordinary ones (padded together for morphology)
         "one-letter-tokens-400k": {"letters.txt": head + "а " * 400_000 + "\n"},
-        # sixteen bodies of 25,000 one-letter tokens each: one NER batch of 16 x 25,000 padded positions
-        "sixteen-long-bodies": {f"letters-{i:02d}.txt": f"Заголовок {i}\n\n" + PROSE * 2 + "\n\n" + f"{i} " + "а " * 25_000
+        # sixteen bodies of 8,000 one-letter tokens each: one NER batch of 16 x 8,000 padded positions on main
+        "sixteen-long-bodies": {f"letters-{i:02d}.txt": f"Заголовок {i}\n\n" + PROSE * 2 + "\n\n" + f"{i} " + "а " * 8_000
                                 for i in range(16)},
     }
 

@@ -24,11 +24,34 @@ from .errors import Reject, RejectError
 from .versions import code_version
 from .workers import worker_pool
 
-__all__ = ["ANALYSIS_CHUNK", "BatchRows", "PendingBatch", "article_rows", "batch_rows", "batches_rows",
+__all__ = ["ANALYSIS_CHUNK", "ANALYSIS_CHUNK_CHARS", "BatchRows", "analysis_chunks", "PendingBatch", "article_rows", "batch_rows", "batches_rows",
            "clean_page", "finish_batch", "first_per_article_id", "start_batch"]
 
 #: articles handed to one worker at a time (natasha's NER batches across them)
 ANALYSIS_CHUNK = 16
+#: characters handed to one worker at a time: a worker holds its chunk's analyses (tokens, tags, parse) at once,
+#: so sixteen 50,000-character bodies would hold ~1 GB; ordinary articles (16 x 12,500 characters) keep full chunks
+ANALYSIS_CHUNK_CHARS = 200_000
+
+
+def analysis_chunks(todo: list) -> list[list]:
+    """``todo`` (article id, body, published) in consecutive chunks of at most :data:`ANALYSIS_CHUNK` articles and
+    :data:`ANALYSIS_CHUNK_CHARS` analysed characters (an article over the budget is a chunk alone)."""
+    from .analysis import MAX_ANALYZED_CHARS
+
+    chunks: list[list] = []
+    current: list = []
+    size = 0
+    for item in todo:
+        chars = min(len(item[1] or ""), MAX_ANALYZED_CHARS)
+        if current and (len(current) >= ANALYSIS_CHUNK or size + chars > ANALYSIS_CHUNK_CHARS):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += chars
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 @dataclass
@@ -120,8 +143,8 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
             keys[row["article_id"]] = key
         else:
             _take_analysis(out, row, value)
-    chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
-    futures = [worker_pool(workers).submit(analyze_articles, c) for c in chunks] if workers > 1 and len(todo) > 1 else []
+    futures = [worker_pool(workers).submit(analyze_articles, c) for c in analysis_chunks(todo)] \
+        if workers > 1 and len(todo) > 1 else []
     return PendingBatch(out, todo, keys, futures, cache, progress, rows_key)
 
 
@@ -157,8 +180,8 @@ def finish_batch(pending: PendingBatch) -> BatchRows:
             if pending.progress:
                 pending.progress(len(results), len(todo))
     else:
-        for i in range(0, len(todo), ANALYSIS_CHUNK):
-            results.extend(analyze_articles(todo[i:i + ANALYSIS_CHUNK]))
+        for chunk in analysis_chunks(todo):
+            results.extend(analyze_articles(chunk))
             if pending.progress:
                 pending.progress(len(results), len(todo))
     out = pending.rows

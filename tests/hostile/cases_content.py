@@ -47,8 +47,15 @@ def padded_batch(raw: Path) -> None:
 
 
 def long_body(raw: Path) -> None:
-    """A 70,000-character body: the analysis reads its first 50,000."""
-    _write(raw, "bomb-long-body.txt", HEAD + "\n\n".join(f"Абзац номер {i}. " + PROSE * 3 for i in range(200)))
+    """A body of 400 distinct paragraphs (~90,000 characters): the analysis reads its first 50,000."""
+    cities = ["Токио", "Сеуле", "Пекине", "Улан-Баторе", "Владивостоке", "Осаке", "Пусане"]
+    who = ["министр иностранных дел", "премьер-министр", "посол", "глава делегации", "вице-президент"]
+    what = ["вопросы безопасности", "торговлю углём", "поставки газа", "визовый режим", "рыболовство",
+            "строительство железной дороги", "обмен студентами", "туризм", "инвестиции", "энергетику", "экологию"]
+    paragraphs = [" ".join(f"В {cities[(i + k) % 7]} {who[(i * 3 + k) % 5]} обсудил {what[(i * 7 + k) % 11]} "
+                           f"в {i * 3 + k + 1}-й раз за {1995 + (i + k) % 30} год." for k in range(3))
+                  for i in range(400)]
+    _write(raw, "bomb-long-body.txt", HEAD + "\n\n".join(paragraphs))
 
 
 def nested_quotes(raw: Path) -> None:

@@ -237,3 +237,10 @@ def test_the_format_character_class_is_unicode_cf():
 
 def test_symbols_and_spaces_are_left_as_the_page_has_them():
     assert for_ner("Указ № 5\u00a0от 1…2² и ™") is None
+
+
+def test_a_zero_width_space_is_no_space_in_the_stored_text():
+    from pipeline.core.markdown import strip_inline
+
+    assert strip_inline("Фумио Ки\u200bсида\u2060 прибыл\ufeff")[0] == "Фумио Кисида прибыл"
+    assert strip_inline("Хурэл\u202eсух")[0] == "Хурэл\u202eсух"  # bidi controls stay; NER reads past them
