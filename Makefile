@@ -36,8 +36,8 @@ lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 	mkdir -p .dagster_home
 	ln -sf ../dagster.yaml .dagster_home/dagster.yaml
 
-dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date
-	VOSTOK_AS_OF="$(AS_OF)" $(PY) -m pipeline materialize build_dataset --log-level $(LOG_LEVEL)
+dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date; FULL=1 reads and hashes every file (an edit that kept size and mtime)
+	VOSTOK_AS_OF="$(AS_OF)" VOSTOK_FULL="$(FULL)" $(PY) -m pipeline materialize build_dataset --log-level $(LOG_LEVEL)
 
 test: install  ## unit, integration and real-data tests, then reproduce the latest release
 	$(PY) -m pytest

@@ -78,6 +78,18 @@ REJECT_REASONS = (
 #: quarantines articles whose rows break a row-level expectation (pipeline/core/quality.py)
 STAGES = ("ingest", "extract", "metadata", "entities", "relevance", "validate")
 
+#: codes of ``articles.notes``: what was capped or set aside on a row, and why
+ARTICLE_NOTES = {
+    "analysis_truncated": "the body is longer than the analysis reads; mentions and events cover its first "
+                          "50,000 characters",
+    "long_sentence": "a sentence over 200 tokens: no events from it, its syntax parsed in windows of 250 tokens",
+    "published_out_of_range": "the stated publication time lies before 1990 or after 2099 (or cannot be converted "
+                              "to UTC, as 0001-01-01 with an offset); published_at, published_local and the "
+                              "timezone columns are null",
+    "url_invalid": "the stated URL is not a public http(s) address (localhost, a private address, no host); "
+                   "url is null and the id comes from the raw bytes",
+}
+
 ARTICLES = Table(
     name="articles",
     description="One row per usable news article: cleaned text plus the metadata the page states.",
@@ -134,6 +146,9 @@ ARTICLES = Table(
         Column("region_countries", STRING_LIST, False,
                "ISO 3166-1 alpha-3 codes of the region's countries the article mentions, sorted (RUS only through "
                "the Russian Far East; empty when none)."),
+        Column("notes", STRING_LIST, False,
+               "Caps and corrections applied to this row, sorted (empty for an ordinary page): "
+               + ", ".join(f"{code} ({meaning})" for code, meaning in ARTICLE_NOTES.items()) + "."),
     ),
 )
 

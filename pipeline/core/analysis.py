@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-__all__ = ["MAX_ANALYZED_CHARS", "AnalysisFailure", "analyze_articles", "analyzed_text"]
+__all__ = ["MAX_ANALYZED_CHARS", "AnalysisFailure", "analysis_notes", "analyze_articles", "analyzed_text"]
 
 #: NER, syntax and events read at most this much of a body (a long read is ~40k characters; a 5 MB one-line
 #: dump would need gigabytes): the first paragraphs up to the limit, cut at a paragraph or word boundary
@@ -36,24 +36,39 @@ class AnalysisFailure:
     message: str
 
 
+def analysis_notes(doc, truncated: bool) -> list[str]:
+    """``articles.notes`` of the caps the analysis applied (``doc``: natasha's analysis of the text it read, None
+    for an empty one): ``analysis_truncated`` (only a prefix of the body was read), ``long_sentence`` (a sentence
+    too long for events, its syntax parsed in windows)."""
+    from .entities.ner import MAX_SYNTAX_TOKENS
+    from .events.extract import MAX_SENTENCE_TOKENS
+
+    notes = ["analysis_truncated"] if truncated else []
+    if doc is not None and any(len(s.tokens) > min(MAX_SENTENCE_TOKENS, MAX_SYNTAX_TOKENS) for s in doc.sents):
+        notes.append("long_sentence")
+    return notes
+
+
 def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
-    """Entities and events of (article id, body, published_at) items: (mention rows, event rows) each, or an
-    :class:`AnalysisFailure` for an article that exhausted memory.
+    """Entities and events of (article id, body, published_at) items: (mention rows, event rows, notes) each, or
+    an :class:`AnalysisFailure` for an article that exhausted memory.
 
     Runs in worker processes; natasha's models load once per process. A batch that runs out of memory is
     analysed again one article at a time, so only the article at fault fails."""
     from .entities.ner import analyze_many
 
-    items = [(article_id, analyzed_text(body), published) for article_id, body, published in items]
+    items = [(article_id, analyzed_text(body), published, len(body) > MAX_ANALYZED_CHARS)
+             for article_id, body, published in items]
     try:
-        analyze_many([body for _, body, _ in items if body.strip()])
+        analyze_many([body for _, body, _, _ in items if body.strip()])
     except MemoryError:
         pass  # each article is analysed alone below
     return [_analyze_one(*item) for item in items]
 
 
-def _analyze_one(article_id: str, body: str, published):
+def _analyze_one(article_id: str, body: str, published, truncated: bool = False):
     from .entities.linking import Mention, link_article
+    from .entities.ner import analyze
     from .events.rows import event_rows
 
     try:
@@ -62,7 +77,9 @@ def _analyze_one(article_id: str, body: str, published):
                                    r["entity_id"], r["link"], r["wikidata_id"], r["link_confidence"]) for r in mention_rows),
                           key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
-        return mention_rows, event_rows(article_id, body, mentions, published_date)
+        events = event_rows(article_id, body, mentions, published_date)
+        notes = analysis_notes(analyze(body) if body.strip() else None, truncated)
+        return mention_rows, events, notes
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
                                             f"on a {len(body)}-character body")

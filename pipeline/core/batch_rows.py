@@ -24,11 +24,34 @@ from .errors import Reject, RejectError
 from .versions import code_version
 from .workers import worker_pool
 
-__all__ = ["ANALYSIS_CHUNK", "BatchRows", "PendingBatch", "article_rows", "batch_rows", "batches_rows",
+__all__ = ["ANALYSIS_CHUNK", "ANALYSIS_CHUNK_CHARS", "BatchRows", "analysis_chunks", "PendingBatch", "article_rows", "batch_rows", "batches_rows",
            "clean_page", "finish_batch", "first_per_article_id", "start_batch"]
 
 #: articles handed to one worker at a time (natasha's NER batches across them)
 ANALYSIS_CHUNK = 16
+#: characters handed to one worker at a time: a worker holds its chunk's analyses (tokens, tags, parse) at once,
+#: so sixteen 50,000-character bodies would hold ~1 GB; ordinary articles (16 x 12,500 characters) keep full chunks
+ANALYSIS_CHUNK_CHARS = 200_000
+
+
+def analysis_chunks(todo: list) -> list[list]:
+    """``todo`` (article id, body, published) in consecutive chunks of at most :data:`ANALYSIS_CHUNK` articles and
+    :data:`ANALYSIS_CHUNK_CHARS` analysed characters (an article over the budget is a chunk alone)."""
+    from .analysis import MAX_ANALYZED_CHARS
+
+    chunks: list[list] = []
+    current: list = []
+    size = 0
+    for item in todo:
+        chars = min(len(item[1] or ""), MAX_ANALYZED_CHARS)
+        if current and (len(current) >= ANALYSIS_CHUNK or size + chars > ANALYSIS_CHUNK_CHARS):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += chars
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 @dataclass
@@ -63,12 +86,21 @@ def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCa
         raise
     except RejectError as exc:
         return Reject(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc.reason, exc.message)
+    except (MemoryError, RecursionError) as exc:  # a pathological page costs itself, not the run
+        return _exhausted(page, EXTRACT_STAGE, exc)
     except Exception as exc:  # a heuristic's bug must cost one page, not the run
         return Reject.internal_error(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc)
     try:
         return build_article(clean)
+    except (MemoryError, RecursionError) as exc:
+        return _exhausted(page, METADATA_STAGE, exc)
     except Exception as exc:  # a parser bug must cost one document, not the run
         return Reject.internal_error(page.source_path, page.raw_sha256, METADATA_STAGE, exc, where=True)
+
+
+def _exhausted(page: PreparedPage, stage: str, exc: BaseException) -> Reject:
+    what = "memory" if isinstance(exc, MemoryError) else "stack"
+    return Reject(page.source_path, page.raw_sha256, stage, "too_large", f"the {stage} stage ran out of {what} on this page")
 
 
 @dataclass
@@ -110,9 +142,9 @@ def start_batch(prepared: PreparedBatch, templates: TemplateIndex, cache: Docume
             todo.append((row["article_id"], row["body"], row["published_at"]))
             keys[row["article_id"]] = key
         else:
-            out.mentions[row["article_id"]], out.events[row["article_id"]] = value
-    chunks = [todo[i:i + ANALYSIS_CHUNK] for i in range(0, len(todo), ANALYSIS_CHUNK)]
-    futures = [worker_pool(workers).submit(analyze_articles, c) for c in chunks] if workers > 1 and len(todo) > 1 else []
+            _take_analysis(out, row, value)
+    futures = [worker_pool(workers).submit(analyze_articles, c) for c in analysis_chunks(todo)] \
+        if workers > 1 and len(todo) > 1 else []
     return PendingBatch(out, todo, keys, futures, cache, progress, rows_key)
 
 
@@ -148,17 +180,18 @@ def finish_batch(pending: PendingBatch) -> BatchRows:
             if pending.progress:
                 pending.progress(len(results), len(todo))
     else:
-        for i in range(0, len(todo), ANALYSIS_CHUNK):
-            results.extend(analyze_articles(todo[i:i + ANALYSIS_CHUNK]))
+        for chunk in analysis_chunks(todo):
+            results.extend(analyze_articles(chunk))
             if pending.progress:
                 pending.progress(len(results), len(todo))
     out = pending.rows
     failed = {}
+    by_id = {row["article_id"]: row for row in out.articles}
     for (article_id, _, _), value in zip(todo, results):
         if isinstance(value, AnalysisFailure):
             failed[article_id] = value
         else:
-            out.mentions[article_id], out.events[article_id] = value
+            _take_analysis(out, by_id[article_id], value)
     if failed:
         from .entities import STAGE as ENTITIES_STAGE
 
@@ -172,6 +205,15 @@ def finish_batch(pending: PendingBatch) -> BatchRows:
     if pending.rows_key:
         pending.cache.put_many("rows", [(pending.rows_key, out)])
     return out
+
+
+def _take_analysis(out: BatchRows, row: dict, value) -> None:
+    """An article's analysis into the batch: its mentions and events, and the caps it applied into the row's
+    ``notes`` (kept sorted, each once)."""
+    mentions, events, notes = value
+    out.mentions[row["article_id"]], out.events[row["article_id"]] = mentions, events
+    if notes:
+        row["notes"] = sorted(set(row.get("notes") or []) | set(notes))
 
 
 def batch_rows(prepared: PreparedBatch, templates: TemplateIndex, cache: DocumentCache, workers: int = 1,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import sqlite3
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import Iterable
 
 __all__ = ["CACHE_FORMAT", "DocumentCache", "cache_key"]
+
+log = logging.getLogger(__name__)
 
 #: bump when the layout of cached values changes (every cached value then misses once)
 CACHE_FORMAT = "2"
@@ -55,17 +58,58 @@ class DocumentCache:
             return None
         db = getattr(self._local, "db", None)
         if db is None or getattr(self._local, "pid", None) != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, PRIMARY KEY (stage, key))")
+            try:
+                db = self._open()
+            except sqlite3.DatabaseError as exc:  # not a database, or its header is damaged
+                self._set_aside(exc)
+                db = self._open()
             self._local.db, self._local.pid = db, os.getpid()
         return db
 
-    def get(self, stage: str, key: str):
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, PRIMARY KEY (stage, key))")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self, exc: Exception) -> None:
+        """A corrupt or truncated cache file is moved aside (``<name>.corrupt``, replacing an older one) and a new
+        one is started: the cache only saves time, so a damaged one must not fail every run until someone
+        deletes it."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+        aside = self.path.with_name(self.path.name + ".corrupt")
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                os.replace(part, aside.with_name(aside.name + suffix))
+        log.warning("document cache %s is corrupt (%s): moved aside to %s, starting an empty cache",
+                    self.path, exc, aside)
+
+    def _run(self, work):
+        """``work(db)``, once more on a fresh cache file if the current one turns out to be corrupt."""
         db = self._db()
-        row = db.execute("SELECT value FROM entries WHERE stage=? AND key=?", (stage, key)).fetchone() if db else None
+        if db is None:
+            return None
+        try:
+            return work(db)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc) \
+                    and "not a database" not in str(exc):
+                raise  # locked, read-only, disk full: not the file's content
+            self._set_aside(exc)
+            return work(self._db())
+
+    def get(self, stage: str, key: str):
+        row = self._run(lambda db: db.execute("SELECT value FROM entries WHERE stage=? AND key=?", (stage, key)).fetchone())
         if row is not None:
             try:
                 value = pickle.loads(row[0])
@@ -78,12 +122,15 @@ class DocumentCache:
         return value
 
     def put_many(self, stage: str, items: Iterable[tuple[str, object]]) -> None:
-        db = self._db()
-        if db is None:
+        if self.path is None:
             return
         rows = [(stage, key, pickle.dumps(value, protocol=5)) for key, value in items]
-        with db:
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+
+        def write(db):
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+
+        self._run(write)
 
     def __getstate__(self):  # a cache handed to another process reopens its own connection
         return {"path": self.path, "hits": Counter(), "misses": Counter()}

@@ -20,7 +20,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:[*+\-•·]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _RULE = re.compile(r"^\s*(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})\s*$")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+#: zero-width spaces and joiners are no space: "Ки\u200bсида" is one word on the page (bidi controls stay in the
+#: stored text; NER reads past them, pipeline/core/entities/invisible.py)
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*")
 _PLACEHOLDER = "\ue000"
 _PLACEHOLDER_RE = re.compile("\ue000([\ue100-\uf0ff])")
@@ -85,7 +88,7 @@ def strip_inline(raw: str) -> tuple[str, int]:
     if escaped:
         text = _PLACEHOLDER_RE.sub(lambda m: escaped[ord(m.group(1)) - 0xE100], text) if len(escaped) <= 0x1000 \
             else _PLACEHOLDER_RE.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
     return text, min(link_chars, len(text))
 
 

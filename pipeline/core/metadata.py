@@ -21,6 +21,7 @@ from .cleaning.document import CleanDocument, RemovedLine
 from .language import detect_language
 from .metadata_agencies import agency_variants
 from .markdown import words_of
+from .metadata_bounds import public_url, published_in_range
 from .outlets import detect_outlet, normalize_domain, profile_for
 
 STAGE = "metadata"
@@ -226,12 +227,24 @@ def build_article(doc: CleanDocument) -> dict:
     zone_lines = metadata_zone(doc)
     zone = [r.text for r in zone_lines]
     meta = doc.html_meta or {}
+    notes = []
     removed_text = "\n".join(r.text for r in doc.removed)
     url = own_url(meta.get("url") or doc.source_url or doc.url, doc.source_url, removed_text)
+    if url is not None and not public_url(url):
+        url = None
+        notes.append("url_invalid")
     outlet = detect_outlet(removed_text, url) or doc.outlet_hint
+    if outlet is not None and not public_url(f"https://{outlet}/"):
+        outlet = None  # the page's group came from the URL set aside above
     profile = profile_for(outlet)
-    published = (published_from_html(meta.get("published"), profile)
-                 or parse_published(zone, profile, page_wide_days(doc.removed, zone_lines)))
+    try:
+        published = (published_from_html(meta.get("published"), profile)
+                     or parse_published(zone, profile, page_wide_days(doc.removed, zone_lines)))
+    except (OverflowError, ValueError):  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
+        published = None
+    if published is None or not published_in_range(published.utc):
+        published = PublishedTime(None, None, None, None)
+        notes.append("published_out_of_range")
     authors = meta.get("authors") or parse_authors(zone)
     rubrics = meta.get("sections") or parse_rubrics(zone, profile)
     body = doc.body
@@ -259,4 +272,5 @@ def build_article(doc: CleanDocument) -> dict:
         "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
         "text_policy": "full",
         "text_license": (profile or {}).get("text_license"),
+        "notes": sorted(notes),
     }

@@ -9,6 +9,7 @@ per table.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from ..schema import TABLES
+from .run_monitoring import PID_TAG
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -38,7 +40,8 @@ def launch(job_name: str, version: str = "", log_level: str = "INFO") -> int:
 
     job = defs.resolve_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
+        # the pid lets the daemon's run monitoring fail this run if the process is killed (run_monitoring.py)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags={PID_TAG: str(os.getpid())},
                                         run_config=run_config(job_name, version, log_level))
     metadata = {}
     for event in result.get_asset_materialization_events():

@@ -16,7 +16,7 @@ def _article(i: int) -> dict:
             "published_at": datetime(2024, 1, i + 1, tzinfo=timezone.utc), "published_local": None,
             "timezone": None, "timezone_source": None, "rubrics": [], "views": None, "cited_agencies": [],
             "language": "ru", "word_count": 2, "boilerplate_share": 0.5, "body_sha256": "0" * 64,
-            "text_policy": "full", "relevance": 0.95, "region_countries": ["JPN", "MNG"]}
+            "text_policy": "full", "relevance": 0.95, "region_countries": ["JPN", "MNG"], "notes": []}
 
 
 def test_contract_columns_present():

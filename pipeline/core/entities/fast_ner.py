@@ -21,6 +21,10 @@ import numpy as np
 
 #: documents per CNN batch; sorted by length first, so padding stays small
 BATCH_SIZE = 16
+#: padded positions per NER batch (documents x the longest one's tokens): the CNN's activations grow with it, so
+#: sixteen 50,000-token bodies would need gigabytes; longer documents go in smaller batches (the spans do not
+#: depend on the batch, see above), and ordinary ones (16 x 4,096 tokens) keep their batches
+NER_PADDED_TOKENS = 16 * 4096
 _ENCODED_WORDS: dict[str, tuple[int, int]] = {}
 _MAX_MEMO = 500_000
 
@@ -85,6 +89,21 @@ def _batch_tags(ner_api, word_lists: Sequence[Sequence[str]]) -> list[list[str]]
     return [[decoder.tags_vocab.decode(t) for t in path] for path in paths]
 
 
+def bounded_batches(items: Sequence, size, most: int, padded: int) -> list[list]:
+    """Consecutive batches of ``items`` (sorted by ``size``, shortest first) of at most ``most`` items and at most
+    ``padded`` padded positions (items x the largest size); an item larger than ``padded`` is a batch alone."""
+    batches: list[list] = []
+    current: list = []
+    for item in items:
+        if current and (len(current) >= most or (len(current) + 1) * size(item) > padded):
+            batches.append(current)
+            current = []
+        current.append(item)
+    if current:
+        batches.append(current)
+    return batches
+
+
 def bio_spans(tokens: Sequence, tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """(start, stop, type) spans from BIO tags, as slovnet's ``bio_spans`` reads them."""
     from slovnet.bio import bio_spans as slovnet_bio_spans
@@ -96,8 +115,7 @@ def ner_spans(ner_api, token_lists: Sequence[Sequence]) -> list[list[tuple[int, 
     """NER spans for many documents at once; each document is its list of razdel tokens (``.start/.stop/.text``)."""
     out: list[list[tuple[int, int, str]]] = [[] for _ in token_lists]
     order = sorted((i for i, toks in enumerate(token_lists) if toks), key=lambda i: len(token_lists[i]))
-    for k in range(0, len(order), BATCH_SIZE):
-        chunk = order[k:k + BATCH_SIZE]
+    for chunk in bounded_batches(order, lambda i: len(token_lists[i]), BATCH_SIZE, NER_PADDED_TOKENS):
         tag_lists = _batch_tags(ner_api, [[t.text for t in token_lists[i]] for i in chunk])
         for i, tags in zip(chunk, tag_lists):
             out[i] = bio_spans(token_lists[i], tags)
@@ -124,6 +142,9 @@ def tag_ner_docs(docs: Sequence, ner_api) -> None:
 # across documents would change the output.
 #: sentences per CNN batch for morphology (natasha runs 8 at a time, per document)
 SENTENCE_BATCH = 64
+#: padded positions per morphology batch: one 25,000-token "sentence" padded 64 sentences to its length and took
+#: a worker from 0.5 to 1.2 GB; sentences up to 256 tokens keep full batches (tags are per token, batch-independent)
+MORPH_PADDED_TOKENS = SENTENCE_BATCH * 256
 
 
 def _sentences_by_length(docs: Sequence) -> list:
@@ -132,9 +153,10 @@ def _sentences_by_length(docs: Sequence) -> list:
 
 
 def _batched(api, items: list[list[str]]):
-    """slovnet's inference over ``items`` in batches of :data:`SENTENCE_BATCH`, results in input order."""
-    for k in range(0, len(items), SENTENCE_BATCH):
-        yield from api.infer(items[k:k + SENTENCE_BATCH])
+    """slovnet's inference over ``items`` (sorted by length) in batches of at most :data:`SENTENCE_BATCH` items and
+    :data:`MORPH_PADDED_TOKENS` padded positions, results in input order."""
+    for batch in bounded_batches(items, len, SENTENCE_BATCH, MORPH_PADDED_TOKENS):
+        yield from api.infer(batch)
 
 
 def tag_morph_docs(docs: Sequence, tagger) -> None:

@@ -20,6 +20,7 @@ for a coreferent short form; null and 0 when nothing vouches for one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -28,6 +29,7 @@ from functools import lru_cache
 
 from . import kb as kb_module
 from .gazetteer import Entry, Gazetteer, load
+from .invisible import for_ner
 from .names import fold, nominative_east_asian, nominative_phrase, restore_case, stem_key, tokens
 from .ner import Span, is_known_word
 from .spans import tag_spans
@@ -172,7 +174,18 @@ def _antecedent(i: int, spans: list[Span], keys: list[str]) -> int | None:
 
 def link_article(article_id: str, body: str, spans: list[Span] | None = None,
                  gazetteer: Gazetteer | None = None, kb: "kb_module.KnowledgeBase | None" = None) -> list[Mention]:
-    """All mentions of one article body, each linked to an entity id and, where something vouches for one, a QID."""
+    """All mentions of one article body, each linked to an entity id and, where something vouches for one, a QID.
+
+    Names are read in the body normalized by :func:`.invisible.for_ner` (zero-width and bidi characters gone);
+    the mentions' offsets and text are the body's own."""
+    normal_body = for_ner(body) if spans is None else None
+    if normal_body is not None:
+        found = link_article(article_id, normal_body.text, None, gazetteer, kb)
+        out = []
+        for m in found:
+            start, end = normal_body.original_span(m.start, m.end)
+            out.append(dataclasses.replace(m, start=start, end=end, text=body[start:end]))
+        return out
     if kb is None:
         kb = kb_module.load() if gazetteer is None else kb_module.build_kb(gazetteer)
     g = kb.gazetteer

@@ -88,8 +88,23 @@ def recognize(text: str) -> list[Span]:
 
 #: analyses kept per process, so the entities and events stages share one analysis per article
 ANALYSIS_CACHE_SIZE = 64
+#: characters of text whose analyses are kept besides the batch being analysed (an analysis holds every token's
+#: tags and parse: ~10 kB per 100 characters), so long bodies do not pile up in a worker
+ANALYSIS_CACHE_CHARS = 200_000
 _ANALYSES: "OrderedDict[str, object]" = OrderedDict()
 _CAPACITY = [ANALYSIS_CACHE_SIZE]
+
+
+def _evict(keep: set, incoming: int = 0) -> None:
+    """Drop the oldest analyses outside ``keep`` while more than the capacity are kept, or more than
+    :data:`ANALYSIS_CACHE_CHARS` characters with ``incoming`` more to come."""
+    chars = sum(len(t) for t in _ANALYSES) + incoming
+    for text in list(_ANALYSES):
+        if len(_ANALYSES) <= _CAPACITY[0] and chars <= ANALYSIS_CACHE_CHARS:
+            break
+        if text not in keep:
+            del _ANALYSES[text]
+            chars -= len(text)
 
 
 def analyze(text: str):
@@ -106,6 +121,7 @@ def analyze_many(texts: Sequence[str]) -> list:
     from .fast_ner import tag_morph_docs, tag_ner_docs
 
     missing = [t for t in dict.fromkeys(texts) if t not in _ANALYSES]
+    _evict(set(texts), sum(len(t) for t in missing))
     if missing:
         m = models()
         nt = natasha()
@@ -128,8 +144,7 @@ def analyze_many(texts: Sequence[str]) -> list:
         found.append(_ANALYSES[text])
     if len(texts) > 1:  # a batch being primed stays whole until the next batch, however large
         _CAPACITY[0] = max(ANALYSIS_CACHE_SIZE, len(texts))
-    while len(_ANALYSES) > _CAPACITY[0]:
-        _ANALYSES.popitem(last=False)
+    _evict(set(texts))
     return found
 
 
