@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 
 from pipeline.core.batches import learn_templates, prepare_documents  # noqa: E402
 from pipeline.core.build import FILES_BATCH  # noqa: E402
-from pipeline.core.cleaning.blocks import FEATURE_NAMES, MODEL_FORMAT, block_features  # noqa: E402
+from pipeline.core.cleaning.blocks import FEATURE_NAMES, MODEL_FORMAT, VOCAB_FEATURES, block_features, vocab_features  # noqa: E402
 from pipeline.core.cleaning.document import analyse_lines  # noqa: E402
 from pipeline.core.document_cache import DocumentCache  # noqa: E402
 from pipeline.core.documents import document_from_bytes  # noqa: E402
@@ -49,6 +49,10 @@ KINDS = ("md", "html")
 PARAMS = {"max_iter": 120, "learning_rate": 0.1, "max_leaf_nodes": 15, "max_depth": 5, "min_samples_leaf": 40,
           "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
 DIGITS = 6
+#: a class/id token enters the vocabulary when it occurs on the HTML pages of at least this many outlets
+VOCAB_MIN_HOSTS = 5
+#: its score is smoothed towards the prior with this many (weighted) pseudo-lines
+VOCAB_SMOOTH = 20.0
 
 
 @dataclass
@@ -111,7 +115,7 @@ def load_pages(eval_dir: Path = DEFAULT_EVAL, sets=SETS, kinds=KINDS) -> list[Pa
                 item = by_path[page.source_path]
                 doc, meta, lines = page.load(cache)
                 a = analyse_lines(lines, templates, page.group)
-                x = block_features(lines, a.feats, a.reasons, a.scores, a.region, (meta or {}).get("title"))
+                x = block_features(lines, a.feats, a.reasons, a.scores, a.region, (meta or {}).get("title"))  # no vocab yet
                 y, w = line_labels(lines, item["expected_text"])
                 pages.append(Page(item["id"], name, "ru" if name == "daniel_ru_dev" else item["language"], kind,
                                   item[kind], item["host"], item["expected_text"], (doc, meta, page.group, lines, templates),
@@ -119,12 +123,69 @@ def load_pages(eval_dir: Path = DEFAULT_EVAL, sets=SETS, kinds=KINDS) -> list[Pa
     return pages
 
 
+def _token_sets(page: Page) -> list[tuple[str, ...]]:
+    return [tuple(dict.fromkeys(ln.dom.tokens)) if ln.dom is not None else () for ln in page.prepared[3]]
+
+
+def learn_vocab(pages: list[Page]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The class/id vocabulary: each token seen on the HTML pages of at least :data:`VOCAB_MIN_HOSTS` outlets,
+    scored by the smoothed log-odds of article text among the lines under it, against the prior. Also, for
+    each outlet, the vocabulary learned without that outlet's pages: the training rows get those scores, so the
+    trees never see a score that was learned from the row's own outlet."""
+    counts: dict[str, dict[str, list[float]]] = {}
+    pos_all = neg_all = 0.0
+    for p in pages:
+        for toks, y, w in zip(_token_sets(p), p.y, p.w):
+            if p.kind != "html":
+                continue
+            if y:
+                pos_all += w
+            else:
+                neg_all += w
+            for t in toks:
+                c = counts.setdefault(t, {}).setdefault(p.host, [0.0, 0.0])
+                c[0 if y else 1] += w
+    prior = pos_all / max(pos_all + neg_all, 1e-9)
+    if not 0 < prior < 1:
+        return {}, {}
+    base = np.log(prior / (1 - prior))
+
+    def score(pos: float, neg: float) -> float:
+        return round(float(np.log((pos + VOCAB_SMOOTH * prior) / (neg + VOCAB_SMOOTH * (1 - prior))) - base), 4)
+
+    totals = {t: (sum(c[0] for c in by.values()), sum(c[1] for c in by.values()), len(by)) for t, by in counts.items()}
+    vocab = {t: score(pos, neg) for t, (pos, neg, hosts) in sorted(totals.items()) if hosts >= VOCAB_MIN_HOSTS}
+    without: dict[str, dict[str, float]] = {}
+    for host in sorted({p.host for p in pages}):
+        out = {}
+        for t, (pos, neg, hosts) in totals.items():
+            own = counts[t].get(host)
+            if own is None:
+                if hosts >= VOCAB_MIN_HOSTS:
+                    out[t] = vocab[t]
+            elif hosts - 1 >= VOCAB_MIN_HOSTS:
+                out[t] = score(pos - own[0], neg - own[1])
+        without[host] = out
+    return vocab, without
+
+
+def with_vocab(page: Page, vocab: dict[str, float]) -> np.ndarray:
+    """The page's feature rows with the vocabulary columns filled from ``vocab``."""
+    x = page.x.copy()
+    cols = [FEATURE_NAMES.index(n) for n in VOCAB_FEATURES]
+    for i, ln in enumerate(page.prepared[3]):
+        if ln.dom is not None:
+            x[i, cols] = vocab_features(ln.dom.tokens, vocab)
+    return x
+
+
 def fit(pages: list[Page]) -> dict:
     """Fit the classifier on the pages' lines; the model as a JSON-ready dict."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
-    x = np.concatenate([p.x for p in pages]).astype(np.float64)
+    vocab, without = learn_vocab(pages)
+    x = np.concatenate([with_vocab(p, without[p.host]) for p in pages]).astype(np.float64)
     y = np.concatenate([p.y for p in pages])
     w = np.concatenate([p.w for p in pages])
     with threadpool_limits(1):
@@ -143,7 +204,7 @@ def fit(pages: list[Page]) -> dict:
         })
     model = {"format": MODEL_FORMAT, "features": list(FEATURE_NAMES),
              "init": round(float(np.ravel(clf._baseline_prediction)[0]), DIGITS), "learning_rate": 1.0,
-             "threshold": 0.5, "trees": trees,
+             "threshold": 0.5, "trees": trees, "dom_vocab": vocab,
              "trained_on": {"pages": len(pages), "lines": int(len(y)), "positive": int(y.sum()),
                             "sets": sorted(Counter(p.set for p in pages).items()), "params": PARAMS,
                             "sklearn": __import__("sklearn").__version__}}
@@ -172,7 +233,7 @@ def main() -> None:
 
     pages = load_pages(args.eval)
     model, clf = fit(pages)
-    x = np.concatenate([p.x for p in pages])
+    x = np.concatenate([with_vocab(p, model["dom_vocab"]) for p in pages])
     ours = BlockModel.from_dict(json.loads(dumps(model))).decision(x)
     theirs = clf.decision_function(x.astype(np.float64))
     agree = float(np.mean((ours > 0) == (theirs > 0)))

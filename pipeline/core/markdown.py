@@ -40,6 +40,7 @@ class LogicalLine:
     list_item: bool
     table: bool
     link_chars: int  # characters of text inside links, images or URLs
+    dom: object = None  # an HTML page's line: its place in the DOM (a cleaning.dom.LineDom), else None
 
     @property
     def words(self) -> list[str]:

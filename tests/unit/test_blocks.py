@@ -133,3 +133,22 @@ def test_a_page_with_a_line_no_paragraph_has_is_cleaned_by_the_rules_alone():
     except RejectError as exc:
         assert exc.reason == "no_article_text"  # what the rules say of one repeated word, as before the model
     assert Recorder.calls == 0
+
+
+def test_perfect_tree_walk_gives_the_stored_trees_log_odds():
+    """decision() walks padded perfect trees; a plain walk of the stored trees must give the same sums."""
+    model = load_block_model()
+    rng = np.random.default_rng(0)
+    _, x = _features(PAGE)
+    x = np.vstack([x, rng.normal(0, 3, size=(50, x.shape[1])).astype(np.float32)])
+    expected = np.zeros(len(x))
+    for r, row in enumerate(x):
+        values = []
+        for root in model.roots:
+            node = int(root)
+            while model.left[node] >= 0:
+                node = int(model.left[node] if row[model.feature[node]] <= model.threshold_[node] else model.right[node])
+            values.append(model.value[node])
+        total = np.sum(np.array(values)[None, :], axis=1)[0]
+        expected[r] = model.init + model.learning_rate * total
+    assert np.allclose(model.decision(x), expected, rtol=0, atol=1e-12)

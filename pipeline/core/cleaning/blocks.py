@@ -25,11 +25,14 @@ import numpy as np
 
 from ...knowledge import read_text
 from ..markdown import LogicalLine
+from .dom import DOM_FEATURES, NO_DOM
 from .lines import Features, is_prose, starts_with_link
 
 MODEL_FILE = "models/blocks.json"
 MODEL_FORMAT = "vostok-blocks/1"
 
+#: features from the learned class/id vocabulary (see :func:`vocab_features`), computed last
+VOCAB_FEATURES = ("dom_vocab_near", "dom_vocab_max", "dom_vocab_min")
 #: removal reasons of the rules that become one-hot features
 REASONS = ("no_text", "language_switcher", "phrase", "contact", "copyright", "link_list", "template", "caption")
 
@@ -41,13 +44,14 @@ FEATURE_NAMES: tuple[str, ...] = (
     "block_lines", "chars_vs_max", "text_above", "text_below", "window_link_density", "window_log_chars",
     "window_prose_share", "headline_run", "headline_run_log_chars", "prev_log_chars", "next_log_chars",
     "prev_heading", "next_heading",
-) + tuple(f"reason_{r}" for r in REASONS)
+) + tuple(f"reason_{r}" for r in REASONS) + DOM_FEATURES + VOCAB_FEATURES
 
 _SENTENCE_END = re.compile(r"[.!?…。！？](?=\s|$|[»\"”)])")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NORM = re.compile(r"\w+")
-_DIGIT = re.compile(r"\d")
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁΑ-ΩΆΈ-Ώ]")  # capitals of the Latin, Cyrillic and Greek alphabets
+# counts are taken as what is left after removing the runs of everything else (one C pass, no match objects)
+_NON_CJK = re.compile(r"[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_NON_DIGIT = re.compile(r"\D+")
+_NON_UPPER = re.compile(r"[^A-ZÀ-ÖØ-ÞА-ЯЁΑ-ΩΆΈ-Ώ]+")  # capitals of the Latin, Cyrillic and Greek alphabets
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -88,8 +92,10 @@ def _headline_like(ln: LogicalLine, f: Features) -> bool:
 
 
 def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reasons: Sequence[str | None],
-                   scores: Sequence[float], region: tuple[int, int], page_title: str | None = None) -> np.ndarray:
-    """One row of :data:`FEATURE_NAMES` per logical line (float32)."""
+                   scores: Sequence[float], region: tuple[int, int], page_title: str | None = None,
+                   vocab: dict[str, float] | None = None) -> np.ndarray:
+    """One row of :data:`FEATURE_NAMES` per logical line (float32); the vocabulary columns are 0 without a
+    ``vocab``."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -120,46 +126,75 @@ def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reas
     block_size: dict[int, int] = {}
     for ln in lines:
         block_size[ln.block] = block_size.get(ln.block, 0) + 1
-    link = [f.link_density for f in feats]
+    # running sums for the 7-line windows: a window's sum is the difference of two (training and inference
+    # both compute features here, so they agree to the bit)
+    c_link = _running([f.link_density for f in feats])
+    c_log = _running(log_chars)
+    c_prose = _running([float(p) for p in prose])
     start, end = region
     denom = max(n - 1, 1)
-    reason_col = {r: k for k, r in enumerate(REASONS)}
-    rows = []
-    for i, (ln, f) in enumerate(zip(lines, feats)):
-        text = ln.text
-        words = ln.words
-        nw = len(words)
-        n_chars = max(len(text), 1)
-        letters = max(f.letters, 1)
-        upper = len(_UPPER.findall(text))
-        if t is not None:
-            title = (1.0, float(i == t), float(i > t), (i - t) / denom, math.copysign(math.log1p(abs(i - t)), i - t))
-        else:
-            title = (0.0, 0.0, 0.0, 0.0, 0.0)
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        width = hi - lo
-        reason_onehot = [0.0] * len(REASONS)
-        if reasons[i] in reason_col:
-            reason_onehot[reason_col[reasons[i]]] = 1.0
-        rows.append([
-            log_chars[i], math.log1p(nw), f.link_density, f.terminal, f.starts_lower, f.stop_ratio,
-            sum(1 for w in words if len(w) <= 3) / nw if nw else 0.0,
-            bool(ln.heading), ln.heading or 7, ln.list_item, ln.table, i / denom, *title,
-            starts_with_link(ln), len(_SENTENCE_END.findall(text)) / max(nw, 1),
-            (text.count(",") + text.count("，") + text.count("、")) / max(nw, 1),
-            len(_DIGIT.findall(text)) / n_chars, upper / letters, f.latin_share, len(_CJK.findall(text)) / letters,
-            prose[i], max(-20.0, min(float(scores[i]), 60.0)), start <= i < end,
-            0.0 if start <= i < end else (-math.log1p(start - i) if i < start else math.log1p(i - end + 1)),
-            block_size[ln.block], chars[i] / max_chars, above[i] / total_prose,
-            (total_prose - above[i + 1]) / total_prose,
-            sum(link[lo:hi]) / width, sum(log_chars[lo:hi]) / width, sum(prose[lo:hi]) / width,
-            math.log1p(run_len[i]), run_chars[i],
-            log_chars[i - 1] if i > 0 else 0.0, log_chars[i + 1] if i + 1 < n else 0.0,
-            bool(i > 0 and lines[i - 1].heading), bool(i + 1 < n and lines[i + 1].heading),
-            *reason_onehot,
-        ])
-    out = np.array(rows, dtype=np.float32)
+    texts = [ln.text for ln in lines]
+    nws = [f.words for f in feats]
+    # column by column (list comprehensions and numpy), in the order of FEATURE_NAMES
+    idx = range(n)
+    if t is not None:
+        title = ([1.0] * n, [float(i == t) for i in idx], [float(i > t) for i in idx], [(i - t) / denom for i in idx],
+                 [math.copysign(math.log1p(abs(i - t)), i - t) for i in idx])
+    else:
+        title = ([0.0] * n,) * 5
+    win = [(max(0, i - 3), min(n, i + 4)) for i in idx]
+    columns = [
+        log_chars, [math.log1p(w) for w in nws], [f.link_density for f in feats], [f.terminal for f in feats],
+        [f.starts_lower for f in feats], [f.stop_ratio for f in feats],
+        [f.short_words / f.words if f.words else 0.0 for f in feats],
+        [bool(ln.heading) for ln in lines], [ln.heading or 7 for ln in lines], [ln.list_item for ln in lines],
+        [ln.table for ln in lines], [i / denom for i in idx], *title,
+        [starts_with_link(ln) for ln in lines],
+        [len(_SENTENCE_END.findall(x)) / max(w, 1) for x, w in zip(texts, nws)],
+        [(x.count(",") + x.count("，") + x.count("、")) / max(w, 1) for x, w in zip(texts, nws)],
+        [len(_NON_DIGIT.sub("", x)) / max(len(x), 1) for x in texts],
+        [len(_NON_UPPER.sub("", x)) / max(f.letters, 1) for x, f in zip(texts, feats)],
+        [f.latin_share for f in feats],
+        [len(_NON_CJK.sub("", x)) / max(f.letters, 1) for x, f in zip(texts, feats)],
+        prose, [max(-20.0, min(float(s), 60.0)) for s in scores], [start <= i < end for i in idx],
+        [0.0 if start <= i < end else (-math.log1p(start - i) if i < start else math.log1p(i - end + 1))
+         for i in idx],
+        [block_size[ln.block] for ln in lines], [c / max_chars for c in chars],
+        [above[i] / total_prose for i in idx], [(total_prose - above[i + 1]) / total_prose for i in idx],
+        [(c_link[hi] - c_link[lo]) / (hi - lo) for lo, hi in win],
+        [(c_log[hi] - c_log[lo]) / (hi - lo) for lo, hi in win],
+        [(c_prose[hi] - c_prose[lo]) / (hi - lo) for lo, hi in win],
+        [math.log1p(r) for r in run_len], run_chars,
+        [0.0] + log_chars[:-1], log_chars[1:] + [0.0],
+        [False] + [bool(ln.heading) for ln in lines[:-1]], [bool(ln.heading) for ln in lines[1:]] + [False],
+    ]
+    columns += [[r == reason for r in reasons] for reason in REASONS]
+    out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
+    for k, values in enumerate(columns):
+        out[:, k] = values
+    k = len(columns)
+    if any(ln.dom is not None for ln in lines):
+        out[:, k:k + len(NO_DOM)] = [ln.dom.values if ln.dom is not None else NO_DOM for ln in lines]
+        if vocab:
+            out[:, k + len(NO_DOM):] = [vocab_features(ln.dom.tokens if ln.dom is not None else (), vocab)
+                                        for ln in lines]
     return out
+
+
+def _running(values: Sequence[float]) -> list[float]:
+    out = [0.0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def vocab_features(tokens: Sequence[str], vocab: dict[str, float] | None) -> tuple[float, float, float]:
+    """A line's class/id tokens (nearest element first) scored by the learned vocabulary: the nearest known
+    token's score, the highest and the lowest (0 where none is known)."""
+    known = [vocab[t] for t in tokens if t in vocab] if vocab else []
+    if not known:
+        return 0.0, 0.0, 0.0
+    return known[0], max(known), min(known)
 
 
 @dataclass(frozen=True)
@@ -178,6 +213,7 @@ class BlockModel:
     value: np.ndarray
     depth: int
     threshold: float = 0.5
+    vocab: dict | None = None  # class/id token -> learned score (see scripts/train_blocks.py)
 
     @classmethod
     def from_dict(cls, data: dict) -> "BlockModel":
@@ -205,24 +241,65 @@ class BlockModel:
         return cls(names, float(data["init"]), float(data["learning_rate"]), np.array(roots, dtype=np.int64),
                    np.array(feature, dtype=np.int64), np.array(thr, dtype=np.float32),
                    np.array(left, dtype=np.int64), np.array(right, dtype=np.int64),
-                   np.array(value, dtype=np.float64), depth, float(data.get("threshold", 0.5)))
+                   np.array(value, dtype=np.float64), depth, float(data.get("threshold", 0.5)),
+                   dict(data.get("dom_vocab") or {}))
 
     def decision(self, x: np.ndarray) -> np.ndarray:
-        """Raw log-odds per row of a :func:`block_features` matrix."""
-        x = np.asarray(x, dtype=np.float32)
+        """Raw log-odds per row of a :func:`block_features` matrix.
+
+        The trees are walked as perfect binary trees of the model's depth (:meth:`_layout`: a leaf above the
+        bottom is repeated down both sides), so a level is three gathers and an index step for all rows and
+        trees at once; a row goes right where ``not x <= threshold``, as in the stored trees."""
+        x = np.ascontiguousarray(x, dtype=np.float32)
         n = len(x)
         if n == 0 or len(self.roots) == 0:
             return np.full(n, self.init, dtype=np.float64)
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()  # (rows, trees)
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            child = self.left[node]
-            inner = child >= 0
-            if not inner.any():
-                break
-            go_left = x[rows, self.feature[node]] <= self.threshold_[node]
-            node = np.where(inner, np.where(go_left, child, self.right[node]), node)
-        return self.init + self.learning_rate * self.value[node].sum(axis=1)
+        feat, thr, leaves, depth = self._layout()
+        trees, inner = feat.shape
+        tree_base = (np.arange(trees, dtype=np.int64) * inner)[None, :]
+        row_base = (np.arange(n, dtype=np.int64) * x.shape[1])[:, None]
+        flat_x, flat_f, flat_t = x.ravel(), feat.ravel(), thr.ravel()
+        node = np.zeros((n, trees), dtype=np.int64)
+        for _ in range(depth):
+            at = tree_base + node
+            right = ~(flat_x.take(row_base + flat_f.take(at)) <= flat_t.take(at))
+            node = node * 2 + 1 + right
+        leaf = node - inner
+        values = leaves.ravel().take((np.arange(trees, dtype=np.int64) * (inner + 1))[None, :] + leaf)
+        return self.init + self.learning_rate * values.sum(axis=1)
+
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(feature, threshold) per inner position and value per leaf of each tree as a perfect binary tree of
+        the model's depth: arrays of shape (trees, 2**depth - 1) and (trees, 2**depth), built once."""
+        cached = self.__dict__.get("_perfect")
+        if cached is not None:
+            return cached
+        depth = max(int(self.depth), 1)
+        inner = 2 ** depth - 1
+        trees = len(self.roots)
+        feat = np.zeros((trees, inner), dtype=np.int64)
+        thr = np.zeros((trees, inner), dtype=np.float32)
+        leaves = np.zeros((trees, inner + 1), dtype=np.float64)
+        for t, root in enumerate(self.roots):
+            stack = [(int(root), 0, 0)]  # (stored node, position in the perfect tree, level)
+            while stack:
+                node, pos, level = stack.pop()
+                if level == depth:
+                    if self.left[node] >= 0:
+                        raise ValueError("tree deeper than the model's depth")
+                    leaves[t, pos - inner] = self.value[node]
+                elif self.left[node] < 0:  # a leaf above the bottom: the same leaf whichever way
+                    feat[t, pos] = 0
+                    thr[t, pos] = 0.0
+                    stack += [(node, 2 * pos + 1, level + 1), (node, 2 * pos + 2, level + 1)]
+                else:
+                    feat[t, pos] = self.feature[node]
+                    thr[t, pos] = self.threshold_[node]
+                    stack += [(int(self.left[node]), 2 * pos + 1, level + 1),
+                              (int(self.right[node]), 2 * pos + 2, level + 1)]
+        layout = (feat, thr, leaves, depth)
+        object.__setattr__(self, "_perfect", layout)
+        return layout
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision(x)))

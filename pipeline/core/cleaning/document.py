@@ -15,6 +15,7 @@ from ..html import html_metadata, to_markdown
 from ..markdown import LogicalLine, logical_lines, words_of
 from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
+from .dom import line_dom
 from .blocks import BlockModel, block_features, load_block_model, model_region
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
@@ -189,7 +190,8 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         raise RejectError("no_article_text", "no line of running prose found")
     if model != RULES:
         block_model = load_block_model() if model is None else model
-        prob = block_model.probability(block_features(lines, feats, reasons, a.scores, a.region, page_title))
+        prob = block_model.probability(block_features(lines, feats, reasons, a.scores, a.region, page_title,
+                                                            block_model.vocab))
         if not lines or float(prob.max()) < block_model.threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
         start, end = model_region(prob, lines, block_model.threshold)
@@ -308,9 +310,15 @@ def prepare_page(doc: RawDocument) -> tuple[RawDocument, dict | None, str | None
     """What extraction needs before cross-page templates: the page as text, its HTML metadata, outlet group
     and logical lines."""
     meta = None
+    html = None
     if doc.kind == "html":
+        html = doc.text
         doc, meta = from_html(doc)
-    return doc, meta, outlet_group(doc, meta), logical_lines(doc.text)
+    lines = logical_lines(doc.text)
+    if html is not None and len(lines) <= MAX_MODEL_LINES:
+        for line, dom in zip(lines, line_dom(html, [line.text for line in lines]) or ()):
+            line.dom = dom
+    return doc, meta, outlet_group(doc, meta), lines
 
 
 def extract_prepared(doc: RawDocument, meta: dict | None, group: str | None, lines: list[LogicalLine],

@@ -10,10 +10,12 @@ from ..markdown import LogicalLine
 
 TERMINAL = tuple(".!?…»\"”;:)")
 
-_LETTER = re.compile(r"[^\W\d_]")
-_LATIN = re.compile(r"[A-Za-z]")
+_NON_LETTER = re.compile(r"[\W\d_]+")  # what is left after removing these runs is the letters
+_NON_LATIN = re.compile(r"[^A-Za-z]+")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{3,32}")
+#: what every _PHONE match contains (its last three digit groups): a cheap test before the costly pattern
+_PHONE_HINT = re.compile(r"\d[\s-]\d\d[\s-]\d\d")
 _PHONE = re.compile(r"(?:\+7|8)?\s?\(?\d{3,5}\)?[\s-]?\d{1,3}[\s-]\d{2}[\s-]\d{2}")
 
 
@@ -27,6 +29,7 @@ class Features:
     has_contact: bool
     letters: int
     latin_share: float = 0.0
+    short_words: int = 0  # words of at most three letters
 
 
 def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
@@ -34,9 +37,10 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
     n = len(words)
     stop = sum(1 for w in words if w.lower() in stopwords)
     text = line.text
-    contact = bool(_EMAIL.search(text) or _HANDLE.search(text) or _PHONE.search(text))
-    letters = len(_LETTER.findall(text))
-    latin = len(_LATIN.findall(text))
+    contact = bool(("@" in text and (_EMAIL.search(text) or _HANDLE.search(text))) or
+                   (_PHONE_HINT.search(text) and _PHONE.search(text)))
+    letters = len(_NON_LETTER.sub("", text))
+    latin = len(_NON_LATIN.sub("", text))
     first_alpha = next((ch for ch in text if ch.isalpha()), "")
     return Features(
         words=n,
@@ -47,6 +51,7 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
         has_contact=contact,
         letters=letters,
         latin_share=latin / letters if letters else 0.0,
+        short_words=sum(1 for w in words if len(w) <= 3),
     )
 
 
