@@ -44,7 +44,8 @@ STAGES = [
     ("pipeline.core.duplicates", "mark_duplicates", "near duplicates (mark_duplicates)"),
     ("pipeline.core.entities.linking", "build_entities", "entities table (build_entities)"),
     ("pipeline.core.events.cluster", "assign_clusters", "event clusters (assign_clusters)"),
-    ("pipeline.core.quality", "failing_articles", "quarantine checks (GX row-level)"),
+    ("pipeline.core.quality", "failing_articles", "quarantine checks (GX row-level, whole frames)"),
+    ("pipeline.core.quality_chunks", "failing_articles_chunked", "quarantine checks (GX row-level, by chunks)"),
 ]
 
 
@@ -80,10 +81,14 @@ class Profile:
         return timed
 
     def install(self) -> None:
-        for module_name, attr, label in STAGES:
+        for module_name, attr, label in STAGES:  # a stage an older checkout lacks is skipped
             owner_name, _, cls = module_name.rpartition(".") if module_name.endswith("DocumentCache") else (module_name, "", "")
-            owner = getattr(importlib.import_module(owner_name), cls) if cls else importlib.import_module(module_name)
-            setattr(owner, attr, self.wrap(getattr(owner, attr), label))
+            try:
+                owner = getattr(importlib.import_module(owner_name), cls) if cls else importlib.import_module(module_name)
+            except ImportError:
+                continue
+            if hasattr(owner, attr):
+                setattr(owner, attr, self.wrap(getattr(owner, attr), label))
 
     def sample(self) -> None:
         import psutil

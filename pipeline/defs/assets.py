@@ -50,11 +50,11 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     quarantined: articles with a row that breaks a row-level expectation move to rejects with their mentions
     and events. Batches built under an older template index are refreshed first, so the result always equals a
     full build."""
-    from ..core.consolidate import consolidate_checked
-    from ..core.corpus import current_batch_rows
-
     import tempfile
     from pathlib import Path
+
+    from ..core.consolidate import consolidate_checked
+    from ..core.corpus import current_batch_rows
 
     paths.remember_validation()
     with tempfile.TemporaryDirectory(prefix="vostok-refreshed-") as overlay:
