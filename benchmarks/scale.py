@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 # ---------------------------------------------------------------- children (run in their own process)
 def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     from pipeline.core.batch_rows import batch_rows
+    from pipeline.core.batch_store import BatchStore, write_batch_rows
     from pipeline.core.batches import learn_templates, list_batches, prepare_batch
     from pipeline.core.consolidate import consolidate_checked
     from pipeline.core.document_cache import DocumentCache
@@ -48,12 +49,15 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     templates = learn_templates(p.manifest() for p in prepared)
     phases["templates"] = time.perf_counter() - t
     t = time.perf_counter()
-    rows = [batch_rows(p, templates, cache, workers) for p in prepared]
+    store = out / "batches"
+    for p in prepared:
+        write_batch_rows(batch_rows(p, templates, cache, workers), store)
     phases["clean+metadata+NER+events"] = time.perf_counter() - t
     t = time.perf_counter()
     # threshold 0: every article is scored and kept, so the tables (and GX's work) are what they were before the
     # relevance stage; most synthetic documents (factRuEval, DAniEL) are not about the region
-    checked = consolidate_checked(rows, relevance=RelevanceConfig(threshold=0.0))
+    checked = consolidate_checked(BatchStore.at(store, [p.batch for p in prepared]),
+                                  relevance=RelevanceConfig(threshold=0.0))
     tables = checked.tables
     phases["consolidate+quarantine"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -7,24 +7,37 @@ scored against the configured topic profile (:mod:`pipeline.core.relevance`): it
 ``region_countries`` columns, and an ``off_topic`` reject, with its mentions and events left out, when it scores
 under the threshold. :func:`consolidate_checked` then quarantines articles with a row that breaks a row-level
 expectation.
+
+**Out of core.** The batches are read from the partitioned working dataset (:class:`~.batch_store.BatchStore`),
+never held together as Python rows: :func:`scan_batches` reads one batch at a time and keeps a small record per
+article; the corpus-level work runs on those records (near-duplicate detection reads the bodies of its LSH
+candidates only), on the mentions' columns an entity chunk at a time and on the events' clustering columns; the
+tables are then gathered from the files as Arrow, column by column, and sorted exactly as
+:func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text), so the output is
+byte-identical to consolidating Python rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Sequence
 
-from .batch_rows import BatchRows, first_per_article_id
+import pyarrow as pa
+
+from .batch_rows import first_per_article_id
+from .batch_store import BatchStore
 from .errors import Reject
 from .relevance import RelevanceConfig
 
-__all__ = ["MAX_QUARANTINE_ROUNDS", "CheckedTables", "consolidate", "consolidate_checked"]
+__all__ = ["MAX_QUARANTINE_ROUNDS", "CheckedTables", "Scan", "consolidate", "consolidate_checked", "scan_batches",
+           "sort_table"]
 
 #: quarantine rounds: removing an article can change corpus-level rows (duplicates, entity counts) of others
 MAX_QUARANTINE_ROUNDS = 3
 
 
-def _cross_batch_raw_duplicates(batches: Sequence[BatchRows]) -> dict[str, str]:
+def _cross_batch_raw_duplicates(batches: Sequence) -> dict[str, str]:
     """source_path → the earlier path it is byte-identical to, across batches (within a batch, ingest did it)."""
     first: dict[str, tuple[str, str]] = {}  # sha -> (source_path, batch)
     for b in batches:
@@ -70,32 +83,87 @@ def score_relevance(articles: list[dict], mentions_of, config: RelevanceConfig |
     return kept, rejects
 
 
-def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | None = None,
-                relevance: RelevanceConfig | None = None) -> dict:
-    """Every working table as Arrow, from all batches: cross-batch raw duplicates become rejects, articles under
-    the relevance threshold become ``off_topic`` rejects, then near duplicates, the entities table and event
-    clusters are computed over the whole corpus.
+@dataclass
+class Scan:
+    """What consolidation keeps of every batch between its passes over the files: one small record per article
+    (ids, paths, hashes, publication time, relevance, near-duplicate signature), the rejects and crawl times.
+    Bodies, mentions and events stay in the files; they are read one batch at a time."""
+
+    store: BatchStore
+    articles: dict[str, list[dict]]  # batch -> article records, in file order
+    rejects: dict[str, list[Reject]]  # batch -> its rejects
+    crawl_times: list
+
+
+#: the article columns a record keeps (plus ``_batch``, ``_off_topic`` and the signature)
+_RECORD = ("article_id", "source_path", "raw_sha256", "url", "published_at", "relevance", "region_countries")
+
+
+def scan_batches(store: BatchStore, relevance: RelevanceConfig | None = None) -> Scan:
+    """One pass over the batches: every article scored against the topic profile (relevance does not depend on
+    other articles, so each is scored once, whatever the quarantine rounds remove) and reduced to a record."""
+    from .batch_store import read_signature
+    from .duplicates import SIGNATURE_KEY, signature
+
+    config = relevance or RelevanceConfig()
+    out = Scan(store, {}, {}, [])
+    for batch in store.batches:
+        rows = store.read("articles", batch).to_pylist()
+        mentions: dict[str, list[dict]] = {}
+        for m in store.read("mentions", batch).to_pylist():
+            mentions.setdefault(m["article_id"], []).append(m)
+        _, off_topic = score_relevance(rows, lambda row: mentions.get(row["article_id"], []), config)
+        off = {r.source_path: r for r in off_topic}
+        records = []
+        for row in rows:
+            record = {c: row[c] for c in _RECORD}
+            record.update(_batch=batch, _off_topic=off.get(row["source_path"]))
+            record[SIGNATURE_KEY] = read_signature(row) or signature(row["body"] or "")
+            records.append(record)
+        out.articles[batch] = records
+        out.rejects[batch] = [Reject(**r) for r in store.read("rejects", batch).to_pylist()]
+        out.crawl_times += store.read("inventory", batch, ["fetched_at"]).column("fetched_at").to_pylist()
+    return out
+
+
+class _BodyOnDemand(dict):
+    """An article record whose ``body`` is read from its batch file when first asked for (near-duplicate
+    detection reads the bodies of LSH candidates only)."""
+
+    __slots__ = ("_load",)
+
+    def __missing__(self, key):
+        if key != "body":
+            raise KeyError(key)
+        body = self["body"] = self._load(self["_batch"])[self["source_path"]]
+        return body
+
+
+def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None) -> dict:
+    """Every working table as Arrow, from the scanned batches: cross-batch raw duplicates become rejects,
+    articles under the relevance threshold become ``off_topic`` rejects, then near duplicates, the entities
+    table and event clusters are computed over the whole corpus; rows are sorted by each table's key.
 
     ``quarantined`` maps source paths of articles to leave out to their ``quarantined`` reject: they leave with
-    their mentions and events, before the corpus-level work, so nothing points at them; so do off-topic articles.
-    ``relevance`` names the topic profile and threshold (default: the packaged Northeast Asia profile)."""
+    their mentions and events, before the corpus-level work, so nothing points at them; so do off-topic articles."""
+    from functools import lru_cache
+
     from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
     from .duplicates import mark_duplicates
-    from .entities.linking import Mention, build_entities
-    from .events.cluster import assign_clusters
     from .ingest import STAGE as INGEST_STAGE
     from .tables import to_arrow
 
-    batches = sorted(batches, key=lambda b: b.batch)
+    store = scan.store
+    batches = [SimpleNamespace(batch=b, articles=scan.articles[b], rejects=scan.rejects[b]) for b in store.batches]
     dupes = _cross_batch_raw_duplicates(batches)
-    articles, rejects, mentions_by_article, events_by_article = [], [], {}, {}
+    articles, rejects = [], []
     for b in batches:
         for row in b.articles:
             if row["source_path"] in dupes:
                 rejects.append(Reject(row["source_path"], row["raw_sha256"], INGEST_STAGE, "duplicate_raw",
                                       f"byte-identical to {dupes[row['source_path']]}"))
                 continue
-            articles.append(dict(row, _batch=b))
+            articles.append(row)
         for r in b.rejects:
             if r.source_path in dupes:
                 r = Reject(r.source_path, r.raw_sha256, INGEST_STAGE, "duplicate_raw", f"byte-identical to {dupes[r.source_path]}")
@@ -105,27 +173,139 @@ def consolidate(batches: Sequence[BatchRows], quarantined: dict[str, Reject] | N
     if quarantined:
         rejects += [quarantined[row["source_path"]] for row in articles if row["source_path"] in quarantined]
         articles = [row for row in articles if row["source_path"] not in quarantined]
-    articles, off_topic = score_relevance(articles, lambda row: row["_batch"].mentions.get(row["article_id"], []),
-                                          relevance)
-    rejects += off_topic
+    rejects += [row["_off_topic"] for row in articles if row["_off_topic"] is not None]
+
+    @lru_cache(maxsize=4)
+    def bodies(batch: str) -> dict[str, str]:
+        table = store.read("articles", batch, ["source_path", "body"])
+        return dict(zip(table.column("source_path").to_pylist(), table.column("body").to_pylist()))
+
+    kept = []
     for row in articles:
-        b = row.pop("_batch")
-        mentions_by_article[row["article_id"]] = b.mentions.get(row["article_id"], [])
-        events_by_article[row["article_id"]] = b.events.get(row["article_id"], [])
-    mark_duplicates(articles)
-    mention_rows = [m for aid in sorted(mentions_by_article) for m in mentions_by_article[aid]]
-    entity_rows = build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
-                                          r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
-                                          float(r.get("link_confidence") or 0.0)) for r in mention_rows])
-    event_rows = [dict(e) for aid in sorted(events_by_article) for e in events_by_article[aid]]
-    assign_clusters(event_rows)
+        if row["_off_topic"] is None:
+            kept.append(_BodyOnDemand(row))
+            kept[-1]._load = bodies
+    mark_duplicates(kept)
+    bodies.cache_clear()
+    by_batch: dict[str, dict[str, dict]] = {}
+    for row in kept:
+        by_batch.setdefault(row["_batch"], {})[row["source_path"]] = row
+    article_table = _gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
+        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))
+    ids = {b: {row["article_id"] for row in rows.values()} for b, rows in by_batch.items()}
+    mentions = _by_article(_gather(store, "mentions", MENTIONS, ids, "article_id"))
+    events = _by_article(_gather(store, "events", EVENTS, ids, "article_id"))
     return {
-        "articles": to_arrow(ARTICLES, articles),
-        "mentions": to_arrow(MENTIONS, mention_rows),
-        "entities": to_arrow(ENTITIES, entity_rows),
-        "events": to_arrow(EVENTS, event_rows),
+        "articles": sort_table(article_table, ARTICLES),
+        "mentions": sort_table(mentions, MENTIONS),
+        "entities": to_arrow(ENTITIES, _entities(mentions)),
+        "events": sort_table(_clustered(events), EVENTS),
         "rejects": to_arrow(REJECTS, [r.as_row() for r in rejects]),
     }
+
+
+def _corpus_columns(names: tuple[str, ...]):
+    """Set the named columns of a batch's kept rows from their records (what the corpus-level work decided)."""
+    def fill(table, records: list[dict]):
+        for name in names:
+            column = pa.array([r[name] for r in records], type=table.schema.field(name).type)
+            table = table.set_column(table.schema.get_field_index(name), name, column)
+        return table
+    return fill
+
+
+def _gather(store: BatchStore, name: str, schema_table, keep: dict[str, dict | set], key: str, fill=None):
+    """One table's kept rows of every batch (``keep``: batch -> the keys it keeps), in batch and file order, in
+    the final schema's columns and types (nullable until the corpus-level columns are set)."""
+    import pyarrow.compute as pc
+
+    from ..schema import arrow_schema
+
+    final = arrow_schema(schema_table)
+    schema = pa.schema([f.with_nullable(True) for f in final], metadata=final.metadata)
+    parts = []
+    for batch in store.batches:
+        wanted = keep.get(batch)
+        if not wanted:
+            continue
+        table = store.read(name, batch, schema_table.column_names)
+        table = table.filter(pc.is_in(table.column(key), value_set=pa.array(sorted(wanted), pa.string())))
+        if fill is not None:
+            table = fill(table, [wanted[k] for k in table.column(key).to_pylist()])
+        parts.append(table.select(schema_table.column_names).cast(schema))
+    return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def _order_by(table, columns: tuple[str, ...]):
+    """``table`` in the order of :func:`pipeline.core.tables.to_arrow`: a stable sort on each column as text
+    (``str`` of the value, null as the empty string)."""
+    import pyarrow.compute as pc
+
+    keys = {}
+    for i, c in enumerate(columns):
+        column = table.column(c)
+        if not (pa.types.is_string(column.type) or pa.types.is_integer(column.type)):
+            raise TypeError(f"sort column {c} is {column.type}: only text and integers sort as their text")
+        keys[f"k{i}"] = pc.fill_null(column if pa.types.is_string(column.type) else pc.cast(column, pa.string()), "")
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending") for k in keys]) if len(table) else None
+    return (table.take(order) if order is not None else table).combine_chunks()
+
+
+def sort_table(table, schema_table):
+    """The final table: sorted by the schema's key, one chunk per column, the schema's metadata."""
+    from ..schema import arrow_schema
+
+    return _order_by(table, schema_table.sort_by).cast(arrow_schema(schema_table))
+
+
+def _by_article(table):
+    """Rows grouped by article id (sorted), each article's rows in their own order: the order consolidation
+    feeds the corpus-level work."""
+    return _order_by(table, ("article_id",))
+
+
+#: mentions handed to build_entities at once (whole entities only: an entity's rows depend on its mentions alone)
+ENTITY_CHUNK = 200_000
+
+
+def _entities(mentions) -> list[dict]:
+    """The entities table's rows, built from the mentions a chunk of entities at a time."""
+    import pyarrow.compute as pc
+
+    from .entities.linking import Mention, build_entities
+
+    if not len(mentions):
+        return []
+    order = pc.sort_indices(mentions.select(["entity_id"]), sort_keys=[("entity_id", "ascending")])  # stable
+    columns = ["article_id", "start", "end", "type", "text", "normal", "entity_id", "link", "wikidata_id",
+               "link_confidence"]
+    grouped = mentions.select(columns).take(order)
+    ids = grouped.column("entity_id").to_pylist()
+    rows, start = [], 0
+    while start < len(ids):
+        stop = min(start + ENTITY_CHUNK, len(ids))
+        while stop < len(ids) and ids[stop] == ids[stop - 1]:
+            stop += 1
+        chunk = grouped.slice(start, stop - start).to_pylist()
+        rows += build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
+                                        r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
+                                        float(r.get("link_confidence") or 0.0)) for r in chunk])
+        start = stop
+    return rows
+
+
+def _clustered(events):
+    """Events with ``event_cluster_id`` and ``cluster_representative`` set over the whole corpus."""
+    from .events.cluster import assign_clusters
+
+    needed = ["event_id", "event_date", "actor1_countries", "actor2_countries", "cameo_root", "location_id",
+              "confidence", "article_id", "start"]
+    rows = events.select(needed).to_pylist()
+    assign_clusters(rows)
+    for name in ("event_cluster_id", "cluster_representative"):
+        column = pa.array([r[name] for r in rows], type=events.schema.field(name).type)
+        events = events.set_column(events.schema.get_field_index(name), name, column)
+    return events
 
 
 @dataclass
@@ -138,32 +318,33 @@ class CheckedTables:
     quarantined: dict[str, Reject]
 
 
-def consolidate_checked(batches: Sequence[BatchRows], declared_as_of=None, reference=None,
+def consolidate_checked(store: BatchStore, declared_as_of=None, reference=None,
                         relevance: RelevanceConfig | None = None) -> CheckedTables:
     """:func:`consolidate`, then quarantine: articles with a row that breaks a row-level expectation become
     ``quarantined`` rejects and the corpus is consolidated again without them, until no row fails (or
     :data:`MAX_QUARANTINE_ROUNDS`; what still fails is left for the blocking table checks).
 
     ``reference`` (a :class:`~pipeline.core.reference_time.ReferenceTime`) replays a recorded one; else it is
-    resolved from ``declared_as_of`` and the data, once, before anything is quarantined. ``relevance``: see
-    :func:`consolidate`."""
-    from .quality import failing_articles
+    resolved from ``declared_as_of`` and the data, once, before anything is quarantined. ``relevance`` names the
+    topic profile and threshold (default: the packaged Northeast Asia profile)."""
+    import pyarrow.compute as pc
+
+    from .quality_chunks import failing_articles_chunked
     from .reference_time import resolve
 
-    tables = consolidate(batches, relevance=relevance)
+    scan = scan_batches(store, relevance)
+    tables = consolidate(scan)
     if reference is None:
-        crawl_times = [row.get("fetched_at") for b in batches for row in b.inventory]
-        reference = resolve(declared_as_of, crawl_times, tables["articles"].column("published_at").to_pylist())
+        reference = resolve(declared_as_of, scan.crawl_times, tables["articles"].column("published_at").to_pylist())
     quarantined: dict[str, Reject] = {}
     for _ in range(MAX_QUARANTINE_ROUNDS):
-        frames = {name: t.to_pandas() for name, t in tables.items() if name != "rejects"}
-        failing = failing_articles(frames, reference)
+        failing = failing_articles_chunked(tables, reference)  # row-level expectations, a chunk at a time
         if not failing:
             break
-        articles = frames["articles"].set_index("article_id")
-        for article_id, why in sorted(failing.items()):
-            row = articles.loc[article_id]
+        articles = tables["articles"].select(["article_id", "source_path", "raw_sha256"])
+        hit = articles.filter(pc.is_in(articles.column("article_id"), value_set=pa.array(sorted(failing), pa.string())))
+        for row in sorted(hit.to_pylist(), key=lambda r: r["article_id"]):
             quarantined[row["source_path"]] = Reject(row["source_path"], row["raw_sha256"], "validate", "quarantined",
-                                                     why[:500])
-        tables = consolidate(batches, quarantined, relevance)
+                                                     failing[row["article_id"]][:500])
+        tables = consolidate(scan, quarantined)
     return CheckedTables(tables, reference, quarantined)

@@ -11,7 +11,9 @@ work is cached (:mod:`pipeline.core.document_cache`), so a rebuild re-processes 
   earlier page is re-extracted exactly when the new pages turn one of its own lines into a template (or stop
   doing so). A partitioned build therefore equals a full build, whatever the batches;
 * byte-identical raw files across batches, near-duplicate articles, the entities table and event clusters are
-  computed by :func:`~pipeline.core.consolidate.consolidate`, which also fixes a deterministic row order.
+  computed by :func:`~pipeline.core.consolidate.consolidate`, which also fixes a deterministic row order. It reads
+  the batches back from Parquet files (one batch's rows in memory at a time): :func:`build_corpus` writes each
+  batch there as soon as it is built, the Dagster batch asset writes them to dataset/work/batches/.
 
 :func:`build_corpus` is the whole build without Dagster (the CLI's, verify's and the benchmarks' path); the
 Dagster assets run the same steps one asset each, and :func:`current_batch_rows` brings their per-batch
@@ -20,12 +22,13 @@ tables up to date with the template index before consolidation.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .batch_rows import BatchRows, batch_rows, batches_rows
-from .batch_store import read_batch_rows
+from .batch_rows import batch_rows, batches_rows
+from .batch_store import BatchStore, batch_file, write_batch_rows
 from .batches import BatchManifest, PreparedBatch, learn_templates, list_batches, prepare_batch, template_digest
 from .cleaning.templates import TemplateIndex
 from .consolidate import consolidate_checked
@@ -37,34 +40,34 @@ __all__ = ["CorpusBuild", "build_corpus", "current_batch_rows"]
 
 
 def current_batch_rows(raw_dir: Path, manifests: dict[str, BatchManifest], summaries: dict[str, dict | None],
-                       templates: TemplateIndex, cache: DocumentCache, batch_tables_root: Path,
-                       workers: int = 1) -> tuple[list[BatchRows], list[str]]:
-    """Every batch's rows for consolidation: read back from the partitioned working dataset when the batch was
-    built under the current template index, else rebuilt through the cache (a later batch turned one of its
-    lines into a template). Returns the rows in batch order and the batches that were rebuilt ("stale")."""
+                       templates: TemplateIndex, cache: DocumentCache, batch_tables_root: Path, overlay: Path,
+                       workers: int = 1) -> tuple[BatchStore, list[str]]:
+    """Every batch's rows for consolidation, as a :class:`~.batch_store.BatchStore`: the partitioned working
+    dataset's files where the batch was built under the current template index, else the batch rebuilt through
+    the cache (a later batch turned one of its lines into a template) and written under ``overlay``. Returns
+    the store and the batches that were rebuilt ("stale")."""
     fingerprints = list_batches(raw_dir)
-    rows, stale = [], []
+    roots, stale = {}, []
     try:
         for batch in sorted(manifests):
             manifest, summary = manifests[batch], summaries.get(batch)
-            if summary is not None and summary["template_digest"] == template_digest(manifest, templates):
-                try:
-                    rows.append(read_batch_rows(batch_tables_root, batch))
-                    continue
-                except FileNotFoundError:
-                    pass
+            if summary is not None and summary["template_digest"] == template_digest(manifest, templates) and \
+                    batch_file(batch_tables_root, "articles", batch).exists():
+                roots[batch] = Path(batch_tables_root)
+                continue
             stale.append(batch)
             prepared = prepare_batch(raw_dir, batch, cache, fingerprints.get(batch, ""))
-            rows.append(batch_rows(prepared, templates, cache, workers))
+            write_batch_rows(batch_rows(prepared, templates, cache, workers), overlay)
+            roots[batch] = Path(overlay)
     finally:
         shutdown_pools()
-    return rows, stale
+    return BatchStore(roots), stale
 
 
 @dataclass
 class CorpusBuild:
     tables: dict
-    batches: list[BatchRows]
+    batches: list[str]
     templates: TemplateIndex
     cache: DocumentCache
     reference: object = None
@@ -93,7 +96,11 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
     templates = learn_templates(manifests)
     del manifests
     again = (kept.pop(batch, None) or prepare_batch(raw_dir, batch, cache, fp) for batch, fp in fingerprints.items())
-    rows = list(batches_rows(again, templates, cache, workers, progress))
-    shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
-    checked = consolidate_checked(rows, declared_as_of, reference, relevance)
-    return CorpusBuild(checked.tables, rows, templates, cache, checked.reference, checked.quarantined)
+    with tempfile.TemporaryDirectory(prefix="vostok-batches-") as tmp:
+        names = []
+        for rows in batches_rows(again, templates, cache, workers, progress):
+            write_batch_rows(rows, Path(tmp))  # each batch leaves memory once it is on disk
+            names.append(rows.batch)
+        shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
+        checked = consolidate_checked(BatchStore.at(Path(tmp), names), declared_as_of, reference, relevance)
+    return CorpusBuild(checked.tables, names, templates, cache, checked.reference, checked.quarantined)

@@ -381,9 +381,9 @@ def with_event_check_columns(events, articles, entities):
 ARTICLE_CHECK_COLUMNS = ("duplicate_ok", "region_countries_ok")
 
 
-def with_article_check_columns(articles):
-    """Articles plus ``duplicate_ok`` (duplicate_of is null, or an existing article published no later) and
-    ``region_countries_ok`` (region_countries are distinct ISO 3166-1 alpha-3 codes, sorted)."""
+def with_article_check_columns(articles, published: dict | None = None):
+    """Articles plus ``duplicate_ok`` (duplicate_of is null, or an existing article published no later; ``published``:
+    every article's time, when ``articles`` is a chunk) and ``region_countries_ok`` (distinct ISO3 codes, sorted)."""
     import pandas as pd
 
     frame = articles.copy()
@@ -391,7 +391,7 @@ def with_article_check_columns(articles):
         for name in ARTICLE_CHECK_COLUMNS:
             frame[name] = False  # a broken table: the column-list expectation reports what is missing
         return frame
-    published = dict(zip(frame["article_id"], frame["published_at"]))
+    published = dict(zip(frame["article_id"], frame["published_at"])) if published is None else published
     iso3 = set(_iso3_codes())
 
     def countries_ok(value) -> bool:

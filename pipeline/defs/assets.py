@@ -50,15 +50,19 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     quarantined: articles with a row that breaks a row-level expectation move to rejects with their mentions
     and events. Batches built under an older template index are refreshed first, so the result always equals a
     full build."""
+    import tempfile
+    from pathlib import Path
+
     from ..core.consolidate import consolidate_checked
     from ..core.corpus import current_batch_rows
 
     paths.remember_validation()
-    batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index, paths.cache(),
-                                        paths.batch_tables, paths.workers)
-    if stale:
-        context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
-    checked = consolidate_checked(batches, paths.as_of or None, relevance=paths.relevance())
+    with tempfile.TemporaryDirectory(prefix="vostok-refreshed-") as overlay:
+        batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index, paths.cache(),
+                                            paths.batch_tables, Path(overlay), paths.workers)
+        if stale:
+            context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
+        checked = consolidate_checked(batches, paths.as_of or None, relevance=paths.relevance())
     tables = checked.tables
     quarantined = Counter(r.message.split(";")[0] for r in checked.quarantined.values())
     if quarantined:
@@ -67,7 +71,7 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     context.log.info(f"reference time {checked.reference.as_of} ({checked.reference.source})")
     column = lambda name, col: tables[name].column(col).to_pylist()  # noqa: E731
     extra = {
-        "articles": {"batches": len(batches), "refreshed_batches": len(stale),
+        "articles": {"batches": len(batches.batches), "refreshed_batches": len(stale),
                      "by_outlet": counts_md(Counter(o or "(unknown)" for o in column("articles", "outlet")),
                                             ("outlet", "articles"))},
         "rejects": {"by_reason": counts_md(Counter(column("rejects", "reason")), ("reason", "files")),

@@ -1,0 +1,146 @@
+"""Peak memory and time of consolidation + quarantine + GX validation alone, at corpus sizes NER cannot reach here.
+
+The per-batch Parquet dataset of a small real build is replicated to N documents (each copy gets its own
+article, mention and event ids, source paths and raw hashes; bodies, entities and events are the same, so
+every copy after the first is an exact duplicate and event clusters grow with N). Then, in a child process,
+with the code of ``--repo`` (this checkout by default, or an older one to compare against):
+``consolidate_checked`` over the dataset, then ``validate_all`` on the tables. Prints wall and CPU seconds
+and the peak RSS after each phase (ru_maxrss: the peak so far).
+
+    nice -n 10 .venv/bin/python benchmarks/consolidation.py prepare RAW_DIR CACHE STORE -n 20000
+    nice -n 10 .venv/bin/python benchmarks/consolidation.py run STORE [--repo OTHER_CHECKOUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _new_id(copy: int, old: str, width: int) -> str:
+    return hashlib.sha256(f"{copy}|{old}".encode()).hexdigest()[:width]
+
+
+def prepare(raw: Path, cache_path: Path, store: Path, n: int) -> None:
+    """Build ``raw`` once (through the cache) into a per-batch dataset, then replicate it to ``n`` documents."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sys.path.insert(0, str(REPO))
+    from pipeline.core.batch_rows import batch_rows
+    from pipeline.core.batch_store import batch_file, write_batch_rows
+    from pipeline.core.batches import learn_templates, list_batches, prepare_batch
+    from pipeline.core.document_cache import DocumentCache
+    from pipeline.core.workers import shutdown_pools
+
+    cache = DocumentCache(cache_path)
+    seed = store.parent / (store.name + "-seed")
+    prepared = [prepare_batch(raw, b, cache) for b in list_batches(raw)]
+    templates = learn_templates(p.manifest() for p in prepared)
+    for p in prepared:
+        write_batch_rows(batch_rows(p, templates, cache, 1), seed)
+    shutdown_pools()
+    batches = [p.batch for p in prepared]
+    docs = sum(pq.read_metadata(batch_file(seed, "inventory", b)).num_rows for b in batches)
+    copies = max(1, round(n / docs))
+
+    def rewrite(table: pa.Table, copy: int, columns: dict[str, int]) -> pa.Table:
+        for name, width in columns.items():
+            if name not in table.column_names:
+                continue
+            values = table.column(name).to_pylist()
+            new = [None if v is None else (f"copy-{copy:05d}/{v}" if width == 0 else _new_id(copy, v, width or 64))
+                   for v in values]
+            table = table.set_column(table.column_names.index(name), name, pa.array(new, table.schema.field(name).type))
+        return table
+
+    ids = {"article_id": 16, "source_path": 0, "raw_sha256": 64}
+    per_table = {"articles": ids, "mentions": {"article_id": 16, "mention_id": 16},
+                 "events": {"article_id": 16, "event_id": 16}, "rejects": {"source_path": 0, "raw_sha256": 64},
+                 "inventory": {"source_path": 0, "raw_sha256": 64}}
+    for copy in range(copies):
+        for b in batches:
+            name = f"copy-{copy:05d}-{b}"
+            for table_name, columns in per_table.items():
+                table = pq.read_table(batch_file(seed, table_name, b))
+                out = batch_file(store, table_name, name)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(rewrite(table, copy, columns), out, compression="zstd")
+    print(json.dumps({"documents": docs * copies, "batches": copies * len(batches), "copies": copies}))
+
+
+def run(store: Path, repo: Path) -> dict:
+    sys.path.insert(0, str(repo))
+    from pipeline.core import consolidate as module
+    from pipeline.core.quality import validate_all
+    from pipeline.core.relevance import RelevanceConfig
+    from pipeline.core.tables import write_parquet
+
+    batches = sorted(p.name for p in (store / "articles").iterdir())
+    from urllib.parse import unquote
+
+    names = [unquote(b.split("=", 1)[1]) for b in batches]
+    peaks, phases = {}, {}
+    relevance = RelevanceConfig(threshold=0.0)  # synthetic documents are mostly off the region: keep them all
+    t, cpu = time.perf_counter(), time.process_time()
+    if hasattr(module, "scan_batches"):  # out-of-core: the batches stay on disk
+        from pipeline.core.batch_store import BatchStore
+
+        checked = module.consolidate_checked(BatchStore.at(store, names), relevance=relevance)
+    else:  # before: every batch's rows in memory, as the Dagster asset and build_corpus held them
+        from pipeline.core.batch_store import read_batch_rows
+
+        checked = module.consolidate_checked([read_batch_rows(store, b) for b in names], relevance=relevance)
+    phases["consolidate+quarantine"] = (time.perf_counter() - t, time.process_time() - cpu)
+    peaks["consolidate+quarantine"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t, cpu = time.perf_counter(), time.process_time()
+    reports = validate_all({k: v.to_pandas() for k, v in checked.tables.items()}, checked.reference)
+    phases["validate (GX, whole frames)"] = (time.perf_counter() - t, time.process_time() - cpu)
+    peaks["validate (GX, whole frames)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    digests = {}
+    with tempfile.TemporaryDirectory() as tmp:  # the tables' Parquet bytes, to compare two checkouts' outputs
+        for k, v in checked.tables.items():
+            digests[k] = hashlib.sha256(write_parquet(v, Path(tmp) / f"{k}.parquet").read_bytes()).hexdigest()[:16]
+    return {"rows": {k: v.num_rows for k, v in checked.tables.items()}, "phases": phases, "peak_mib": peaks,
+            "sha256": digests,
+            "suites": {k: r.success for k, r in reports.items()}, "quarantined": len(checked.quarantined)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("raw", type=Path)
+    p.add_argument("cache", type=Path)
+    p.add_argument("store", type=Path)
+    p.add_argument("-n", type=int, default=20000)
+    r = sub.add_parser("run")
+    r.add_argument("store", type=Path)
+    r.add_argument("--repo", type=Path, default=REPO)
+    r.add_argument("--child", action="store_true")
+    args = parser.parse_args()
+    if args.cmd == "prepare":
+        prepare(args.raw, args.cache, args.store, args.n)
+    elif args.child:
+        print(json.dumps(run(args.store, args.repo)))
+    else:
+        out = subprocess.run([sys.executable, __file__, "run", str(args.store), "--repo", str(args.repo), "--child"],
+                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        result = json.loads(out)
+        print(f"repo {args.repo}: rows {result['rows']}, quarantined {result['quarantined']}, "
+              f"suites {result['suites']}, table sha256 {result['sha256']}")
+        for phase, (wall, cpu) in result["phases"].items():
+            print(f"  {phase}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS so far {result['peak_mib'][phase]:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
