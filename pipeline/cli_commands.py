@@ -48,7 +48,8 @@ def cmd_run(paths: list[str], out=sys.stdout, err=sys.stderr) -> int:
             record = {"source_path": article["source_path"], "error": analysis.reason, "message": analysis.message}
             status = 1
         else:
-            mention_rows, event_rows = analysis
+            mention_rows, event_rows, notes = analysis
+            article = {**article, "notes": sorted(set(article.get("notes") or []) | set(notes))}
             record = {"article": jsonable(article), "mentions": jsonable(mention_rows),
                       "events": jsonable(event_rows)}
         out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

@@ -287,11 +287,11 @@ EVENTS = Table(
         Column("start", pa.int32(), False, "Offset of the sentence in the article's full body (inclusive), as for mentions."),
         Column("end", pa.int32(), False, "Offset of the sentence in the article's body (exclusive)."),
         Column("confidence", pa.float64(), False, "Heuristic confidence in [0, 1]: parse-based actors, counterpart, place and date raise it."),
-        Column("event_probability", pa.float64(), True,
+        Column("event_probability", pa.float64(), False,
                "Probability that the trigger is an event in its context, from the learned event filter "
                "(pipeline/data/models/events.json, trained on NEREL). Nothing is dropped by it: keep rows with "
                "event_probability >= 0.5 for the filter's precision (cross-validated figures in the card's "
-               "limitations); null where no model was loaded.", min_value=0.0, max_value=1.0),
+               "limitations).", min_value=0.0, max_value=1.0),
     ),
 )
 
