@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..knowledge import data_version
 
-STAGE_CODE = {"ingest": "3", "extract": "5", "metadata": "4", "entities": "2", "events": "2", "consolidate": "5",
+STAGE_CODE = {"ingest": "3", "extract": "5", "metadata": "4", "entities": "3", "events": "2", "consolidate": "5",
               "relevance": "1", "publish": "2", "release": "2"}
 STAGE_DATA = {"extract": ("phrases", "outlets", "models"), "metadata": ("phrases", "outlets"),
               "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer"), "release": ("outlets",),

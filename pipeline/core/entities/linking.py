@@ -224,6 +224,13 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         normal_key = stem_key(normals[i])
         if not cands and normal_key != keys[i]:
             cands = kb.index.candidates(normal_key, spans[i].type)
+        for key in ([] if cands else kb_module.variant_keys(normals[i], spans[i].type)):
+            cands = [kb_module.Candidate(c.qid, c.fine_type, c.count * kb_module.VARIANT_WEIGHT)
+                     for c in kb.index.candidates(key, spans[i].type)]
+            if cands:
+                break
+        if not cands and spans[i].type == "PER":
+            cands = kb_module.person_surname_candidates(kb.index, normals[i])
         return cands
 
     def is_common_surname(i: int) -> bool:
@@ -269,11 +276,37 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         links[i] = out
         return out
 
+    for i in range(len(spans)):
+        final(i)
+    for j, i in _parenthesized_pairs(body, spans):  # "Алексис Оганян (Alexis Ohanian)", "... комитета (МОК)"
+        if bool(links[i][2]) != bool(links[j][2]):
+            src, dst = (i, j) if links[i][2] else (j, i)
+            links[dst] = (links[src][0], "coreference", links[src][2], links[src][3])
+
     mentions = []
     for i, s in enumerate(spans):
         entity_id, link, qid, conf = final(i)
         mentions.append(Mention(article_id, s.start, s.end, s.type, s.text, base[i][2], entity_id, link, qid, conf))
     return mentions
+
+
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
+
+
+def _parenthesized_pairs(body: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """(j, i): span i is the whole of a parenthesis right after span j of a compatible type: another spelling
+    or the acronym of the same name, so the two are one entity."""
+    starts = {s.start: i for i, s in enumerate(spans)}
+    out = []
+    for j, s in enumerate(spans):
+        m = _OPEN_PAREN.match(body, s.end)
+        if not m or m.end() == s.end or m.end() not in starts:
+            continue
+        i = starts[m.end()]
+        close = body[spans[i].end:spans[i].end + 2].strip()[:1]
+        if close in (")", ",", ";") and spans[i].type in ALLOWED[s.type]:
+            out.append((j, i))
+    return out
 
 
 # ---------------------------------------------------------------- the entities table

@@ -48,6 +48,21 @@ def _trim(span: Span, text: str) -> Span | None:
     return _sub_span(span, text, span.start, cut if cut != -1 else span.end)
 
 
+_PARENS = re.compile(r"[()\[\]]")
+
+
+def split_parenthesized(span: Span, text: str) -> list[Span]:
+    """A span that runs into a parenthesis is two names, the second an acronym or the original spelling:
+    "Алексис Оганян (Alexis Ohanian" → "Алексис Оганян" + "Alexis Ohanian", "Исламского государства (ИГ" →
+    "Исламского государства" + "ИГ"."""
+    cuts = [m.start() for m in _PARENS.finditer(text, span.start, span.end)]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    parts = [_sub_span(span, text, a + (i > 0), b) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    return [p for p in parts if p is not None and any(ch.isalpha() for ch in p.text)]
+
+
 def split_quoted_org(span: Span, text: str) -> list[Span]:
     """'ОАО «Газпром' → 'Газпром'; 'Русской службе «Голоса Америки' → two organisations."""
     if span.type != "ORG":
@@ -74,7 +89,8 @@ def postprocess(spans: list[Span], text: str, gazetteer: Gazetteer) -> list[Span
     for span in spans:
         span = _trim(span, text)
         if span is not None:
-            pieces.extend(split_quoted_org(span, text))
+            for part in split_parenthesized(span, text):
+                pieces.extend(split_quoted_org(part, text))
     for span in pieces:
         if fold(span.text) in stop.get(span.type, ()) or fold(span.text) in stop.get("*", ()):
             continue
