@@ -67,6 +67,37 @@ def test_a_name_and_its_parenthesized_acronym_share_the_link():
     assert ms["МОК"].wikidata_id == "Q40970" and ms["МОК"].link == "index"
     long = ms["Международного олимпийского комитета"]
     assert long.wikidata_id == "Q40970" and long.link == "coreference" and long.entity_id == ms["МОК"].entity_id
+    # a place and its country in parentheses are two entities
+    kb2 = kbm.load()
+    text = "в Малвике (Ирландия) прошла встреча"
+    d0, i0 = text.index("Малвике"), text.index("Ирландия")
+    pair = [Span(d0, d0 + 7, "LOC", "Малвике", "Малвик", (), ()), Span(i0, i0 + 8, "LOC", "Ирландия", "Ирландия", (), ())]
+    town, country = link_article("d", text, pair, kb=kb2)
+    assert country.wikidata_id == "Q27" and town.wikidata_id is None and town.entity_id != country.entity_id
     # without the parenthesis the long name has nothing to vouch for it
     alone = link_article("d", body[:b] + ".", spans[:1], kb=kb)
     assert alone[0].wikidata_id is None
+
+
+def test_place_adjectives_become_mentions_of_the_place_the_index_links_them_to():
+    from pipeline.core.entities.gazetteer import Entry
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import place_adjective_spans
+
+    g = Gazetteer()
+    g.add(Entry("country:RUS", "LOC", "country", "Россия", None, "Q159", "RUS", ("России",)))
+    g.finish()
+    ix = kbm.AliasIndex.from_links([("российских", "COUNTRY", "Q159"), ("российские", "COUNTRY", "Q159"),
+                                    ("японской", "COUNTRY", "Q17"),  # seen once: not enough
+                                    ("московского", "CITY", "Q649"), ("московского", "ORGANIZATION", "Q1"),
+                                    ("московского", "ORGANIZATION", "Q2")])  # mostly an organization's word
+    kb = kbm.build_kb(g, ix)
+    body = "Российские власти и японской стороны из московского офиса. России"
+    russia = Span(body.index("России"), len(body), "LOC", "России", "Россия", ("Gen",), ())
+    adj = place_adjective_spans(body, [russia], ix, parse_word)
+    assert [(s.text, s.normal, s.type) for s in adj] == [("Российские", "Российский", "LOC")]
+    ms = {m.text: m for m in link_article("d", body, [russia, *adj], kb=kb)}
+    # the adjective joins the gazetteer's entity for the item, not a second wikidata: one
+    assert ms["Российские"].entity_id == ms["России"].entity_id == "country:RUS"
+    assert ms["Российские"].wikidata_id == "Q159" and ms["Российские"].link == "index"
+    assert place_adjective_spans(body, [russia, *adj], ix, parse_word) == []  # inside a span: left alone

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ...knowledge import read_text
-from .gazetteer import Gazetteer, load as load_gazetteer
+from .gazetteer import PRIORITY, Gazetteer, load as load_gazetteer
 from .names import stem_key, tokens
 
 KB_FILE = "gazetteer/wikidata_aliases.tsv"
@@ -232,12 +232,19 @@ class KnowledgeBase:
     gazetteer: Gazetteer
     index: AliasIndex
     entry_qids: dict[str, tuple[str, float, str]]
+    #: QID → the gazetteer entry that carries it (by the gazetteer's priority), so a name the index links to
+    #: that item ("российских" → Q159) joins the entry's entity (country:RUS) rather than a second one
+    qid_entity: dict[str, str] = field(default_factory=dict)
 
 
 def build_kb(gazetteer: Gazetteer | None = None, index: AliasIndex | None = None) -> KnowledgeBase:
     g = gazetteer or load_gazetteer()
     ix = load_index() if index is None else index
-    return KnowledgeBase(g, ix, gazetteer_qids(g, ix))
+    qids = gazetteer_qids(g, ix)
+    by_qid: dict[str, str] = {}
+    for eid in sorted(qids, key=lambda e: (PRIORITY[g.entries[e].kind], g.entries[e].rank, e)):
+        by_qid.setdefault(qids[eid][0], eid)
+    return KnowledgeBase(g, ix, qids, by_qid)
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from . import kb as kb_module
 from .gazetteer import Entry, Gazetteer, load
-from .names import fold, nominative_east_asian, nominative_phrase, restore_case, stem_key, tokens
+from .names import fold, nominative_east_asian, nominative_phrase, parse_word, restore_case, stem_key, tokens
 from .ner import Span, is_known_word
 from .spans import tag_spans
 
@@ -61,19 +61,7 @@ class Mention:
 
 
 # ---------------------------------------------------------------- normal forms
-@lru_cache(maxsize=1)
-def _analyzer():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=200_000)
-def _parse(word: str) -> tuple:
-    try:
-        return tuple(_analyzer().parse(word))
-    except Exception:  # pymorphy on odd tokens: no reading
-        return ()
+_parse = parse_word
 
 
 def normal_form(span: Span) -> str:
@@ -271,7 +259,7 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         elif link in ("unlinked", "gazetteer", "fuzzy") and not is_common_surname(i):
             pick = kb_module.choose(candidates(i), context_for(i))
             if pick is not None and pick[1] >= kb_module.MIN_CONFIDENCE:
-                out = (f"wikidata:{pick[0]}" if link == "unlinked" else eid,
+                out = (kb.qid_entity.get(pick[0], f"wikidata:{pick[0]}") if link == "unlinked" else eid,
                        "index" if link == "unlinked" else link, pick[0], pick[1])
         links[i] = out
         return out
@@ -293,9 +281,22 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
 _OPEN_PAREN = re.compile(r"\s*\(\s*")
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC_LETTER = re.compile(r"[А-Яа-яЁё]")
+
+
+def _same_name(a: str, b: str) -> bool:
+    """b is a's acronym ("Международного олимпийского комитета", "МОК") or its spelling in the other script
+    ("Алексис Оганян", "Alexis Ohanian"); not a place and its country ("Дублине (Ирландия)") nor an airport code."""
+    if kb_module.acronym(a) == b:
+        return True
+    return bool(_CYRILLIC_LETTER.search(a)) and not _LATIN.search(a) and bool(_LATIN.search(b)) \
+        and not _CYRILLIC_LETTER.search(b) and not b.isupper()  # "Милана (MXP)": a code, not a spelling
+
+
 def _parenthesized_pairs(body: str, spans: list[Span]) -> list[tuple[int, int]]:
-    """(j, i): span i is the whole of a parenthesis right after span j of a compatible type: another spelling
-    or the acronym of the same name, so the two are one entity."""
+    """(j, i): span i is the whole of a parenthesis right after span j of a compatible type, and is the same
+    name in another form (:func:`_same_name`), so the two are one entity."""
     starts = {s.start: i for i, s in enumerate(spans)}
     out = []
     for j, s in enumerate(spans):
@@ -304,7 +305,7 @@ def _parenthesized_pairs(body: str, spans: list[Span]) -> list[tuple[int, int]]:
             continue
         i = starts[m.end()]
         close = body[spans[i].end:spans[i].end + 2].strip()[:1]
-        if close in (")", ",", ";") and spans[i].type in ALLOWED[s.type]:
+        if close in (")", ",", ";") and spans[i].type in ALLOWED[s.type] and _same_name(s.text, spans[i].text):
             out.append((j, i))
     return out
 
