@@ -10,6 +10,10 @@
   - *in-sample*: the shipped index (built from all 840 documents) on the same documents;
   - *gazetteer only*: an empty alias index (the linking before the index existed);
   - *train_to_dev_split*: NEREL's own split, the index from its train documents scored on its dev documents.
+  - ``misses``: why the gold mentions a configuration misses are missed, as shares of the gold: no overlapping
+    span, a QID the knowledge base does not hold at all, the mention's keys lead to other items (no candidate),
+    the right item was a candidate but another was chosen or none (below the confidence floor);
+  - ``--gold-spans``: the gold spans instead of natasha's, to measure candidates and choice alone.
 * **BSNLP**: a gold surface form is found when a predicted mention's text equals it (quotes, spaces and ё folded);
   norm_acc = share of found forms whose predicted ``normal`` equals the base form; B-cubed P/R/F1 of the found
   forms clustered by predicted ``entity_id`` against the gold ids, over all documents together (PER/LOC/ORG).

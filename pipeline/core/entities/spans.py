@@ -196,18 +196,20 @@ def place_adjective_spans(text: str, spans: list[Span], index, parse) -> list[Sp
     records its key as linked to a place (:data:`ADJECTIVE_MIN_LINKS`, :data:`ADJECTIVE_MIN_SHARE`): the
     knowledge of which adjectives name places comes from the linked corpus, not from a list. Words inside a span
     are left alone. ``parse(word)``: pymorphy's parses. The normal form is the adjective's lemma."""
-    taken = sorted((s.start, s.end) for s in spans)
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
     out = []
     for m in _WORD_RE.finditer(text):
         word = m.group()
-        if len(word) < 5 or any(a < m.end() and m.start() < b for a, b in taken):
-            continue
-        known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
-        if not known or not known[0].normal_form.endswith(("ский", "цкий")):
+        if len(word) < 5 or any(covered[m.start():m.end()]):
             continue
         links = index.counts.get(stem_key(word), {})
         place = sum(direct for (fine, _), (direct, _) in links.items() if fine in PLACE_FINE_TYPES)
-        if place >= ADJECTIVE_MIN_LINKS and place >= ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
+        if place < ADJECTIVE_MIN_LINKS or place < ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
+            continue
+        known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
+        if known and known[0].normal_form.endswith(("ский", "цкий")):
             lemma = known[0].normal_form
             normal = lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
             out.append(Span(m.start(), m.end(), "LOC", word, normal, ("",), ((m.start(), m.end()),)))
