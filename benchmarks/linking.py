@@ -10,6 +10,10 @@
   - *in-sample*: the shipped index (built from all 840 documents) on the same documents;
   - *gazetteer only*: an empty alias index (the linking before the index existed);
   - *train_to_dev_split*: NEREL's own split, the index from its train documents scored on its dev documents.
+  - ``misses``: why the gold mentions a configuration misses are missed, as shares of the gold: no overlapping
+    span, a QID the knowledge base does not hold at all, the mention's keys lead to other items (no candidate),
+    the right item was a candidate but another was chosen or none (below the confidence floor);
+  - ``--gold-spans``: the gold spans instead of natasha's, to measure candidates and choice alone.
 * **BSNLP**: a gold surface form is found when a predicted mention's text equals it (quotes, spaces and ё folded);
   norm_acc = share of found forms whose predicted ``normal`` equals the base form; B-cubed P/R/F1 of the found
   forms clustered by predicted ``entity_id`` against the gold ids, over all documents together (PER/LOC/ORG).
@@ -37,10 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.nercache import sample_order, spans_for  # noqa: E402
 from pipeline.core.entities import kb as kbm  # noqa: E402
 from pipeline.core.entities.gazetteer import load as load_gazetteer  # noqa: E402
-from pipeline.core.entities.linking import link_article  # noqa: E402
-from pipeline.core.entities.spans import dictionary_spans, merge_dictionary, postprocess  # noqa: E402
+from pipeline.core.entities.linking import _parse, link_article  # noqa: E402
+from pipeline.core.entities.spans import (dictionary_spans, merge_dictionary, place_adjective_spans,  # noqa: E402
+                                          postprocess)
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+ORACLE = False  # --gold-spans: link the gold spans instead of natasha's
 LINK_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "COUNTRY": "LOC", "CITY": "LOC", "STATE_OR_PROVINCE": "LOC",
               "LOCATION": "LOC", "DISTRICT": "LOC"}
 
@@ -56,7 +62,10 @@ def fold_of(doc_id, folds: int) -> int:
 def tag(doc_id: str, text: str, raw_spans, kb) -> list:
     """What ``tag`` gives for the text, from cached natasha spans, linked with knowledge base ``kb``."""
     g = kb.gazetteer
+    if ORACLE:
+        return link_article(str(doc_id), text, raw_spans, kb=kb)
     spans = merge_dictionary(postprocess(raw_spans, text, g), dictionary_spans(text, g))
+    spans = spans + place_adjective_spans(text, spans, kb.index, _parse)
     return link_article(str(doc_id), text, spans, kb=kb)
 
 
@@ -75,8 +84,28 @@ def _overlap(a0, a1, b0, b1) -> int:
     return min(a1, b1) - max(a0, b0)
 
 
+def known_qids(kb) -> set[str]:
+    return set(kb.index.labels) | {q for q, _, _ in kb.entry_qids.values()}
+
+
+def _fn_class(m, gqid: str, kb, known: set[str]) -> str:
+    """Why a found gold mention did not get its QID: the QID is in no part of the knowledge base
+    (``unknown_qid``), the mention's keys do not lead to it (``no_candidate``), it was a candidate but another
+    or none was chosen (``wrong_choice`` / ``abstained``)."""
+    if gqid not in known:
+        return "fn_unknown_qid"
+    from pipeline.core.entities.names import stem_key
+
+    cands = {c.qid for k in (stem_key(m.text), stem_key(m.normal)) for c in kb.index.candidates(k, m.type)}
+    if m.entity_id in kb.entry_qids:
+        cands.add(kb.entry_qids[m.entity_id][0])
+    if gqid not in cands:
+        return "fn_no_candidate"
+    return "fn_wrong_choice" if m.wikidata_id else "fn_abstained"
+
+
 def score_links(gold: list[tuple[int, int, str, str]], mentions: list, tally: dict, errors: list | None = None,
-                text: str = "") -> None:
+                text: str = "", kb=None, known: set[str] | None = None) -> None:
     for g0, g1, gtype, gqid in gold:
         t = tally[gtype]
         t["gold"] += 1
@@ -87,7 +116,10 @@ def score_links(gold: list[tuple[int, int, str, str]], mentions: list, tally: di
         best = min(over, key=lambda m: (abs(m.start - g0) + abs(m.end - g1), m.start))
         if best.wikidata_id == gqid:
             t["right_r"] += 1
-        elif errors is not None:
+            continue
+        if kb is not None:
+            t[_fn_class(best, gqid, kb, known)] += 1
+        if errors is not None:
             errors.append(("FN", gtype, text[g0:g1], gqid, best.text, best.wikidata_id))
     for m in mentions:
         if not m.wikidata_id:
@@ -118,15 +150,32 @@ def summarize(tally: dict) -> dict:
 def _pr(c: Counter) -> dict:
     p = c["right_p"] / c["pred"] if c["pred"] else 0.0
     r = c["right_r"] / c["gold"] if c["gold"] else 0.0
-    return {"P": round(p, 3), "R": round(r, 3), "gold": c["gold"], "pred": c["pred"],
-            "span_found": round(1 - c["missed_span"] / c["gold"], 3) if c["gold"] else 0.0}
+    out = {"P": round(p, 3), "R": round(r, 3), "gold": c["gold"], "pred": c["pred"],
+           "span_found": round(1 - c["missed_span"] / c["gold"], 3) if c["gold"] else 0.0}
+    fn = {k[3:]: round(v / c["gold"], 3) for k, v in sorted(c.items()) if k.startswith("fn_")}
+    if fn:
+        out["misses"] = {"missed_span": round(c["missed_span"] / c["gold"], 3), **fn}
+    return out
 
 
-def nerel(limit: int, folds: int, n_errors: int) -> dict:
+def gold_spans(doc: dict) -> list:
+    """The document's gold entities of linkable types as spans (a diagnostic that leaves NER out: it measures
+    candidates and disambiguation alone)."""
+    from pipeline.core.entities.ner import Span
+
+    out = []
+    for e in doc["entities"]:
+        if e["type"] in LINK_TYPES and e["text"].strip():
+            out.append(Span(e["start"], e["end"], LINK_TYPES[e["type"]], e["text"], e["text"], (), ()))
+    return out
+
+
+def nerel(limit: int, folds: int, n_errors: int, oracle_spans: bool = False) -> dict:
     docs = read_jsonl(EVAL / "nerel_traindev.jsonl")
     scored = sample_order(docs)[:limit] if limit else sample_order(docs)
     t0 = time.perf_counter()
-    spans = spans_for([d["text"] for d in scored], progress=True)
+    spans = [gold_spans(d) for d in scored] if oracle_spans else spans_for([d["text"] for d in scored],
+                                                                           progress=True)
     t_ner = time.perf_counter() - t0
     gaz = load_gazetteer()
     from scripts.build_linking_index import records
@@ -136,6 +185,8 @@ def nerel(limit: int, folds: int, n_errors: int) -> dict:
         train = [d for d in docs if fold_of(d["doc_id"], folds) != f]
         fold_kbs[f] = kbm.build_kb(gaz, kbm.AliasIndex.from_links(records(train)))
     shipped = kbm.load()
+    fold_known = {f: known_qids(k) for f, k in fold_kbs.items()}
+    shipped_known = known_qids(shipped)
     empty = kbm.build_kb(gaz, kbm.AliasIndex())
     tallies = {name: defaultdict(Counter) for name in ("cross_validated", "in_sample", "gazetteer_only")}
     errors: list = []
@@ -143,8 +194,10 @@ def nerel(limit: int, folds: int, n_errors: int) -> dict:
     for d, sp in zip(scored, spans):
         gold = gold_links(d)
         f = fold_of(d["doc_id"], folds)
-        score_links(gold, tag(d["doc_id"], d["text"], sp, fold_kbs[f]), tallies["cross_validated"], errors, d["text"])
-        score_links(gold, tag(d["doc_id"], d["text"], sp, shipped), tallies["in_sample"])
+        score_links(gold, tag(d["doc_id"], d["text"], sp, fold_kbs[f]), tallies["cross_validated"], errors, d["text"],
+                    fold_kbs[f], fold_known[f])
+        score_links(gold, tag(d["doc_id"], d["text"], sp, shipped), tallies["in_sample"], None, d["text"], shipped,
+                    shipped_known)
         score_links(gold, tag(d["doc_id"], d["text"], sp, empty), tallies["gazetteer_only"])
     # NEREL's own split: the index from the train documents, scored on the dev documents
     split_kb = kbm.build_kb(gaz, kbm.AliasIndex.from_links(records([d for d in docs if d["split"] == "train"])))
@@ -234,10 +287,16 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--errors", type=int, default=0)
     parser.add_argument("--only", choices=("nerel", "bsnlp"), default=None)
+    parser.add_argument("--gold-spans", action="store_true",
+                        help="NEREL only: link the gold spans (no NER), to measure candidates and choice alone")
     args = parser.parse_args()
     result = {}
+    if args.gold_spans:
+        global ORACLE
+        ORACLE = True
+        args.only = "nerel"
     if args.only != "bsnlp":
-        result["nerel_linking"] = nerel(args.limit, args.folds, args.errors)
+        result["nerel_linking"] = nerel(args.limit, args.folds, args.errors, args.gold_spans)
     if args.only != "nerel":
         result["bsnlp"] = bsnlp(args.bsnlp_limit, args.errors)
     print(json.dumps(result, indent=1, ensure_ascii=False))

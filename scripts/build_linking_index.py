@@ -33,7 +33,7 @@ annotations as distributed by nerel-ds/NEREL (license to be confirmed for redist
 docs/knowledge-sources.md); texts: Russian Wikinews, CC BY 2.5; identifiers: Wikidata, CC0 | \
 records: {records} linked mentions of {types}
 # keys: pipeline.core.entities.names.stem_key of the surface form; surname_count: the form as the last word of \
-a linked full name"""
+a linked full name, or the acronym of a linked organization name (kb.acronym)"""
 
 
 def records(docs: list[dict]) -> list[tuple[str, str, str]]:

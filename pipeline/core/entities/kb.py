@@ -7,6 +7,13 @@
   the file header names each source, its version and its license.
 * A person's full name also indexes its last word as a *surname* alias ("Кисида" from "Фумио Кисида"),
   counted apart from forms seen on their own, so a bare surname is weaker evidence than a seen one.
+* An organization's name of two to six words also indexes its *acronym* ("МВФ" from "Международного валютного
+  фонда", "МЧС" from "Министерства по чрезвычайным ситуациям"), counted with the surname-derived forms.
+* :func:`variant_keys` gives the other keys a person's long name may be known by when its own key has no
+  candidate ("Мигель Диас-Канель Бермудес" → "Мигель Диас-Канель"); :func:`person_surname_candidates` the items
+  a two-word name's surname is known for whose label agrees with its first name. (Stripping a trailing country
+  from an organization, "Национальной гвардии Украины" → "Национальной гвардии", was tried and dropped: it links
+  the name to another country's namesake.)
 * :func:`gazetteer_qids` gives the gazetteer's countries, cities and curated entries a QID: the one the
   gazetteer records, else the one the index links the entry's own name to clearly (see :data:`FILL_MARGIN`), with
   a compatible fine type. Nothing else: an entry the index cannot vouch for keeps no QID (its local id stays stable).
@@ -23,7 +30,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ...knowledge import read_text
-from .gazetteer import Gazetteer, load as load_gazetteer
+from .gazetteer import PRIORITY, Gazetteer, load as load_gazetteer
 from .names import stem_key, tokens
 
 KB_FILE = "gazetteer/wikidata_aliases.tsv"
@@ -81,6 +88,9 @@ class AliasIndex:
             words = tokens(surface)
             if fine == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3:
                 counts[stem_key(words[-1])][(fine, qid)][1] += 1
+            short = acronym(surface) if fine == "ORGANIZATION" else None
+            if short and stem_key(short) != key:
+                counts[stem_key(short)][(fine, qid)][1] += 1
             surfaces[qid][surface] += 1
             types[qid][fine] += 1
         index = cls({k: {c: list(v) for c, v in d.items()} for k, d in counts.items()})
@@ -122,6 +132,53 @@ class AliasIndex:
             if label:
                 index.labels.setdefault(qid, (fine, label))
         return index
+
+
+def acronym(surface: str) -> str | None:
+    """The initial letters of a multi-word name, skipping short lower-case function words ("по", "и", "де"):
+    "Международного валютного фонда" → "МВФ". None for one word, for a name that has an acronym or a digit in
+    it already ("МИД России"), or for names in Latin letters (their acronyms are not the Russian ones)."""
+    words = tokens(surface)
+    if not 2 <= len(words) <= 6 or any(not w.isalpha() or (len(w) >= 2 and w.isupper()) for w in words):
+        return None
+    if any(not ("а" <= w[0].lower() <= "я" or w[0] in "ёЁ") for w in words) or not words[0][0].isupper():
+        return None
+    letters = [w[0] for w in words if not (w.islower() and len(w) <= 3)]
+    return "".join(letters).upper() if len(letters) >= 2 else None
+
+
+#: how much a candidate found under a variant key (not the mention's own) counts, against its own key
+VARIANT_WEIGHT = 1.0
+
+
+def variant_keys(text: str, mention_type: str) -> list[str]:
+    """Other keys for a person's name whose own key has no candidate: the name less its last word, then less one
+    middle word ("Мигель Диас-Канель Бермудес" → "Мигель Диас-Канель"; "Владимир Вольфович Жириновский" →
+    "Владимир Жириновский"), best first. Names with a word of three letters or fewer are left whole."""
+    words = tokens(text)
+    out: list[str] = []
+    # East Asian names of short syllables ("Ким Чен Ын", "Мун Чжэ Ин") are never shortened
+    if mention_type == "PER" and len(words) >= 3 and all(len(w) >= 4 for w in words):
+        out.append(stem_key(" ".join(words[:-1])))  # a trailing second surname or patronymic-less form
+        out += [stem_key(" ".join(words[:i] + words[i + 1:])) for i in range(1, len(words) - 1)]
+    key = stem_key(text)
+    return [k for k in dict.fromkeys(out) if k and k != key]
+
+
+def person_surname_candidates(index: "AliasIndex", text: str) -> list[Candidate]:
+    """A two-word person's name not in the index: the items its surname is known for whose label agrees with its
+    first name (same first word, or a label of one word that the first name alone is also linked to)."""
+    words = tokens(text)
+    if len(words) != 2 or len(words[0]) < 2 or len(words[1]) < 3:
+        return []
+    first = stem_key(words[0])
+    by_first = {c.qid for c in index.candidates(first, "PER")}
+    out = []
+    for c in index.candidates(stem_key(words[1]), "PER"):
+        label = tokens(index.labels.get(c.qid, ("", ""))[1])
+        if len(label) >= 2 and stem_key(label[0]) == first or c.qid in by_first:
+            out.append(c)
+    return out
 
 
 def _name_words(surface: str) -> int:
@@ -175,12 +232,19 @@ class KnowledgeBase:
     gazetteer: Gazetteer
     index: AliasIndex
     entry_qids: dict[str, tuple[str, float, str]]
+    #: QID → the gazetteer entry that carries it (by the gazetteer's priority), so a name the index links to
+    #: that item ("российских" → Q159) joins the entry's entity (country:RUS) rather than a second one
+    qid_entity: dict[str, str] = field(default_factory=dict)
 
 
 def build_kb(gazetteer: Gazetteer | None = None, index: AliasIndex | None = None) -> KnowledgeBase:
     g = gazetteer or load_gazetteer()
     ix = load_index() if index is None else index
-    return KnowledgeBase(g, ix, gazetteer_qids(g, ix))
+    qids = gazetteer_qids(g, ix)
+    by_qid: dict[str, str] = {}
+    for eid in sorted(qids, key=lambda e: (PRIORITY[g.entries[e].kind], g.entries[e].rank, e)):
+        by_qid.setdefault(qids[eid][0], eid)
+    return KnowledgeBase(g, ix, qids, by_qid)
 
 
 @lru_cache(maxsize=1)

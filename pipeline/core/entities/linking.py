@@ -30,7 +30,7 @@ from functools import lru_cache
 from . import kb as kb_module
 from .gazetteer import Entry, Gazetteer, load
 from .invisible import for_ner
-from .names import fold, nominative_east_asian, nominative_phrase, restore_case, stem_key, tokens
+from .names import fold, nominative_east_asian, nominative_phrase, parse_word, restore_case, stem_key, tokens
 from .ner import Span, is_known_word
 from .spans import tag_spans
 
@@ -63,19 +63,7 @@ class Mention:
 
 
 # ---------------------------------------------------------------- normal forms
-@lru_cache(maxsize=1)
-def _analyzer():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=200_000)
-def _parse(word: str) -> tuple:
-    try:
-        return tuple(_analyzer().parse(word))
-    except Exception:  # pymorphy on odd tokens: no reading
-        return ()
+_parse = parse_word
 
 
 def normal_form(span: Span) -> str:
@@ -237,6 +225,13 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         normal_key = stem_key(normals[i])
         if not cands and normal_key != keys[i]:
             cands = kb.index.candidates(normal_key, spans[i].type)
+        for key in ([] if cands else kb_module.variant_keys(normals[i], spans[i].type)):
+            cands = [kb_module.Candidate(c.qid, c.fine_type, c.count * kb_module.VARIANT_WEIGHT)
+                     for c in kb.index.candidates(key, spans[i].type)]
+            if cands:
+                break
+        if not cands and spans[i].type == "PER":
+            cands = kb_module.person_surname_candidates(kb.index, normals[i])
         return cands
 
     def is_common_surname(i: int) -> bool:
@@ -277,16 +272,55 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
         elif link in ("unlinked", "gazetteer", "fuzzy") and not is_common_surname(i):
             pick = kb_module.choose(candidates(i), context_for(i))
             if pick is not None and pick[1] >= kb_module.MIN_CONFIDENCE:
-                out = (f"wikidata:{pick[0]}" if link == "unlinked" else eid,
+                out = (kb.qid_entity.get(pick[0], f"wikidata:{pick[0]}") if link == "unlinked" else eid,
                        "index" if link == "unlinked" else link, pick[0], pick[1])
         links[i] = out
         return out
+
+    for i in range(len(spans)):
+        final(i)
+    for j, i in _parenthesized_pairs(body, spans):  # "Алексис Оганян (Alexis Ohanian)", "... комитета (МОК)"
+        if bool(links[i][2]) != bool(links[j][2]):
+            src, dst = (i, j) if links[i][2] else (j, i)
+            links[dst] = (links[src][0], "coreference", links[src][2], links[src][3])
 
     mentions = []
     for i, s in enumerate(spans):
         entity_id, link, qid, conf = final(i)
         mentions.append(Mention(article_id, s.start, s.end, s.type, s.text, base[i][2], entity_id, link, qid, conf))
     return mentions
+
+
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC_LETTER = re.compile(r"[А-Яа-яЁё]")
+
+
+def _same_name(a: str, b: str) -> bool:
+    """b is a's acronym ("Международного олимпийского комитета", "МОК") or its spelling in the other script
+    ("Алексис Оганян", "Alexis Ohanian"); not a place and its country ("Дублине (Ирландия)") nor an airport code."""
+    if kb_module.acronym(a) == b:
+        return True
+    return bool(_CYRILLIC_LETTER.search(a)) and not _LATIN.search(a) and bool(_LATIN.search(b)) \
+        and not _CYRILLIC_LETTER.search(b) and not b.isupper()  # "Милана (MXP)": a code, not a spelling
+
+
+def _parenthesized_pairs(body: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """(j, i): span i is the whole of a parenthesis right after span j of a compatible type, and is the same
+    name in another form (:func:`_same_name`), so the two are one entity."""
+    starts = {s.start: i for i, s in enumerate(spans)}
+    out = []
+    for j, s in enumerate(spans):
+        m = _OPEN_PAREN.match(body, s.end)
+        if not m or m.end() == s.end or m.end() not in starts:
+            continue
+        i = starts[m.end()]
+        close = body[spans[i].end:spans[i].end + 2].strip()[:1]
+        if close in (")", ",", ";") and spans[i].type in ALLOWED[s.type] and _same_name(s.text, spans[i].text):
+            out.append((j, i))
+    return out
 
 
 # ---------------------------------------------------------------- the entities table

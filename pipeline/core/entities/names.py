@@ -70,6 +70,22 @@ def tokens(text: str) -> list[str]:
     return [t for t in _NON_WORD.split(text) if t]
 
 
+@lru_cache(maxsize=1)
+def _analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def parse_word(word: str) -> tuple:
+    """pymorphy's parses of one word (none for odd tokens pymorphy fails on)."""
+    try:
+        return tuple(_analyzer().parse(word))
+    except Exception:  # pymorphy on odd tokens: no reading
+        return ()
+
+
 # ---------------------------------------------------------------- East Asian names in the nominative
 #: (case, ending, replacement), tried in order for a word pymorphy does not know
 _DEINFLECT = {

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ...knowledge import phrase_lines
 from .gazetteer import Gazetteer, load
-from .names import fold, stem_key, tokens
+from .names import fold, parse_word, stem_key, tokens
 from .ner import Span, recognize
 
 @lru_cache(maxsize=1)
@@ -48,6 +48,38 @@ def _trim(span: Span, text: str) -> Span | None:
     return _sub_span(span, text, span.start, cut if cut != -1 else span.end)
 
 
+_PARENS = re.compile(r"[()\[\]]")
+
+
+def split_parenthesized(span: Span, text: str) -> list[Span]:
+    """A span that runs into a parenthesis is two names, the second an acronym or the original spelling:
+    "Алексис Оганян (Alexis Ohanian" → "Алексис Оганян" + "Alexis Ohanian", "Исламского государства (ИГ" →
+    "Исламского государства" + "ИГ"."""
+    cuts = [m.start() for m in _PARENS.finditer(text, span.start, span.end)]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    parts = [_sub_span(span, text, a + (i > 0), b) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    return [_keep_normal(p, span, text) for p in parts if p is not None and any(ch.isalpha() for ch in p.text)]
+
+
+def _keep_normal(part: Span, span: Span, text: str) -> Span:
+    """natasha's normal words for the part of a span, where its normal has one word per word of the span
+    ("Европейского Союза (ЕС" → "Европейский Союз"); else the part as it is."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text[span.start:span.end])]
+    normal_words = re.findall(r"\w+", span.normal)
+    if len(words) != len(normal_words) or part.normal != part.text:
+        return part
+    out, last = [], part.start
+    for (a, b), norm in zip(words, normal_words):
+        a, b = a + span.start, b + span.start
+        if a >= part.start and b <= part.end:
+            out.append(text[last:a] + norm)
+            last = b
+    out.append(text[last:part.end])
+    return Span(part.start, part.end, part.type, part.text, "".join(out), part.cases, part.tokens)
+
+
 def split_quoted_org(span: Span, text: str) -> list[Span]:
     """'ОАО «Газпром' → 'Газпром'; 'Русской службе «Голоса Америки' → two organisations."""
     if span.type != "ORG":
@@ -74,7 +106,8 @@ def postprocess(spans: list[Span], text: str, gazetteer: Gazetteer) -> list[Span
     for span in spans:
         span = _trim(span, text)
         if span is not None:
-            pieces.extend(split_quoted_org(span, text))
+            for part in split_parenthesized(span, text):
+                pieces.extend(split_quoted_org(part, text))
     for span in pieces:
         if fold(span.text) in stop.get(span.type, ()) or fold(span.text) in stop.get("*", ()):
             continue
@@ -148,7 +181,45 @@ def merge_dictionary(spans: list[Span], extra: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: (s.start, s.end))
 
 
+#: fine types of the alias index that count as places for :func:`place_adjective_spans`
+PLACE_FINE_TYPES = ("COUNTRY", "CITY", "STATE_OR_PROVINCE")
+#: a word is a place adjective when annotators linked its key to a place at least this often, and in at least
+#: this share of all the key's links
+ADJECTIVE_MIN_LINKS = 2
+ADJECTIVE_MIN_SHARE = 0.5
+
+
+def place_adjective_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
+    """Relative adjectives derived from place names ("российских", "японской", "Каннского") as LOC spans: NER
+    tags names, not adjectives, yet they name the country or city ("российские власти"). A word qualifies when
+    pymorphy knows it as an adjective in -ский/-цкий and the alias index (``index``, :class:`~.kb.AliasIndex`)
+    records its key as linked to a place (:data:`ADJECTIVE_MIN_LINKS`, :data:`ADJECTIVE_MIN_SHARE`): the
+    knowledge of which adjectives name places comes from the linked corpus, not from a list. Words inside a span
+    are left alone. ``parse(word)``: pymorphy's parses. The normal form is the adjective's lemma."""
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    out = []
+    for m in _WORD_RE.finditer(text):
+        word = m.group()
+        if len(word) < 5 or any(covered[m.start():m.end()]):
+            continue
+        links = index.counts.get(stem_key(word), {})
+        place = sum(direct for (fine, _), (direct, _) in links.items() if fine in PLACE_FINE_TYPES)
+        if place < ADJECTIVE_MIN_LINKS or place < ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
+            continue
+        known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
+        if known and known[0].normal_form.endswith(("ский", "цкий")):
+            lemma = known[0].normal_form
+            normal = lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
+            out.append(Span(m.start(), m.end(), "LOC", word, normal, ("",), ((m.start(), m.end()),)))
+    return out
+
+
 def tag_spans(text: str) -> list[Span]:
-    """NER spans after post-processing (what ``tag`` and the mentions table use)."""
+    """NER spans after post-processing, plus place adjectives (what ``tag`` and the mentions table use)."""
+    from .kb import load_index
+
     g = load()
-    return merge_dictionary(postprocess(recognize(text), text, g), dictionary_spans(text, g))
+    spans = merge_dictionary(postprocess(recognize(text), text, g), dictionary_spans(text, g))
+    return spans + place_adjective_spans(text, spans, load_index(), parse_word)

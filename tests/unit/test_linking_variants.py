@@ -1,0 +1,103 @@
+"""Candidate generation beyond a mention's own key: acronyms, shorter forms of long names, surnames whose label
+agrees, and a name with its parenthesized spelling or acronym."""
+
+from pipeline.core.entities import kb as kbm
+from pipeline.core.entities.gazetteer import Gazetteer
+from pipeline.core.entities.linking import link_article
+from pipeline.core.entities.names import stem_key
+from pipeline.core.entities.ner import Span
+from pipeline.core.entities.spans import split_parenthesized
+
+
+def test_acronym_of_organization_names():
+    assert kbm.acronym("Международного валютного фонда") == "МВФ"
+    assert kbm.acronym("Министерства по чрезвычайным ситуациям") == "МЧС"  # "по" is skipped
+    assert kbm.acronym("Организация Объединённых Наций") == "ООН"
+    assert kbm.acronym("МИД России") is None  # has an acronym already
+    assert kbm.acronym("Bank of Montreal") is None  # Latin letters: not the Russian acronym
+    assert kbm.acronym("Госдума") is None  # one word
+    assert kbm.acronym("федеральное казначейство") is None  # not a proper name
+
+
+def test_index_knows_an_organization_by_its_acronym_at_derived_weight():
+    ix = kbm.AliasIndex.from_links([("Международного валютного фонда", "ORGANIZATION", "Q7804"),
+                                    ("Владимир Путин", "PERSON", "Q7747")])
+    [c] = ix.candidates("мвф", "ORG")
+    assert (c.qid, c.count) == ("Q7804", kbm.SURNAME_WEIGHT)
+    assert ix.candidates("вп", "PER") == []  # persons get no acronym
+
+
+def test_variant_keys_drop_a_long_name_s_extra_words():
+    keys = kbm.variant_keys("Мигель Диас-Канель Бермудес", "PER")
+    assert keys[0] == stem_key("Мигель Диас-Канель")
+    assert stem_key("Владимир Жириновский") in kbm.variant_keys("Владимира Вольфовича Жириновского", "PER")
+    assert kbm.variant_keys("Фумио Кисида", "PER") == []  # two words: nothing to drop
+    assert kbm.variant_keys("Ким Чен Ын", "PER") == []  # short syllables: "Ким Чен" is not a shorter form
+    assert kbm.variant_keys("Международного валютного фонда", "ORG") == []
+
+
+def test_surname_candidates_need_an_agreeing_first_name():
+    ix = kbm.AliasIndex.from_links([("Фидель", "PERSON", "Q11256"), ("Кастро", "PERSON", "Q11256"),
+                                    ("Рауль Кастро", "PERSON", "Q46809"), ("Кастро", "PERSON", "Q999")])
+    assert [c.qid for c in kbm.person_surname_candidates(ix, "Фидель Кастро")] == ["Q11256"]
+    assert [c.qid for c in kbm.person_surname_candidates(ix, "Рауля Кастро")] == ["Q46809"]
+    assert kbm.person_surname_candidates(ix, "Мария Кастро") == []  # no item agrees with the first name
+
+
+def test_split_at_a_parenthesis():
+    text = "с Алексис Оганян (Alexis Ohanian) и"
+    a, b = text.index("Алексис"), text.index(")")
+    parts = split_parenthesized(Span(a, b, "PER", text[a:b], text[a:b], (), ()), text)
+    assert [p.text for p in parts] == ["Алексис Оганян", "Alexis Ohanian"]
+    assert all(text[p.start:p.end] == p.text and p.type == "PER" for p in parts)
+    whole = Span(2, 16, "PER", text[2:16], text[2:16], (), ())
+    assert split_parenthesized(whole, text) == [whole]
+
+
+def test_a_name_and_its_parenthesized_acronym_share_the_link():
+    g = Gazetteer()
+    g.finish()
+    kb = kbm.build_kb(g, kbm.AliasIndex.from_links([("МОК", "ORGANIZATION", "Q40970")] * 2))
+    body = "Решение Международного олимпийского комитета (МОК) вступило в силу."
+    a = body.index("Международного")
+    b = body.index(" (")
+    c = body.index("МОК")
+    spans = [Span(a, b, "ORG", body[a:b], body[a:b], (), ()), Span(c, c + 3, "ORG", "МОК", "МОК", (), ())]
+    ms = {m.text: m for m in link_article("d", body, spans, kb=kb)}
+    assert ms["МОК"].wikidata_id == "Q40970" and ms["МОК"].link == "index"
+    long = ms["Международного олимпийского комитета"]
+    assert long.wikidata_id == "Q40970" and long.link == "coreference" and long.entity_id == ms["МОК"].entity_id
+    # a place and its country in parentheses are two entities
+    kb2 = kbm.load()
+    text = "в Малвике (Ирландия) прошла встреча"
+    d0, i0 = text.index("Малвике"), text.index("Ирландия")
+    pair = [Span(d0, d0 + 7, "LOC", "Малвике", "Малвик", (), ()), Span(i0, i0 + 8, "LOC", "Ирландия", "Ирландия", (), ())]
+    town, country = link_article("d", text, pair, kb=kb2)
+    assert country.wikidata_id == "Q27" and town.wikidata_id is None and town.entity_id != country.entity_id
+    # without the parenthesis the long name has nothing to vouch for it
+    alone = link_article("d", body[:b] + ".", spans[:1], kb=kb)
+    assert alone[0].wikidata_id is None
+
+
+def test_place_adjectives_become_mentions_of_the_place_the_index_links_them_to():
+    from pipeline.core.entities.gazetteer import Entry
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import place_adjective_spans
+
+    g = Gazetteer()
+    g.add(Entry("country:RUS", "LOC", "country", "Россия", None, "Q159", "RUS", ("России",)))
+    g.finish()
+    ix = kbm.AliasIndex.from_links([("российских", "COUNTRY", "Q159"), ("российские", "COUNTRY", "Q159"),
+                                    ("японской", "COUNTRY", "Q17"),  # seen once: not enough
+                                    ("московского", "CITY", "Q649"), ("московского", "ORGANIZATION", "Q1"),
+                                    ("московского", "ORGANIZATION", "Q2")])  # mostly an organization's word
+    kb = kbm.build_kb(g, ix)
+    body = "Российские власти и японской стороны из московского офиса. России"
+    russia = Span(body.index("России"), len(body), "LOC", "России", "Россия", ("Gen",), ())
+    adj = place_adjective_spans(body, [russia], ix, parse_word)
+    assert [(s.text, s.normal, s.type) for s in adj] == [("Российские", "Российский", "LOC")]
+    ms = {m.text: m for m in link_article("d", body, [russia, *adj], kb=kb)}
+    # the adjective joins the gazetteer's entity for the item, not a second wikidata: one
+    assert ms["Российские"].entity_id == ms["России"].entity_id == "country:RUS"
+    assert ms["Российские"].wikidata_id == "Q159" and ms["Российские"].link == "index"
+    assert place_adjective_spans(body, [russia, *adj], ix, parse_word) == []  # inside a span: left alone
