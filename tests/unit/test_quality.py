@@ -166,7 +166,8 @@ def test_events_suite_checks_ontology_ids_and_dates():
             "amount": 3.7e6, "currency": "USD", "trigger": "выделит грант", "sentence": body, "start": 0,
             "end": len(body), "confidence": 0.8, "cluster_representative": True, "plover": "AID", "symmetric": False,
             "event_date_text": "--09-22", "event_date_end": None, "fallback_date": date(2024, 9, 22),
-            "fallback_date_precision": "day", "trigger_start": body.index("выделит"), "trigger_end": body.index(".")}
+            "fallback_date_precision": "day", "trigger_start": body.index("выделит"), "trigger_end": body.index("."),
+            "event_probability": 0.7}
 
     def report(rows):
         frame = with_event_check_columns(to_arrow(EVENTS, rows).to_pandas(), articles, entities)
