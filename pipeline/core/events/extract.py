@@ -167,6 +167,13 @@ def extract_events(body: str, mentions, published: date | None, model: dict | st
     return events
 
 
+def _is_place_adjective(mention) -> bool:
+    """A LOC mention written in lower case is a place adjective ("японской", see
+    :func:`pipeline.core.entities.spans.place_adjective_spans`): its country reaches the event through the
+    adjective countries of the actor phrase (``actor1_countries``), never as an actor mention of its own."""
+    return mention.type == "LOC" and mention.text[:1].islower()
+
+
 def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]:
     doc = analyze(body)
     events: list[EventDraft] = []
@@ -182,7 +189,8 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
         token_mentions = {}
         for t in tokens:
             for k in sentence_mentions:
-                if k not in places and mentions[k].start <= t.start and t.end <= mentions[k].end:
+                if k not in places and not _is_place_adjective(mentions[k]) \
+                        and mentions[k].start <= t.start and t.end <= mentions[k].end:
                     token_mentions[t.index] = k
         found = find_triggers(tokens)[:MAX_TRIGGERS_PER_SENTENCE]
         anchors = {a for a, _, _ in found}
