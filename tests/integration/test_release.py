@@ -16,7 +16,7 @@ import pipeline
 from pipeline.core.release.publish import ReleaseError, publish
 from pipeline.core.release.semver import VersionError
 from pipeline.schema import TABLES
-from tests.conftest import RAW, REPO
+from tests.conftest import RAW, REPO, REPO_RAW
 
 pytestmark = pytest.mark.integration
 SHIPPED = REPO / "dataset" / "releases"
@@ -181,9 +181,16 @@ def test_load_returns_proper_dtypes(root):
 
 
 def test_shipped_release_loads_without_running_anything():
+    """The committed release loads as shipped: every raw file it was built from is an article or a reject, the
+    seeds keep their snippet policy and the Wikinews articles their full text under CC BY 2.5."""
     articles = pipeline.load("articles")
-    assert len(articles) == 5
+    rejects = pipeline.load("rejects")
+    assert len(articles) + len(rejects) == sum(1 for p in REPO_RAW.rglob("*") if p.is_file())
     assert set(articles["text_policy"]) <= {"full", "snippet", "none"}
+    wikinews = articles[articles["outlet"] == "ru.wikinews.org"]
+    assert len(wikinews) >= 30 and set(wikinews["text_policy"]) == {"full"}
+    assert set(wikinews["text_license"]) == {"CC-BY-2.5"}
+    assert set(articles.loc[articles["outlet"] != "ru.wikinews.org", "text_policy"]) == {"snippet"}
 
 
 def test_the_same_tables_from_another_lock_file_are_a_patch_release(root, tmp_path):
