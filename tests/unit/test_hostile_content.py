@@ -230,9 +230,13 @@ def test_the_format_character_class_is_unicode_cf():
 
     from pipeline.core.entities.invisible import _FORMAT
 
+    # the class is Unicode 14.0's Cf (Python 3.11), fixed so that the output does not depend on the interpreter:
+    # there it must be exactly Cf; a newer Unicode (Python 3.13: 15.1) adds format characters, never removes one
+    exact = unicodedata.unidata_version == "14.0.0"
     for c in range(sys.maxunicode + 1):
         ch = chr(c)
-        assert bool(_FORMAT.fullmatch(ch)) == (unicodedata.category(ch) == "Cf"), hex(c)
+        in_class, is_cf = bool(_FORMAT.fullmatch(ch)), unicodedata.category(ch) == "Cf"
+        assert (in_class == is_cf) if exact else (is_cf or not in_class), hex(c)
 
 
 def test_symbols_and_spaces_are_left_as_the_page_has_them():
