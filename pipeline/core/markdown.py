@@ -180,7 +180,8 @@ def logical_lines(text: str) -> list[LogicalLine]:
             if merged and not last_is_heading and not _HEADING.match(stripped) and not _LIST_ITEM.match(stripped) \
                     and (wrapped or (not prev_hard and _starts_lower(stripped))):
                 merged[-1][-1] = merged[-1][-1].rstrip()
-                merged[-1].append(stripped)
+                if stripped:  # an empty piece (a lone backslash break) adds no second space
+                    merged[-1].append(stripped)
             else:
                 merged.append([raw])
                 last_is_heading = bool(_HEADING.match(stripped))

@@ -2,7 +2,7 @@
 
 import time
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from pipeline.core import markdown
 from pipeline.core.cleaning.document import TERMINAL, _starts_lowercase, reflow
@@ -56,6 +56,7 @@ PIECES = st.sampled_from(["и строка", "Строка.", "# Заголов�
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, max_size=40))
+@example(["x" * 60, "x" * 60, "x" * 60, "\\", "и строка"])  # a lone backslash break inside a wrapped block (CI)
 def test_logical_lines_as_before(lines):
     text = "\n".join(lines)
     assert logical_lines(text) == old_logical_lines(text)
