@@ -5,7 +5,7 @@ The lexicon (``data/cameo/triggers.tsv``) proposes candidates; many are words us
 events nobody takes part in ("санкции" in a list of topics, "встреча" in a film title). The model scores
 each candidate from what the parse says about it: part of speech and relation of the trigger word, whether
 its actors come from the parse (a subject, a "с кем"), their types, a place and a date, its modality, the
-sentence's length and its people. Candidates below :data:`THRESHOLD` probability are dropped.
+sentence's length and its people, and whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`). Candidates below :data:`THRESHOLD` probability are dropped.
 
 The model is trained by ``scripts/train_events.py`` (``make train-events``) on NEREL's train and dev
 documents (a candidate is positive when its sentence holds an annotated event with participants), with
@@ -20,6 +20,7 @@ import math
 from functools import lru_cache
 
 from ...knowledge import read_text
+from .ontology import ontology
 from .syntax import Token
 
 MODEL_FILE = "models/events.json"
@@ -29,10 +30,14 @@ THRESHOLD = 0.5
 _EMBEDDED = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "xcomp", "parataxis"}
 _NOMINAL = {"nmod", "obl", "appos", "conj", "amod", "nsubj", "nsubj:pass", "obj", "iobj", "flat", "flat:name"}
 
+#: CAMEO roots whose act is an utterance (statement, appeal, intent, demand, disapprove, reject, threaten): often
+#: only talk about an act, where consultations, cooperation, aid, arrests and attacks are acts that took place
+SPEECH_ACT_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
+
 FEATURE_NAMES = (
     "verb", "noun", "participle", "trigger_is_root", "trigger_embedded", "trigger_nominal", "multiword",
     "syntax_actors", "has_actor1", "has_actor2", "actor_person", "actor_place_only", "symmetric", "has_place", "has_date", "not_asserted", "reported", "past", "log_tokens", "log_persons",
-    "first_sentence", "nsubj_child", "has_mention_child",
+    "first_sentence", "nsubj_child", "has_mention_child", "speech_act",
 )
 
 
@@ -56,6 +61,7 @@ def features(tokens: list[Token], ev, mentions, sentence_mentions: list[int]) ->
         float(feats.get("Tense") == "Past"), math.log(1 + len(tokens)), math.log(1 + persons),
         float(ev.sentence_index == 0), float(any(tokens[j].rel in ("nsubj", "nsubj:pass") for j in kids)),
         float(mention_child),
+        float(ontology()[ev.code].root in SPEECH_ACT_ROOTS),
     ]
 
 
