@@ -25,6 +25,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 #: names of the fixed DOM features, in the order :func:`line_dom_features` returns them
@@ -63,7 +64,13 @@ UNALIGNED = (1.0,) + NO_DOM[1:]  # an HTML page's line not found in its DOM text
 
 def class_tokens(value: str) -> list[str]:
     """Word tokens of a class or id attribute: camelCase and separators split, lowercased, digits dropped."""
-    return _CLASS_TOKEN.findall(_CAMEL.sub(" ", value).lower())
+    return list(_class_tokens(value))
+
+
+@lru_cache(maxsize=4096)
+def _class_tokens(value: str) -> tuple[str, ...]:
+    """:func:`class_tokens`, cached: a page repeats the same few class attributes on most of its elements."""
+    return tuple(_CLASS_TOKEN.findall(_CAMEL.sub(" ", value).lower()))
 
 
 @dataclass
@@ -113,7 +120,7 @@ def _walk(root):
         role = (el.get("role") or "").lower()
         if role in _ROLES:
             landmarks[_ROLES[role]] = True
-        own = class_tokens(" ".join(filter(None, (el.get("class"), el.get("id")))))
+        own = _class_tokens(" ".join(filter(None, (el.get("class"), el.get("id")))))
         tokens = (tuple(own) + p.tokens)[:MAX_ANCESTOR_TOKENS] if own else p.tokens
         container = p.container
         if tag in _CONTAINERS:
@@ -131,14 +138,19 @@ def _walk(root):
             stack.append(("open", child, ctx, link))
         if tag:
             add(el.text, ctx, link)
+    # each container's own text, then children into parents in one reverse pass: a container's index is
+    # always above its parent's (pre-order), so every child is summed before its parent is added on
     c_chars = [0] * len(container_parent)
     c_links = [0] * len(container_parent)
     for norm, ctx, link in chunks:
         c = contexts[ctx].container
-        while c >= 0:
-            c_chars[c] += len(norm)
-            c_links[c] += len(norm) if link else 0
-            c = container_parent[c]
+        c_chars[c] += len(norm)
+        if link:
+            c_links[c] += len(norm)
+    for c in range(len(container_parent) - 1, 0, -1):
+        parent = container_parent[c]
+        c_chars[parent] += c_chars[c]
+        c_links[parent] += c_links[c]
     return chunks, contexts, c_chars, c_links
 
 
