@@ -129,3 +129,15 @@ def test_tag_output_carries_qid_and_confidence():
     for m in out["mentions"]:
         assert (m["wikidata_id"] is None) == (m["link_confidence"] == 0.0)
         assert m["wikidata_id"] is None or re.match(QID_PATTERN, m["wikidata_id"])
+
+
+def test_countries_carry_natural_earth_qids_and_name_their_sources():
+    from pipeline.core.entities.gazetteer import load
+
+    g = load()
+    qids = {iso: g.entries[f"country:{iso}"].wikidata_id for iso in ("JPN", "KOR", "PRK", "MNG", "CHN", "FRA", "NOR", "MLI")}
+    assert qids == {"JPN": "Q17", "KOR": "Q884", "PRK": "Q423", "MNG": "Q711", "CHN": "Q148", "FRA": "Q142",
+                    "NOR": "Q20", "MLI": "Q912"}
+    header = [line for line in read_text("gazetteer/countries.tsv").splitlines() if line.startswith("# source:")]
+    assert any("Natural Earth" in line and "public domain" in line for line in header)
+    assert all("| version:" in line and "| license:" in line for line in header)
