@@ -211,3 +211,19 @@ def test_conjoined_countries_in_one_subject_are_the_two_sides():
     ev = next(e for e in tagged["events"] if e["cameo_code"].startswith("04"))
     assert [m[i]["text"] for i in ev["actor1"]] == ["Японии"] and [m[i]["text"] for i in ev["actor2"]] == ["Южной Кореи"]
     assert ev["symmetric"] and m[ev["location"]]["text"] == "Сеуле"
+
+
+def test_fallback_actor_comes_from_the_triggers_own_clause():
+    """"Иванов сказал, что Петров приехал": a mention under another predicate's clause is not the trigger's actor."""
+    from pipeline.core.events.roles import clause_mentions
+    from pipeline.core.events.syntax import Token, _link
+
+    rows = [("Иванов", "сказал", "nsubj", "PROPN"), ("сказал", None, "root", "VERB"), (",", "приехал", "punct", "PUNCT"),
+            ("что", "приехал", "mark", "SCONJ"), ("Петров", "приехал", "nsubj", "PROPN"),
+            ("приехал", "сказал", "ccomp", "VERB")]
+    ids = {w: str(k + 1) for k, (w, *_) in enumerate(rows)}
+    tokens = _link([Token(k, str(k + 1), w, w, 0, 0, ids.get(h, "0"), rel, pos, {})
+                    for k, (w, h, rel, pos) in enumerate(rows)])
+    token_mentions = {0: 0, 4: 1}  # Иванов is mention 0, Петров mention 1
+    assert clause_mentions(tokens, 5, [0, 1], token_mentions) == [1]
+    assert clause_mentions(tokens, 1, [0, 1], token_mentions) == [0]

@@ -36,7 +36,7 @@ from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for, split_conjoined
+from .roles import ANAPHORIC_PLACE, clause_mentions, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for, split_conjoined
 
 
 WINDOW = 5
@@ -214,6 +214,8 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
             if not a1g and not a2g and not a1c:
                 # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
                 free = [k for k in sentence_mentions if k not in places]
+                own = clause_mentions(tokens, anchor, free, token_mentions)
+                free = own or free
                 before = [k for k in free if mentions[k].end <= tokens[anchor].start]
                 after = [k for k in free if mentions[k].start >= tokens[anchor].end
                          and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$",

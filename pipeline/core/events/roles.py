@@ -150,6 +150,30 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             from_syntax, subject_lemma, coordinated)
 
 
+#: relations that open a clause of their own: a mention under one of them belongs to another predicate
+CLAUSE_RELS = {"root", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"}
+
+
+def _clause_head(tokens: list[Token], j: int) -> int:
+    """The nearest ancestor of ``j`` (itself included) heading a clause: a verb under a clause relation."""
+    seen = set()
+    while j not in seen:
+        seen.add(j)
+        t = tokens[j]
+        if t.parent is None or (t.rel in CLAUSE_RELS and (t.rel != "conj" or t.pos == "VERB")):
+            return j
+        j = t.parent
+    return j
+
+
+def clause_mentions(tokens: list[Token], anchor: int, candidates: list[int], token_mentions: dict[int, int]) -> list[int]:
+    """The candidates whose tokens lie in the trigger's own clause ("Иванов сказал, что Петров встретился с ...":
+    Петров, not Иванов, met)."""
+    clause = _clause_head(tokens, anchor)
+    inside = {token_mentions[t] for t in token_mentions if _clause_head(tokens, t) == clause}
+    return [k for k in candidates if k in inside]
+
+
 def split_conjoined(tokens: list[Token], group: list[int], mentions) -> tuple[list[int], list[int]] | None:
     """"Министры иностранных дел Японии и Южной Кореи провели переговоры": mentions of one actor phrase joined
     by a conjunction are the two sides of a symmetric event; (first side, the conjoined ones) or None."""
