@@ -8,7 +8,7 @@ the file. Two writes of the same rows give byte-identical files.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Iterable
 
@@ -48,14 +48,52 @@ def from_pandas(table: Table, frame) -> pa.Table:
     return arrow.replace_schema_metadata(arrow_schema(table).metadata)
 
 
+def _temp_path(path: Path) -> Path:
+    """``.<name>.<pid>.<rand>.tmp`` beside ``path``: the pid lets a later writer sweep what a killed one left."""
+    return path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, owned by someone else
+        return True
+
+
+def sweep_stale_temps(folder: Path, name: str) -> None:
+    """Remove ``.<name>.<pid>.<rand>.tmp`` files whose writer is dead (SIGKILL skips ``finally``)."""
+    prefix = f".{name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        rest = entry.name[len(prefix):]
+        if not (entry.name.startswith(prefix) and rest.endswith(".tmp")):
+            continue
+        parts = rest[:-4].split(".")
+        if len(parts) != 2 or not parts[0].isdigit():
+            continue
+        if not _pid_alive(int(parts[0])):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 def write_parquet(arrow: pa.Table, path: Path) -> Path:
     """Write atomically (temp file + rename) so a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    sweep_stale_temps(path.parent, path.name)
+    tmp = _temp_path(path)
     try:
-        pq.write_table(arrow, tmp, **PARQUET_OPTIONS)
+        pq.write_table(arrow, str(tmp), **PARQUET_OPTIONS)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
@@ -68,8 +106,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write bytes atomically (temp file + rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    sweep_stale_temps(path.parent, path.name)
+    tmp = _temp_path(path)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, as for open()
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -107,11 +147,7 @@ def write_checksums(folder: Path, names: list[str]) -> Path:
     import hashlib
 
     lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}" for n in sorted(names)]
-    out = folder / "SHA256SUMS"
-    tmp = folder / ".SHA256SUMS.tmp"
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, out)
-    return out
+    return atomic_write_bytes(folder / "SHA256SUMS", ("\n".join(lines) + "\n").encode())
 
 
 #: written beside the working tables: the reference time they were checked against (``release`` reads it)
