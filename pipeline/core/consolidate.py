@@ -319,15 +319,14 @@ class CheckedTables:
 
 
 def consolidate_checked(store: BatchStore, declared_as_of=None, reference=None,
-                        relevance: RelevanceConfig | None = None, today=None) -> CheckedTables:
+                        relevance: RelevanceConfig | None = None) -> CheckedTables:
     """:func:`consolidate`, then quarantine: articles with a row that breaks a row-level expectation become
     ``quarantined`` rejects and the corpus is consolidated again without them, until no row fails (or
     :data:`MAX_QUARANTINE_ROUNDS`; what still fails is left for the blocking table checks).
 
     ``reference`` (a :class:`~pipeline.core.reference_time.ReferenceTime`) replays a recorded one; else it is
     resolved from ``declared_as_of`` and the data, once, before anything is quarantined. ``relevance`` names the
-    topic profile and threshold (default: the packaged Northeast Asia profile); ``today`` overrides the build
-    clock that caps a derived reference time (tests)."""
+    topic profile and threshold (default: the packaged Northeast Asia profile)."""
     import pyarrow.compute as pc
 
     from .quality_chunks import failing_articles_chunked
@@ -336,8 +335,7 @@ def consolidate_checked(store: BatchStore, declared_as_of=None, reference=None,
     scan = scan_batches(store, relevance)
     tables = consolidate(scan)
     if reference is None:
-        reference = resolve(declared_as_of, scan.crawl_times, tables["articles"].column("published_at").to_pylist(),
-                            today)
+        reference = resolve(declared_as_of, scan.crawl_times, tables["articles"].column("published_at").to_pylist())
     quarantined: dict[str, Reject] = {}
     for _ in range(MAX_QUARANTINE_ROUNDS):
         failing = failing_articles_chunked(tables, reference)  # row-level expectations, a chunk at a time

@@ -14,10 +14,6 @@ Resolution, first that applies:
 4. ``no_dates``: nothing states a time; the lower bound of the articles suite is used, and no row has a date
    to check.
 
-A derived value (2 or 3) is capped at the build's clock date plus one day (source ``build_clock``): one page
-claiming 2099 would otherwise become the reference and pass its own bound; capped, the row-level check
-quarantines it. The clock enters only here, and a release records the result, so ``verify`` still replays it.
-
 A release records the resolved value in ``provenance.json`` (``reference_time``); ``verify`` passes it back as
 given, so a release reproduces even if this resolution order changes later.
 """
@@ -28,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
-SOURCES = ("declared", "newest_crawl", "newest_publication", "build_clock", "no_dates")
+SOURCES = ("declared", "newest_crawl", "newest_publication", "no_dates")
 #: used when nothing states a time (the articles suite's lower bound for published_at)
 EARLIEST = date(1990, 1, 1)
 
@@ -99,23 +95,13 @@ def _newest(values: Iterable) -> date | None:
     return newest
 
 
-def resolve(declared: str | date | None, crawl_times: Iterable, publication_times: Iterable,
-            today: date | None = None) -> ReferenceTime:
+def resolve(declared: str | date | None, crawl_times: Iterable, publication_times: Iterable) -> ReferenceTime:
     """The reference time of a build (see the module docstring for the order).
 
-    ``crawl_times`` has one entry per raw input (``None`` where the input states none); ``today`` is the build's
-    clock date (UTC now when omitted), which caps a derived value."""
+    ``crawl_times`` has one entry per raw input (``None`` where the input states none)."""
     as_of = parse_declared(declared)
     if as_of is not None:
         return ReferenceTime(as_of, "declared")
-    derived = _derive(list(crawl_times), publication_times)
-    cap = (today or datetime.now(timezone.utc).date()) + timedelta(days=1)
-    if derived.source != "no_dates" and derived.as_of > cap:
-        return ReferenceTime(cap, "build_clock")
-    return derived
-
-
-def _derive(crawl_times: list, publication_times: Iterable) -> ReferenceTime:
     crawl_times = list(crawl_times)
     crawled = _newest(crawl_times)
     if crawled is not None and all(t is not None for t in crawl_times):
