@@ -8,9 +8,11 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# The instance is configured by the top-level dagster.yaml, linked into DAGSTER_HOME so that the
-# daemon's own files (logs, queues) also stay inside the ignored .dagster_home/.
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
+# The instance is configured by the top-level dagster.yaml, read in place: DAGSTER_HOME is the repository root,
+# and the file sends run history, event logs, compute logs and artifacts into the ignored .dagster_home/.
+# (A DAGSTER_HOME elsewhere with a link to the file works too, but dagster dev then warns that the dagster.yaml of
+# the current folder "will not be used".)
+export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never
 # Installed packages are byte-compiled once, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
 export UV_COMPILE_BYTECODE := 1
@@ -32,11 +34,7 @@ install: $(VENV)/.installed  ## install the locked environment
 lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml
 	$(UV) lock
 
-.dagster_home/dagster.yaml: dagster.yaml
-	mkdir -p .dagster_home
-	ln -sf ../dagster.yaml .dagster_home/dagster.yaml
-
-dataset: install .dagster_home/dagster.yaml  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date; FULL=1 reads and hashes every file (an edit that kept size and mtime)
+dataset: install  ## materialize every asset: raw/ -> dataset/current/*.parquet (gated by GX checks); AS_OF=YYYY-MM-DD declares the reference date; FULL=1 reads and hashes every file (an edit that kept size and mtime)
 	VOSTOK_AS_OF="$(AS_OF)" VOSTOK_FULL="$(FULL)" $(PY) -m pipeline materialize build_dataset --log-level $(LOG_LEVEL)
 
 test: install  ## unit, integration and real-data tests, then reproduce the latest release
@@ -46,7 +44,7 @@ test: install  ## unit, integration and real-data tests, then reproduce the late
 test-python:  ## unit tests and verify under another interpreter in its own venv: make test-python PYTHON=python3.13
 	$(MAKE) test-fast verify PYTHON=$(PYTHON) VENV=.venv-$(notdir $(PYTHON))
 
-release: install .dagster_home/dagster.yaml  ## rebuild, validate, publish dataset/releases/vX.Y.Z (VERSION=x.y.z, default: the bump the changes need)
+release: install  ## rebuild, validate, publish dataset/releases/vX.Y.Z (VERSION=x.y.z, default: the bump the changes need)
 	VOSTOK_AS_OF="$(AS_OF)" $(PY) -m pipeline materialize publish_release --version "$(VERSION)" --log-level $(LOG_LEVEL)
 	@ls -d dataset/releases/v* | sort -V | tail -1
 
@@ -56,8 +54,10 @@ verify: install  ## rebuild the latest release from raw/ in a temporary folder a
 test-fast: install  ## unit tests only
 	$(PY) -m pytest tests/unit
 
-dev: install .dagster_home/dagster.yaml  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
-	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+# dagster dev prints a SupersessionWarning on every start (upstream now prefers `dg dev`, which this project does not
+# use); it is silenced by its message only, so every other warning still shows.
+dev: install  ## dagster dev on http://127.0.0.1:3000, run history in .dagster_home/
+	PYTHONWARNINGS="ignore:Function \`dev_command\` is superseded" $(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
 bench: install  ## extraction (cross-validated), NER, event, linking and relevance quality on ../shared/eval/ (installs the bench and train groups)
 	$(UV) sync --locked --group bench --group train --python $(PYTHON)
