@@ -40,3 +40,25 @@ def test_places_map_puts_only_gazetteer_cities_at_their_recorded_coordinates(tmp
     figures.places_map(entities, first)
     figures.places_map(entities, second)
     assert first.read_bytes() == second.read_bytes() and first.stat().st_size > 1000
+
+
+def test_crowded_labels_never_overlap_and_a_network_names_every_node():
+    """Labels take the first free offset around their point. On a map one that fits nowhere is left out; a
+    network keeps every name (an unnamed node is unreadable), at the offset that clashes least."""
+    plt = figures._plt()
+    points = [(f"Город {i}", 10.0 + 0.01 * i, 20.0) for i in range(12)]  # a dozen labels on one spot
+    for keep_all in (False, True):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.scatter([x for _, x, _ in points], [y for _, _, y in points])
+        ax.set_xlim(0, 30)
+        ax.set_ylim(0, 40)
+        figures._place_labels(ax, fig, points, keep_all=keep_all)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        if keep_all:
+            assert sorted(t.get_text() for t in ax.texts) == sorted(name for name, _, _ in points)
+        else:
+            assert 1 < len(boxes) < len(points)
+            assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        plt.close(fig)

@@ -214,9 +214,10 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
         widths = [0.4 + 3.0 * graph[u][v]["weight"] / heaviest for u, v in graph.edges()]  # relative: a hairball otherwise
         nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.3, edge_color="grey")
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=80)
-        for node, (x, y) in pos.items():
-            ax.annotate(names.get(node, node), (x, y), xytext=(0, 6), textcoords="offset points", ha="center",
-                        fontsize=7, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+        ax.axis("off")
+        by_degree = sorted(pos, key=lambda node: (-graph.degree(node, weight="weight"), node))  # hubs first
+        _place_labels(ax, fig, [(names.get(node, node), *pos[node]) for node in by_degree], keep_all=True,
+                      boxed=True)
     else:
         _empty(ax, f"no pair of the top {len(keep)} entities shares {MIN_EDGE_ARTICLES} articles")
     ax.set_title(f"Entities named together in at least {MIN_EDGE_ARTICLES} articles "
@@ -269,20 +270,37 @@ def _frame(points: list[tuple[float, float]], pad: float = 4.0) -> tuple[float, 
     return min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
 
 
-def _place_labels(ax, fig, items: list[tuple[str, float, float]]) -> None:
-    """Label points without overlap: each label takes the first of four offsets that clears the labels before
-    it, or is left out (the point stays)."""
+#: label offsets (points) tried in turn: right-above, right-below, left-above, left-below, above, below
+_LABEL_OFFSETS = ((4, 3, "left"), (4, -9, "left"), (-4, 3, "right"), (-4, -9, "right"), (0, 7, "center"),
+                  (0, -13, "center"))
+
+
+def _place_labels(ax, fig, items: list[tuple[str, float, float]], keep_all: bool = False, boxed: bool = False) -> None:
+    """Label points without overlap: each label takes the first offset that clears the labels before it. One
+    that fits nowhere is left out (the point stays), or with ``keep_all`` (a network's nodes are unreadable
+    unnamed) takes the offset that overlaps the fewest labels already placed."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    style = {"bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}} if boxed else {}
     taken = []
     for text, x, y in items:
-        for dx, dy, ha in ((4, 3, "left"), (4, -9, "left"), (-4, 3, "right"), (-4, -9, "right")):
-            label = ax.annotate(text, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha)
+        tried = []
+        for dx, dy, ha in _LABEL_OFFSETS:
+            label = ax.annotate(text, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                                **style)
             box = label.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in taken):
+            clashes = sum(box.overlaps(other) for other in taken)
+            if not clashes:
                 taken.append(box)
                 break
+            tried.append((clashes, len(tried), dx, dy, ha))
             label.remove()
+        else:
+            if keep_all:
+                _, _, dx, dy, ha = min(tried)
+                label = ax.annotate(text, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                                    **style)
+                taken.append(label.get_window_extent(renderer))
 
 
 def places_map(entities: list[dict], path: Path, labels: int = 20) -> str:
