@@ -25,8 +25,8 @@ def test_every_candidate_actor_carries_one_value_per_feature():
     m = tagged["mentions"]
     kishida = next(k for k in rows if m[k]["text"].startswith("Фумио"))
     named = dict(zip(FEATURE_NAMES, rows[kishida]))
-    assert named["person"] == 1.0 and named["rule_actor1"] == 1.0 and named["rel_subject"] == 1.0
-    assert named["case_nom"] == 1.0 and named["before_trigger"] == 1.0
+    assert named["person"] == 1.0 and named["rule_actor1"] == 1.0 and named["rule_actor2"] == 0.0
+    assert named["before_trigger"] == 1.0 and named["country"] == 0.0 and named["subject_of_other_verb"] == 0.0
     # Seoul is the place of the meeting: never a candidate actor
     assert all(m[k]["text"] != "Сеуле" for k in rows)
 
