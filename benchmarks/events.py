@@ -12,17 +12,19 @@ places; date rate = share of the compared events whose gold event has POINT_IN_T
 event_date.
 
 Folds: documents are split into ``--folds`` deterministic folds by sha256(doc_id). Every document is tagged
-once with the trigger filter off (every candidate, with its features); the report gives
-- ``candidates``: every candidate (the stage without its filter);
-- ``in_sample``: the candidates the shipped filter (``pipeline/data/models/events.json``) keeps; it was trained on
-  these very documents (``scripts/train_events.py``), so this figure is in-sample;
-- ``cross_validated`` (the headline): for each fold, the filter is fitted (``scripts/train_events.fit``) on the
-  other folds' candidates and applied to this fold's; ``pooled`` sums the counts over the held-out folds,
-  ``fold_mean`` gives the mean and range of the per-fold figures.
+with the trigger filter off (every candidate, with its features); the report gives
+- ``candidates_rule_actors``: every candidate, actors by the parse rules alone (no actor check);
+- ``candidates``: every candidate (the stage without its filter), with the shipped actor check;
+- ``in_sample``: the candidates the shipped filter (``pipeline/data/models/events.json``) keeps; it and the actor
+  check (``event_actors.json``) were trained on these very documents, so this figure is in-sample;
+- ``cross_validated`` (the headline): for each fold, the actor check (``scripts/train_event_actors.fit``) and
+  then the filter (``scripts/train_events.fit``) are fitted on the other folds and applied to this fold's
+  candidates; ``pooled`` sums the counts over the held-out folds, ``candidates_pooled`` is the same without
+  the filter, ``fold_mean`` gives the mean and range of the per-fold figures.
 
-factRuEval Meeting: a predicted meeting = an event with CAMEO root 04 with people or organisations on both
-sides (or symmetric) and at least two distinct actor entities; it matches a gold Meeting fact when, for every gold participant, one of the predicted actors'
-mentions overlaps one of that participant's mentions. Keyword baseline: a sentence with
+factRuEval Meeting (``benchmarks/meetings.py``): an event read as a meeting has CAMEO root 04, people or
+organisations on both sides (or is symmetric) and two distinct actor entities; it matches a gold Meeting fact
+when every gold participant has a mention overlapped by one of its actors. Keyword baseline: a sentence with
 "встреч"/"переговор" and two PER mentions is one meeting of those two.
 
 Runtime: tagging costs ~1-2 s per document on one busy core, so NEREL is capped by ``--limit`` (default
