@@ -19,7 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TQDM_DISABLE := 1
 
-.PHONY: test-python train-blocks train-events install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics wikinews coordinates linking-index release verify fuzz
+.PHONY: test-python train-blocks train-events train-event-actors install dataset test test-fast dev bench bench-scale extract clean lock gazetteer topics wikinews coordinates linking-index release verify fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -76,8 +76,11 @@ bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, pea
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)
 
-train-events: install  ## retrain the events stage's trigger filter from ../shared/eval/nerel_traindev.jsonl -> pipeline/data/models/events.json (natasha's analyses cached under .bench_cache/)
+train-event-actors: install  ## retrain the events stage's actor check from ../shared/eval/nerel_traindev.jsonl -> pipeline/data/models/event_actors.json (natasha's analyses cached under .bench_cache/)
 	$(UV) sync --locked --group train --python $(PYTHON)
+	$(PY) scripts/train_event_actors.py --workers 2
+
+train-events: train-event-actors  ## retrain the actor check, then the trigger filter (it reads the actors the check keeps) -> pipeline/data/models/events.json
 	$(PY) scripts/train_events.py --workers 2
 
 train-blocks: install  ## retrain the extract stage's block classifier from ../shared/eval/ -> pipeline/data/models/blocks.json

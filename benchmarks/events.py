@@ -12,17 +12,19 @@ places; date rate = share of the compared events whose gold event has POINT_IN_T
 event_date.
 
 Folds: documents are split into ``--folds`` deterministic folds by sha256(doc_id). Every document is tagged
-once with the trigger filter off (every candidate, with its features); the report gives
-- ``candidates``: every candidate (the stage without its filter);
-- ``in_sample``: the candidates the shipped filter (``pipeline/data/models/events.json``) keeps; it was trained on
-  these very documents (``scripts/train_events.py``), so this figure is in-sample;
-- ``cross_validated`` (the headline): for each fold, the filter is fitted (``scripts/train_events.fit``) on the
-  other folds' candidates and applied to this fold's; ``pooled`` sums the counts over the held-out folds,
-  ``fold_mean`` gives the mean and range of the per-fold figures.
+with the trigger filter off (every candidate, with its features); the report gives
+- ``candidates_rule_actors``: every candidate, actors by the parse rules alone (no actor check);
+- ``candidates``: every candidate (the stage without its filter), with the shipped actor check;
+- ``in_sample``: the candidates the shipped filter (``pipeline/data/models/events.json``) keeps; it and the actor
+  check (``event_actors.json``) were trained on these very documents, so this figure is in-sample;
+- ``cross_validated`` (the headline): for each fold, the actor check (``scripts/train_event_actors.fit``) and
+  then the filter (``scripts/train_events.fit``) are fitted on the other folds and applied to this fold's
+  candidates; ``pooled`` sums the counts over the held-out folds, ``candidates_pooled`` is the same without
+  the filter, ``fold_mean`` gives the mean and range of the per-fold figures.
 
-factRuEval Meeting: a predicted meeting = an event with CAMEO root 04 and at least two distinct actor
-entities; it matches a gold Meeting fact when, for every gold participant, one of the predicted actors'
-mentions overlaps one of that participant's mentions. Keyword baseline: a sentence with
+factRuEval Meeting (``benchmarks/meetings.py``): an event read as a meeting has CAMEO root 04, people or
+organisations on both sides (or is symmetric) and two distinct actor entities; it matches a gold Meeting fact
+when every gold participant has a mention overlapped by one of its actors. Keyword baseline: a sentence with
 "встреч"/"переговор" and two PER mentions is one meeting of those two.
 
 Runtime: tagging costs ~1-2 s per document on one busy core, so NEREL is capped by ``--limit`` (default
@@ -41,7 +43,6 @@ import hashlib
 import json
 import os
 import pickle
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.core.build import tag_document  # noqa: E402
+from benchmarks.meetings import evaluate, keyword_meetings, pipeline_meetings  # noqa: E402
 
 EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 DEFAULT_EVAL = EVAL_DIR / "factrueval2016_devset.jsonl"
@@ -58,81 +60,7 @@ PARTICIPANT_RELATIONS = ("AGENT", "PARTICIPANT_IN")
 TIME_RELATIONS = ("POINT_IN_TIME",)
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-# ---------------------------------------------------------------- factRuEval Meeting
-def gold_meetings(doc: dict) -> list[list[list[tuple[int, int]]]]:
-    """Per Meeting fact: per participant, the (start, end) spans of all its mentions."""
-    entities = {e["id"]: e for e in doc["entities"]}
-    corefs = {c["id"]: c for c in doc["corefs"]}
-    facts = []
-    for f in doc["facts"]:
-        if f["type"] != "Meeting":
-            continue
-        participants = []
-        for arg in f["args"]:
-            if arg["role"] != "Participant":
-                continue
-            spans = []
-            for alt in arg["alternatives"]:
-                if alt.get("kind") == "obj" and alt.get("id") in corefs:
-                    for mid in corefs[alt["id"]]["mentions"]:
-                        if mid in entities:
-                            spans.append((entities[mid]["start"], entities[mid]["end"]))
-                elif alt.get("start") is not None:
-                    spans.append((alt["start"], alt["end"]))
-            if spans:
-                participants.append(spans)
-        if len(participants) >= 2:
-            facts.append(participants)
-    return facts
-
-
-def matches(pred_spans: list[tuple[int, int]], fact) -> bool:
-    return all(any(_overlaps(p, g) for p in pred_spans for g in participant) for participant in fact)
-
-
-def pipeline_meetings(doc: dict, tagged: dict | None = None) -> list[list[tuple[int, int]]]:
-    tagged = tagged or tag_document(doc["doc_id"], doc["text"])
-    mentions = tagged["mentions"]
-    out = []
-    for ev in tagged["events"]:
-        if not ev["cameo_code"].startswith("04"):
-            continue
-        idx = ev["actor1"] + ev["actor2"]
-        if len({mentions[i]["entity_id"] for i in idx}) >= 2:
-            out.append([(mentions[i]["start"], mentions[i]["end"]) for i in idx])
-    return out
-
-
-def keyword_meetings(doc: dict, tagged: dict | None = None) -> list[list[tuple[int, int]]]:
-    tagged = tagged or tag_document(doc["doc_id"], doc["text"])
-    out = []
-    for m in re.finditer(r"[^.!?]+[.!?]?", doc["text"]):
-        if not re.search(r"встреч|переговор", m.group(0), re.I):
-            continue
-        people = [(x["start"], x["end"]) for x in tagged["mentions"]
-                  if x["type"] == "PER" and m.start() <= x["start"] and x["end"] <= m.end()]
-        if len(people) >= 2:
-            out.append(people[:2])
-    return out
-
-
-def evaluate(docs: list[dict], system, tagged: dict[str, dict] | None = None) -> dict:
-    predicted = matched_pred = facts_total = facts_matched = 0
-    for doc in docs:
-        facts = gold_meetings(doc)
-        preds = system(doc, tagged.get(doc["doc_id"]) if tagged else None)
-        predicted += len(preds)
-        facts_total += len(facts)
-        matched_pred += sum(1 for p in preds if any(matches(p, f) for f in facts))
-        facts_matched += sum(1 for f in facts if any(matches(p, f) for p in preds))
-    p = matched_pred / predicted if predicted else 0.0
-    r = facts_matched / facts_total if facts_total else 0.0
-    return {"predicted": predicted, "facts": facts_total, "p": round(p, 3), "r": round(r, 3),
-            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+from benchmarks.meetings import _overlaps  # noqa: E402
 
 
 # ---------------------------------------------------------------- NEREL
@@ -276,12 +204,12 @@ def _cache_path(doc_id: str, text: str) -> Path:
     return CACHE_DIR / f"{key}.pkl"
 
 
-def analysed(doc_id: str, text: str):
-    """(natasha Doc, linked mentions) of one text, from the cache when ``--cache`` is on."""
+def analysed(doc_id: str, text: str, use_cache: bool | None = None):
+    """(natasha Doc, linked mentions) of one text, from the cache when ``--cache`` is on (or ``use_cache``)."""
     from pipeline.core.entities.linking import link_article
     from pipeline.core.entities.ner import _ANALYSES, analyze
 
-    path = _cache_path(doc_id, text) if _USE_CACHE[0] else None
+    path = _cache_path(doc_id, text) if (_USE_CACHE[0] if use_cache is None else use_cache) else None
     if path is not None and path.exists():
         doc, mentions = pickle.loads(path.read_bytes())
         _ANALYSES[text] = doc
@@ -296,18 +224,22 @@ def analysed(doc_id: str, text: str):
     return doc, mentions
 
 
-def _tag(doc: dict, use_cache: bool = False, event_filter: bool = True) -> tuple[str, dict]:
+def _tag(doc: dict, use_cache: bool = False, event_filter: bool = True, actor_model="shipped") -> tuple[str, dict]:
     _USE_CACHE[0] = use_cache
     mentions = analysed(doc["doc_id"], doc["text"])[1] if use_cache else None
-    return str(doc["doc_id"]), tag_document(doc["doc_id"], doc["text"], mentions=mentions, event_filter=event_filter)
+    return str(doc["doc_id"]), tag_document(doc["doc_id"], doc["text"], mentions=mentions, event_filter=event_filter,
+                                            actor_model=actor_model)
 
 
-def tag_all(docs: list[dict], workers: int, use_cache: bool = False, event_filter: bool = True) -> dict[str, dict]:
-    """``tag_document`` of every document (``event_filter=False``: every trigger candidate with its features)."""
+def tag_all(docs: list[dict], workers: int, use_cache: bool = False, event_filter: bool = True,
+            actor_model="shipped") -> dict[str, dict]:
+    """``tag_document`` of every document (``event_filter=False``: every trigger candidate with its features;
+    ``actor_model``: the actor check's model, "shipped", a given one or None for the parse rules alone)."""
     if workers <= 1:
-        return dict(_tag(d, use_cache, event_filter) for d in docs)
+        return dict(_tag(d, use_cache, event_filter, actor_model) for d in docs)
+    n = len(docs)
     with ProcessPoolExecutor(workers) as pool:
-        return dict(pool.map(_tag, docs, [use_cache] * len(docs), [event_filter] * len(docs), chunksize=4))
+        return dict(pool.map(_tag, docs, [use_cache] * n, [event_filter] * n, [actor_model] * n, chunksize=4))
 
 
 def on_target(doc: dict, ev: dict) -> bool:
@@ -333,14 +265,18 @@ def _fold_summary(per_fold: list[dict]) -> dict:
 
 def nerel_report(docs: list[dict], folds: int, workers: int, details: list | None = None,
                  use_cache: bool = False, cv_filter: bool = True) -> dict:
-    """Figures of the unfiltered candidates, of the shipped filter (in-sample: it was trained on these
-    documents) and of the filter cross-validated: for each fold, ``scripts/train_events.fit`` on the other
-    folds' candidates, applied to this fold's (the headline)."""
+    """Figures of the unfiltered candidates (with the parse rules' actors alone, and with the shipped actor
+    check), of the shipped filter (in-sample: both models were trained on these documents) and cross-validated:
+    for each fold, ``scripts/train_event_actors.fit`` and then ``scripts/train_events.fit`` on the other folds'
+    candidates, applied to this fold's (the headline)."""
     from pipeline.core.events.filter import shipped_model
+    from scripts.train_event_actors import fit as fit_actors, gold_trigger_rows, training_rows
     from scripts.train_events import candidate_rows, fit
 
+    rules_only = tag_all(docs, workers, use_cache, event_filter=False, actor_model=None)
     tagged = tag_all(docs, workers, use_cache, event_filter=False)
     out: dict = {}
+    out["candidates_rule_actors"] = nerel_figures([score_nerel_doc(d, rules_only[str(d["doc_id"])]) for d in docs])
     unfiltered = [score_nerel_doc(d, tagged[str(d["doc_id"])]) for d in docs]
     out["candidates"] = nerel_figures(unfiltered)
     model = shipped_model()
@@ -355,17 +291,21 @@ def nerel_report(docs: list[dict], folds: int, workers: int, details: list | Non
     if not cv_filter:
         return out
     fold_docs = [[d for d in docs if fold_of(d["doc_id"], folds) == f] for f in range(folds)]
-    per_fold, pooled = [], []
+    gold_rows = {str(d["doc_id"]): gold_trigger_rows(d, use_cache) for d in docs}
+    per_fold, pooled, pooled_candidates = [], [], []
     for f in range(folds):
         train = [d for g, ds in enumerate(fold_docs) if g != f for d in ds]
-        fold_model = fit(*candidate_rows(train, tagged))
-        counts = [score_nerel_doc(d, filtered(tagged[str(d["doc_id"])], fold_model)) for d in fold_docs[f]]
+        actors = fit_actors(*training_rows(train, rules_only, gold_rows))
+        fold_tagged = tag_all(docs, workers, use_cache, event_filter=False, actor_model=actors)
+        fold_model = fit(*candidate_rows(train, fold_tagged))
+        pooled_candidates.extend(score_nerel_doc(d, fold_tagged[str(d["doc_id"])]) for d in fold_docs[f])
+        counts = [score_nerel_doc(d, filtered(fold_tagged[str(d["doc_id"])], fold_model)) for d in fold_docs[f]]
         pooled.extend(counts)
         fig = nerel_figures(counts)
         fig.pop("by_code")
         per_fold.append(fig)
     out["cross_validated"] = {"pooled": nerel_figures(pooled), "fold_mean": _fold_summary(per_fold),
-                              "per_fold": per_fold}
+                              "candidates_pooled": nerel_figures(pooled_candidates), "per_fold": per_fold}
     return out
 
 

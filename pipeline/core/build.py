@@ -67,11 +67,13 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
     return cleaned, rejects
 
 
-def tag_document(doc_id: str, text: str, published=None, mentions=None, event_filter: bool = True) -> dict:
+def tag_document(doc_id: str, text: str, published=None, mentions=None, event_filter: bool = True,
+                 actor_model="shipped") -> dict:
     """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them
     (``mentions``: the text's linked mentions when already known, as a benchmark's cache keeps them;
     ``event_filter=False``: the candidates unscored, each with its event-filter ``features``, for training
-    and cross-validating that filter)."""
+    and cross-validating that filter, and each candidate actor's :mod:`.events.actor_model` features;
+    ``actor_model``: that check's model, "shipped" or a given one, or None for the parse rules alone)."""
     from .entities.linking import link_article
     from .events.cluster import assign_clusters
     from .events.extract import extract_events
@@ -79,8 +81,8 @@ def tag_document(doc_id: str, text: str, published=None, mentions=None, event_fi
 
     if mentions is None:
         mentions = link_article(str(doc_id), text)
-    drafts = extract_events(text, mentions, published) if event_filter else \
-        extract_events(text, mentions, published, model=None)
+    drafts = extract_events(text, mentions, published, actor_model=actor_model) if event_filter else \
+        extract_events(text, mentions, published, model=None, actor_model=actor_model)
     rows = event_rows(str(doc_id), text, mentions, published, drafts)
     assign_clusters(rows)
     events = []
@@ -98,7 +100,8 @@ def tag_document(doc_id: str, text: str, published=None, mentions=None, event_fi
             "trigger_end": row["trigger_end"], "start": row["start"], "end": row["end"],
             "event_cluster_id": row["event_cluster_id"], "cluster_representative": row["cluster_representative"],
             "event_probability": row["event_probability"],
-            **({} if event_filter else {"features": draft.features}),
+            **({} if event_filter else {"features": draft.features,
+                                        "actor_candidates": [[k, x] for k, x in sorted(draft.actor_rows.items())]}),
         })
     return {
         "id": doc_id,

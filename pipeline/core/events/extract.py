@@ -26,17 +26,18 @@ Bounds: sentences longer than :data:`MAX_SENTENCE_TOKENS` tokens are skipped, at
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from ..entities.ner import analyze
+from . import actor_model as actor_scorer
 from .filter import features, probability, shipped_model
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, clause_mentions, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places, _in_locative, _prefer_actors, actors_for, location_for, split_conjoined
+from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, location_for
+from .sentence import rule_sides, sentence_view
 
 
 WINDOW = 5
@@ -81,6 +82,7 @@ class EventDraft:
     symmetric: bool = False
     sentence_index: int = 0
     features: list[float] = field(default_factory=list)  # the event filter's view of the candidate (:mod:`.filter`)
+    actor_rows: dict[int, list[float]] = field(default_factory=dict)  # mention → :mod:`.actor_model` features
     probability: float | None = None  # the event filter's probability that the candidate is an event
 
 
@@ -150,16 +152,19 @@ def _date_excluder(tokens: list[Token], sent_start: int, anchor: int):
 SHIPPED = "shipped"
 
 
-def extract_events(body: str, mentions, published: date | None, model: dict | str | None = SHIPPED) -> list[EventDraft]:
+def extract_events(body: str, mentions, published: date | None, model: dict | str | None = SHIPPED,
+                   actor_model: dict | str | None = SHIPPED) -> list[EventDraft]:
     """Event drafts of one article body; ``mentions`` are that body's linked mentions (sorted by offset).
     ``model``: the event filter (:mod:`.filter`) that scores how likely each candidate is an event in context:
     the shipped one, a given one, or None (no score: training and cross-validation). Every candidate is kept
     with its ``probability``: dropping those below the filter's threshold would lose real CAMEO events that
     NEREL does not annotate (a meeting of two leaders, a refusal to comment); the table publishes the
-    probability (``events.event_probability``) and readers choose their cut."""
+    probability (``events.event_probability``) and readers choose their cut. ``actor_model``: the actor check
+    (:mod:`.actor_model`): the shipped one, a given one, or None (the parse rules' actors)."""
     if not body.strip():
         return []
-    events = _candidates(body, mentions, published)
+    actor_model = actor_scorer.shipped_model() if actor_model == SHIPPED else actor_model
+    events = _candidates(body, mentions, published, actor_model)
     model = shipped_model() if model == SHIPPED else model
     if model is not None:
         for ev in events:
@@ -167,14 +172,7 @@ def extract_events(body: str, mentions, published: date | None, model: dict | st
     return events
 
 
-def _is_place_adjective(mention) -> bool:
-    """A LOC mention written in lower case is a place adjective ("японской", see
-    :func:`pipeline.core.entities.spans.place_adjective_spans`): its country reaches the event through the
-    adjective countries of the actor phrase (``actor1_countries``), never as an actor mention of its own."""
-    return mention.type == "LOC" and mention.text[:1].islower()
-
-
-def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]:
+def _candidates(body: str, mentions, published: date | None, actor_model: dict | None = None) -> list[EventDraft]:
     doc = analyze(body)
     events: list[EventDraft] = []
     previous_location: int | None = None
@@ -184,14 +182,8 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
         if len(tokens) > MAX_SENTENCE_TOKENS:
             previous_location = None
             continue
-        places = {k for k in sentence_mentions if _in_locative(body, mentions[k])}
-        places |= _conjoined_places(tokens, sentence_mentions, places, mentions)
-        token_mentions = {}
-        for t in tokens:
-            for k in sentence_mentions:
-                if k not in places and not _is_place_adjective(mentions[k]) \
-                        and mentions[k].start <= t.start and t.end <= mentions[k].end:
-                    token_mentions[t.index] = k
+        view = sentence_view(body, sent, tokens, mentions, sentence_mentions)
+        places, token_mentions, mention_tokens = view.places, view.token_mentions, view.mention_tokens
         found = find_triggers(tokens)[:MAX_TRIGGERS_PER_SENTENCE]
         anchors = {a for a, _, _ in found}
         sentence_text = body[sent.start:sent.stop]
@@ -200,53 +192,17 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
             if code.startswith("03") and any(tokens[j].index in anchors and tokens[j].rel == "xcomp"
                                              for j in _children(tokens, anchor)):
                 continue
-            a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
-                                                                                mentions, code, covered)
             root = ontology()[code].root
-            if not a1g and (subject in GROUP_SUBJECTS) and events:
-                prev = events[-1]
-                a1g, a2g = [prev.actor1], [prev.actor2] if prev.actor2 else a2g
-                coordinated = coordinated or prev.symmetric
-            elif not a1g and subject in PRONOUN_SUBJECTS:
-                last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= sent.start]
-                if last_person:
-                    a1g = [[last_person[-1]]]
-            if not a1g and not a2g and not a1c:
-                # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
-                free = [k for k in sentence_mentions if k not in places]
-                own = clause_mentions(tokens, anchor, free, token_mentions)
-                free = own or free
-                before = [k for k in free if mentions[k].end <= tokens[anchor].start]
-                after = [k for k in free if mentions[k].start >= tokens[anchor].end
-                         and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$",
-                                       body[tokens[anchor].end:mentions[k].start])]
-                b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
-                a1g = [b[-1:]] if b else []
-                a2g = [a[:1]] if a else []
-            actor1 = [m for g in a1g for m in g][:MAX_ACTORS_PER_SIDE]
-            actor1_entities = {mentions[m].entity_id for m in actor1}
-            actor2 = [m for g in a2g for m in g if m not in actor1
-                      and mentions[m].entity_id not in actor1_entities][:MAX_ACTORS_PER_SIDE]
-            symmetric = False
-            if root in SYMMETRIC_ROOTS and len(a1g) > 1 and not actor2:
-                # "Монголия и Япония достигли соглашения": coordinated subjects act on each other
-                actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
-                symmetric = True
-            elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
-                symmetric = True
-            elif root in SYMMETRIC_ROOTS and len(a1g) == 1 and not actor2 and split_conjoined(tokens, actor1, mentions):
-                # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
-                actor1, actor2 = split_conjoined(tokens, actor1, mentions)
-                symmetric = True
-            if not actor1 and not a1c:
-                if actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:
-                    actor1, actor2 = actor2[:1], actor2[1:]
-                    symmetric = True
-                elif not actor2 and not a2c:
-                    # no actor on either side: a place or date here may belong to an event just before
-                    _lend_place_and_date(events, sent_index, root, body, sentence_mentions, places, mentions,
-                                         tokens, sent.start, anchor, published)
-                    continue
+            actor1, actor2, a1c, a2c, from_syntax, symmetric = rule_sides(view, anchor, code, covered, mentions,
+                                                                          events[-1] if events else None)
+            if not actor1 and not a1c and not actor2 and not a2c:
+                # no actor on either side: a place or date here may belong to an event just before
+                _lend_place_and_date(events, sent_index, root, body, sentence_mentions, places, mentions,
+                                     tokens, sent.start, anchor, published)
+                continue
+            rows = actor_scorer.candidate_features(tokens, anchor, mention_tokens, mentions, set(actor1), set(actor2))
+            actor1, actor2 = actor_scorer.select(actor_model, actor1, actor2, rows, tokens, anchor, mention_tokens,
+                                                 mentions)
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2))
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
@@ -264,6 +220,7 @@ def _candidates(body: str, mentions, published: date | None) -> list[EventDraft]
                 if money:
                     ev.amount, ev.currency = money[0].amount, money[0].currency
             ev.features = features(tokens, ev, mentions, sentence_mentions)
+            ev.actor_rows = rows
             events.append(ev)
         previous_location = location_for(body, sentence_mentions, mentions, set())
     return events

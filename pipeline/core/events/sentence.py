@@ -1,0 +1,92 @@
+"""One sentence as the event extractor reads it (its places, the mentions that may act, their tokens), and the
+parse rules' actors of one trigger in it (:func:`rule_sides`), shared by the stage and by the training of the
+actor check (:mod:`.actor_model`), which scores them on NEREL's own event words too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .ontology import ontology
+from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
+                    _in_locative, _prefer_actors, actors_for, clause_mentions, split_conjoined)
+from .syntax import Token
+
+
+@dataclass
+class SentenceView:
+    body: str
+    start: int
+    tokens: list[Token]
+    sentence_mentions: list[int]  # mention indexes inside the sentence
+    places: set[int]  # those in a locative phrase ("в Сеуле"): never actors
+    token_mentions: dict[int, int]  # token index → the mention that may act covering it
+    mention_tokens: dict[int, list[int]]  # the same, mention → its token indexes
+
+
+def _is_place_adjective(mention) -> bool:
+    """A LOC mention written in lower case is a place adjective ("японской", see
+    :func:`pipeline.core.entities.spans.place_adjective_spans`): its country reaches the event through the
+    adjective countries of the actor phrase (``actor1_countries``), never as an actor mention of its own."""
+    return mention.type == "LOC" and mention.text[:1].islower()
+
+
+def sentence_view(body: str, sent, tokens: list[Token], mentions, sentence_mentions: list[int]) -> SentenceView:
+    places = {k for k in sentence_mentions if _in_locative(body, mentions[k])}
+    places |= _conjoined_places(tokens, sentence_mentions, places, mentions)
+    token_mentions = {}
+    for t in tokens:
+        for k in sentence_mentions:
+            if k not in places and not _is_place_adjective(mentions[k]) \
+                    and mentions[k].start <= t.start and t.end <= mentions[k].end:
+                token_mentions[t.index] = k
+    mention_tokens: dict[int, list[int]] = {}
+    for t_index, k in sorted(token_mentions.items()):
+        mention_tokens.setdefault(k, []).append(t_index)
+    return SentenceView(body, sent.start, tokens, sentence_mentions, places, token_mentions, mention_tokens)
+
+
+def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
+    """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric) of the
+    trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors "стороны" take)."""
+    tokens, body, token_mentions = view.tokens, view.body, view.token_mentions
+    a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
+                                                                        mentions, code, covered)
+    root = ontology()[code].root
+    if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
+        a1g, a2g = [previous.actor1], [previous.actor2] if previous.actor2 else a2g
+        coordinated = coordinated or previous.symmetric
+    elif not a1g and subject in PRONOUN_SUBJECTS:
+        last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
+        if last_person:
+            a1g = [[last_person[-1]]]
+    if not a1g and not a2g and not a1c:
+        # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
+        free = [k for k in view.sentence_mentions if k not in view.places]
+        own = clause_mentions(tokens, anchor, free, token_mentions)
+        free = own or free
+        before = [k for k in free if mentions[k].end <= tokens[anchor].start]
+        after = [k for k in free if mentions[k].start >= tokens[anchor].end
+                 and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
+        b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
+        a1g = [b[-1:]] if b else []
+        a2g = [a[:1]] if a else []
+    actor1 = [m for g in a1g for m in g][:MAX_ACTORS_PER_SIDE]
+    actor1_entities = {mentions[m].entity_id for m in actor1}
+    actor2 = [m for g in a2g for m in g if m not in actor1
+              and mentions[m].entity_id not in actor1_entities][:MAX_ACTORS_PER_SIDE]
+    symmetric = False
+    if root in SYMMETRIC_ROOTS and len(a1g) > 1 and not actor2:
+        # "Монголия и Япония достигли соглашения": coordinated subjects act on each other
+        actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
+        symmetric = True
+    elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
+        symmetric = True
+    elif root in SYMMETRIC_ROOTS and len(a1g) == 1 and not actor2 and split_conjoined(tokens, actor1, mentions):
+        # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
+        actor1, actor2 = split_conjoined(tokens, actor1, mentions)
+        symmetric = True
+    if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:
+        actor1, actor2 = actor2[:1], actor2[1:]
+        symmetric = True
+    return actor1, actor2, a1c, a2c, from_syntax, symmetric
