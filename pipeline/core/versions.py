@@ -13,7 +13,8 @@ from ..knowledge import data_version
 STAGE_CODE = {"ingest": "4", "extract": "8", "metadata": "5", "entities": "5", "events": "6", "consolidate": "6",
               "relevance": "1", "publish": "2", "release": "4"}
 STAGE_DATA = {"extract": ("phrases", "outlets", "models/blocks.json"), "metadata": ("phrases", "outlets"),
-              "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer", "models/events.json", "models/event_actors.json"),
+              "entities": ("gazetteer", "phrases"), "events": ("cameo", "gazetteer", "models/events.json",
+                                                                  "models/event_actors.json"),
               "release": ("outlets", "release"),
               "quality": ("gx",), "relevance": ("topics",),
               "consolidate": ("gx", "gazetteer", "cameo", "phrases", "outlets", "topics", "models")}
