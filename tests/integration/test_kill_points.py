@@ -32,7 +32,8 @@ def _build(raw: Path, work: Path, kill_at: int = 0) -> subprocess.CompletedProce
     args = ["--raw", str(raw), "--out", str(work / "current"), "--cache", str(work / "cache.sqlite"), "--workers", "2"]
     return subprocess.run([sys.executable, str(HELPER), str(kill_at), str(work / "events"), "--", *args], cwd=REPO,
                           start_new_session=True, capture_output=True, text=True, timeout=900,
-                          env=dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1"))  # no .pyc writes: same events
+                          # no .pyc written by one run and not the next: the same events every run
+                          env=dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1"))
 
 
 def _tables(folder: Path) -> dict[str, bytes]:
