@@ -83,6 +83,8 @@ ARTICLE_NOTES = {
     "analysis_truncated": "the body is longer than the analysis reads; mentions and events cover its first "
                           "50,000 characters",
     "long_sentence": "a sentence over 200 tokens: no events from it, its syntax parsed in windows of 250 tokens",
+    "names_normalized": "the body holds format characters (zero-width, bidi controls) or compatibility letters: "
+                        "NER and linking read it under NFKC with them removed; offsets index the stored body",
     "published_out_of_range": "the stated publication time lies before 1990 or after 2099 (or cannot be converted "
                               "to UTC, as 0001-01-01 with an offset); published_at, published_local and the "
                               "timezone columns are null",

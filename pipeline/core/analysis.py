@@ -36,16 +36,19 @@ class AnalysisFailure:
     message: str
 
 
-def analysis_notes(doc, truncated: bool) -> list[str]:
+def analysis_notes(doc, truncated: bool, normalized: bool = False) -> list[str]:
     """``articles.notes`` of the caps the analysis applied (``doc``: natasha's analysis of the text it read, None
     for an empty one): ``analysis_truncated`` (only a prefix of the body was read), ``long_sentence`` (a sentence
-    too long for events, its syntax parsed in windows)."""
+    too long for events, its syntax parsed in windows), ``names_normalized`` (NER and linking read the text
+    normalized: :func:`.entities.invisible.for_ner` changed it)."""
     from .entities.ner import MAX_SYNTAX_TOKENS
     from .events.extract import MAX_SENTENCE_TOKENS
 
     notes = ["analysis_truncated"] if truncated else []
     if doc is not None and any(len(s.tokens) > min(MAX_SENTENCE_TOKENS, MAX_SYNTAX_TOKENS) for s in doc.sents):
         notes.append("long_sentence")
+    if normalized:
+        notes.append("names_normalized")
     return notes
 
 
@@ -67,6 +70,7 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
 
 
 def _analyze_one(article_id: str, body: str, published, truncated: bool = False):
+    from .entities.invisible import for_ner
     from .entities.linking import Mention, link_article
     from .entities.ner import analyze
     from .events.rows import event_rows
@@ -78,7 +82,7 @@ def _analyze_one(article_id: str, body: str, published, truncated: bool = False)
                           key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
         events = event_rows(article_id, body, mentions, published_date)
-        notes = analysis_notes(analyze(body) if body.strip() else None, truncated)
+        notes = analysis_notes(analyze(body) if body.strip() else None, truncated, for_ner(body) is not None)
         return mention_rows, events, notes
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "

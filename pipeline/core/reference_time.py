@@ -14,17 +14,25 @@ Resolution, first that applies:
 4. ``no_dates``: nothing states a time; the lower bound of the articles suite is used, and no row has a date
    to check.
 
+A derived value (2 or 3) is capped at :func:`latest_derived`, a constant of the code version kept in
+``data/gx/time_bounds.json`` (source ``ceiling``): one page claiming 2099 would otherwise become the reference
+and pass its own bound; capped, the row-level check quarantines it. The cap is data, not the clock, so the
+outputs are the same on any day (``tests/unit/test_reference_time.py`` builds under two frozen clocks). A
+declared date is never capped.
+
 A release records the resolved value in ``provenance.json`` (``reference_time``); ``verify`` passes it back as
 given, so a release reproduces even if this resolution order changes later.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Iterable
 
-SOURCES = ("declared", "newest_crawl", "newest_publication", "no_dates")
+SOURCES = ("declared", "newest_crawl", "newest_publication", "ceiling", "no_dates")
 #: used when nothing states a time (the articles suite's lower bound for published_at)
 EARLIEST = date(1990, 1, 1)
 
@@ -95,6 +103,14 @@ def _newest(values: Iterable) -> date | None:
     return newest
 
 
+@lru_cache(maxsize=1)
+def latest_derived() -> date:
+    """The latest reference time a build may derive from its inputs (``data/gx/time_bounds.json``)."""
+    from ..knowledge import read_text
+
+    return date.fromisoformat(json.loads(read_text("gx/time_bounds.json"))["latest_derived_reference"])
+
+
 def resolve(declared: str | date | None, crawl_times: Iterable, publication_times: Iterable) -> ReferenceTime:
     """The reference time of a build (see the module docstring for the order).
 
@@ -102,6 +118,13 @@ def resolve(declared: str | date | None, crawl_times: Iterable, publication_time
     as_of = parse_declared(declared)
     if as_of is not None:
         return ReferenceTime(as_of, "declared")
+    derived = _derive(crawl_times, publication_times)
+    if derived.source != "no_dates" and derived.as_of > latest_derived():
+        return ReferenceTime(latest_derived(), "ceiling")
+    return derived
+
+
+def _derive(crawl_times: Iterable, publication_times: Iterable) -> ReferenceTime:
     crawl_times = list(crawl_times)
     crawled = _newest(crawl_times)
     if crawled is not None and all(t is not None for t in crawl_times):

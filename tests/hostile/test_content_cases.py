@@ -3,6 +3,7 @@ expected, with the notes its caps and set-aside fields call for, under a declare
 bounded; names with invisible characters link to the same entities as without."""
 
 import resource
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,32 @@ def test_invisible_characters_do_not_split_names(built):
     assert "person:ukhnaagiin-khurelsukh" in entities["name-bidi.txt"]
     names = {e["name"] for e in tables["entities"].to_pylist()}
     assert not any("\u200b" in n or "\u202e" in n or n in ("Фумио Ки", "Ки") for n in names)
+
+
+def test_a_page_dated_2099_without_as_of_is_quarantined_the_same_on_any_day(tmp_path):
+    """No declared reference: the derived one is capped by the code version's ceiling, not by the clock, so the
+    2099 pages are quarantined and the tables are byte-identical under clocks 150 years apart."""
+    import time_machine
+
+    from pipeline.core.corpus import build_corpus
+    from pipeline.core.tables import write_working_tables
+    from tests.hostile.cases_content import bad_dates
+
+    raw = tmp_path / "raw"
+    bad_dates(raw)
+    outputs = []
+    for day in (datetime(2001, 1, 1, tzinfo=timezone.utc), datetime(2150, 6, 1, tzinfo=timezone.utc)):
+        with time_machine.travel(day, tick=True):
+            build = build_corpus(raw)
+        out = tmp_path / f"out-{day.year}"
+        write_working_tables(build.tables, build.reference.to_json(), out)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")})
+    assert outputs[0] == outputs[1]
+    assert build.reference.source == "ceiling"
+    rejects = {r["source_path"]: r for r in build.tables["rejects"].to_pylist()}
+    for name in ("date-jsonld-2099.html", "date-byline-2099.txt"):
+        assert rejects[name]["reason"] == "quarantined" and "published_at" in rejects[name]["message"]
+    assert "date-jsonld-1970.html" in build.tables["articles"].column("source_path").to_pylist()
 
 
 def test_bombs_stay_within_memory(built):

@@ -174,6 +174,28 @@ def test_a_zero_width_space_inside_a_name_links_to_the_same_entity():
     assert any(m.entity_id == "person:fumio-kishida" and "\u200b" in m.text for m in got)
 
 
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+OTHER_FORMAT = "\u200b\u200c\u200d\u2060\u00ad\ufeff\u061c\u200e\u200f"
+
+
+def test_every_bidi_control_and_format_character_inside_a_name_is_read_past_and_noted():
+    """Each bidi control (U+202A-U+202E, U+2066-U+2069) and other format character, put inside the names, gives
+    the entities of the plain text, offsets that index the text as it is, and the ``names_normalized`` note."""
+    from pipeline.core.analysis import analyze_articles
+
+    plain = "Премьер-министр Японии Фумио Кисида и президент Монголии Ухнаагийн Хурэлсух встретились в Улан-Баторе."
+    items = [("plain", plain, None)] + [
+        (f"u{ord(c):04x}", plain.replace("Кисида", f"Ки{c}сида").replace("Хурэлсух", f"Хурэл{c}сух"), None)
+        for c in BIDI + OTHER_FORMAT]
+    results = analyze_articles(items)
+    want = sorted((m["type"], m["entity_id"]) for m in results[0][0])
+    assert results[0][2] == [] and ("PER", "person:fumio-kishida") in want
+    for (name, body, _), (mentions, _, notes) in zip(items[1:], results[1:]):
+        assert sorted((m["type"], m["entity_id"]) for m in mentions) == want, name
+        assert all(body[m["start"]:m["end"]] == m["text"] for m in mentions), name
+        assert notes == ["names_normalized"], name
+
+
 # ---------------------------------------------------------------- a corrupt document cache
 def _filled(path):
     cache = DocumentCache(path)
