@@ -108,6 +108,8 @@ def fuzzy_lookup(key: str, mention_type: str, gazetteer: Gazetteer) -> Entry | N
     for etype in sorted(ALLOWED[mention_type]):
         for alias_key, entity_id in _fuzzy_index().get((etype, len(words)), ()):
             alias_words = alias_key.split()
+            if entity_id not in gazetteer.entries:  # the fuzzy index is the shipped gazetteer's
+                continue
             if any(a[:1] != b[:1] for a, b in zip(words, alias_words)):
                 continue
             if any(len(a) <= 3 and a != b for a, b in zip(words, alias_words)):
