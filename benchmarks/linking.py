@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.nercache import sample_order, spans_for  # noqa: E402
 from pipeline.core.entities import kb as kbm  # noqa: E402
+from pipeline.core.entities.common_orgs import common_org_spans  # noqa: E402
 from pipeline.core.entities.gazetteer import load as load_gazetteer  # noqa: E402
 from pipeline.core.entities.linking import _parse, link_article  # noqa: E402
 from pipeline.core.entities.spans import (dictionary_spans, merge_dictionary, nested_spans,  # noqa: E402
@@ -67,6 +68,7 @@ def tag(doc_id: str, text: str, raw_spans, kb) -> list:
     spans = merge_dictionary(postprocess(raw_spans, text, g), dictionary_spans(text, g))
     spans = spans + place_adjective_spans(text, spans, kb.index, _parse)
     spans = spans + nested_spans(text, spans, kb.index, _parse)
+    spans = spans + common_org_spans(text, spans, kb.index, _parse)
     return link_article(str(doc_id), text, spans, kb=kb)
 
 

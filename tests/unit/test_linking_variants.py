@@ -144,3 +144,37 @@ def test_nominative_of_an_organization_named_after_a_place_agrees_with_its_head(
     assert _nominative("Верховного суда России", (16, 22), parse_word) == "Верховный суд России"
     assert _nominative("МИД России", (4, 10), parse_word) == "МИД России"  # an acronym head stays
     assert _nominative("российской армии", (0, 10), parse_word) == "российская армия"
+
+
+def test_organisations_named_by_common_nouns_are_learned_from_the_linked_corpus():
+    from pipeline.core.entities.common_orgs import common_org_spans
+    from pipeline.core.entities.names import parse_word
+
+    links = [("правительство", "ORGANIZATION", "Q7188")] * 2 + [("правительства", "ORGANIZATION", "Q7188"),
+                                                                ("полиции", "ORGANIZATION", "Q35535"),
+                                                                ("полиция", "ORGANIZATION", "Q35535"),
+                                                                ("полиция", "ORGANIZATION", "Q35535"),
+                                                                ("Полиция", "ORGANIZATION", "Q35535"),
+                                                                ("кабинета министров", "ORGANIZATION", "Q640506"),
+                                                                ("кабинет министров", "ORGANIZATION", "Q640506"),
+                                                                ("кабинету министров", "ORGANIZATION", "Q640506"),
+                                                                ("мэрии", "ORGANIZATION", "Q543654"),
+                                                                ("мэрия", "ORGANIZATION", "Q543654"),
+                                                                ("мэрией", "ORGANIZATION", "Q543654"),
+                                                                ("парламент", "ORGANIZATION", "Q35749")]
+    ix = kbm.AliasIndex.from_links(links)
+    g = Gazetteer()
+    g.finish()
+    body = ("Полиция задержала двоих. Решение правительства одобрил кабинета министров глава, "
+            "а мэра города нет. Парламент молчит.")
+    found = {(s.text, s.type, s.normal) for s in common_org_spans(body, [], ix, parse_word)}
+    assert found == {("Полиция", "ORG", "полиция"),  # a sentence's capital is no name's
+                     ("правительства", "ORG", "правительство"),
+                     ("кабинета министров", "ORG", "кабинет министров")}  # the longest sequence the index knows
+    # "мэра" shares a key with "мэрии" but is another word (the nominatives differ); "Парламент": one link only
+    ms = {m.text: m for m in link_article("d", body, common_org_spans(body, [], ix, parse_word),
+                                          kb=kbm.build_kb(g, ix))}
+    assert (ms["правительства"].wikidata_id, ms["Полиция"].wikidata_id) == ("Q7188", "Q35535")
+    inside = Span(body.index("правительства"), body.index("правительства") + 13, "ORG", "x", "x", (), ())
+    assert "правительства" not in {s.text for s in common_org_spans(body, [inside], ix, parse_word)}  # covered
+    assert common_org_spans(body, [], kbm.AliasIndex(), parse_word) == []

@@ -1,7 +1,7 @@
 """NER post-processing: the spans natasha tags, corrected before linking (stoplist, legal forms, quoted
 organisation names, gazetteer types) and merged with the gazetteer's dictionary matches.
-What ``tag`` and the mentions table use is :func:`tag_spans`: :func:`name_spans` plus place adjectives and nested
-names (:func:`nested_spans`)."""
+What ``tag`` and the mentions table use is :func:`tag_spans`: :func:`name_spans` plus place adjectives, nested
+names (:func:`nested_spans`) and organisations named by common nouns (:mod:`.common_orgs`)."""
 
 from __future__ import annotations
 
@@ -344,5 +344,8 @@ def tag_spans(text: str) -> list[Span]:
 
     spans = name_spans(text)
     index = load_index()
+    from .common_orgs import common_org_spans
+
     spans = spans + place_adjective_spans(text, spans, index, parse_word)
-    return spans + nested_spans(text, spans, index, parse_word)
+    spans = spans + nested_spans(text, spans, index, parse_word)
+    return spans + common_org_spans(text, spans, index, parse_word)
