@@ -138,7 +138,7 @@ def test_nested_names_an_organization_named_after_a_place_and_the_place_that_ope
 
 def test_nominative_of_an_organization_named_after_a_place_agrees_with_its_head():
     from pipeline.core.entities.names import parse_word
-    from pipeline.core.entities.spans import _nominative
+    from pipeline.core.entities.common_orgs import org_nominative as _nominative
 
     assert _nominative("британском правительстве", (0, 10), parse_word) == "британское правительство"
     assert _nominative("Верховного суда России", (16, 22), parse_word) == "Верховный суд России"

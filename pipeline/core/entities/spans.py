@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from ...knowledge import phrase_lines
 from .gazetteer import Gazetteer, load
-from .names import OBLIQUE, fold, parse_word, restore_case, stem_key, tokens
+from .common_orgs import common_org_spans, org_nominative as _nominative
+from .names import fold, parse_word, stem_key, tokens
 from .ner import Span, recognize
 
 @lru_cache(maxsize=1)
@@ -236,55 +237,6 @@ def _index_knows(index, key: str, fine_types: tuple[str, ...]) -> bool:
     return any(fine in fine_types for fine, _ in index.counts.get(key, {}))
 
 
-def _nominative(name: str, place: tuple[int, int], parse) -> str:
-    """An organization's name in the nominative: the words up to its head noun (which is not the place, at
-    ``place`` offsets within ``name``) agree with it ("правительства Великобритании" → "правительство
-    Великобритании", "британском правительстве" → "британское правительство"); what follows stays."""
-    words = list(_WORD_RE.finditer(name))
-    out: dict[int, str] = {}
-    head = None
-    for i, m in enumerate(words):
-        if m.group().isupper():
-            return name
-        known = [p for p in parse(m.group()) if getattr(p, "is_known", True)]
-        nouns = [p for p in known if "NOUN" in p.tag.grammemes]
-        if nouns:
-            if place[0] <= m.start() < place[1]:
-                return name  # the place itself would be the head: "МИД России" stays
-            oblique = [p for p in nouns if p.tag.case in OBLIQUE]
-            head = next((p for p in oblique if p.tag.number == "sing"), oblique[0] if oblique else None)
-            if head is None:
-                return name
-            out[i] = _inflected(head, {"nomn"} | ({"plur"} if head.tag.number == "plur" else set()))
-            break
-    if head is None or out[max(out)] is None:
-        return name
-    k = max(out)
-    grams = {"nomn", "plur"} if head.tag.number == "plur" else {"nomn", head.tag.gender} - {None}
-    for i in range(k):
-        adj = [p for p in parse(words[i].group()) if {"ADJF", "PRTF"} & set(p.tag.grammemes)
-               and p.tag.case == head.tag.case]
-        if not adj:
-            return name
-        out[i] = _inflected(adj[0], grams)
-    if any(v is None for v in out.values()):
-        return name
-    pieces, last = [], 0
-    for i, m in enumerate(words):
-        pieces.append(name[last:m.start()])
-        pieces.append(restore_case(m.group(), out[i]) if i in out else m.group())
-        last = m.end()
-    return "".join(pieces) + name[last:]
-
-
-def _inflected(parse, grams: set[str]) -> str | None:
-    try:
-        form = parse.inflect(grams)
-    except (ValueError, KeyError):
-        return None
-    return form.word if form is not None else None
-
-
 def nested_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
     """Names inside names, as NEREL nests them:
 
@@ -344,8 +296,6 @@ def tag_spans(text: str) -> list[Span]:
 
     spans = name_spans(text)
     index = load_index()
-    from .common_orgs import common_org_spans
-
     spans = spans + place_adjective_spans(text, spans, index, parse_word)
     spans = spans + nested_spans(text, spans, index, parse_word)
     return spans + common_org_spans(text, spans, index, parse_word)
