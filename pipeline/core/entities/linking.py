@@ -199,7 +199,8 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
             elif stem_key(_names(s.text)[0]) in g.common_surnames:
                 result = (unlinked_id(s.type, key, article_id), "unlinked", normals[i])
         if result is None:
-            entry = g.lookup(key, ALLOWED[s.type]) or g.lookup(stem_key(normals[i]), ALLOWED[s.type])
+            entry = g.lookup(key, ALLOWED[s.type], s.text) or g.lookup(stem_key(normals[i]), ALLOWED[s.type],
+                                                                    normals[i])
             link = "gazetteer"
             if entry is None and len(key) >= 6:
                 entry = fuzzy_lookup(key, s.type, g)
