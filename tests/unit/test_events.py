@@ -60,6 +60,18 @@ def test_event_rules(text, root, a1, a2, modality):
     assert ev["modality"] == modality, (text, ev)
 
 
+def test_an_organisation_acts_with_the_country_nested_in_its_name():
+    from types import SimpleNamespace as M
+
+    from pipeline.core.events.roles import _prefer_actors
+
+    mentions = [M(type="ORG", start=0, end=15, entity_id="wikidata:Q1"), M(type="LOC", start=11, end=15,
+                                                                           entity_id="country:PRK"),
+                M(type="LOC", start=30, end=36, entity_id="country:JPN")]
+    assert _prefer_actors([0, 1, 2], mentions) == [0, 1]  # "Спецслужбы КНДР": the agency and North Korea
+    assert _prefer_actors([1, 2], mentions) == [1, 2]  # no organisation: the countries act
+
+
 def test_meeting_in_third_country_is_044_with_place_and_date():
     events, mentions = _events("Президент Монголии Ухнаагийн Хурэлсух 22 сентября провел встречу с премьер-министром "
                                "Японии Фумио Кисидой в Нью-Йорке.")

@@ -141,3 +141,15 @@ def test_countries_carry_natural_earth_qids_and_name_their_sources():
     header = [line for line in read_text("gazetteer/countries.tsv").splitlines() if line.startswith("# source:")]
     assert any("Natural Earth" in line and "public domain" in line for line in header)
     assert all("| version:" in line and "| license:" in line for line in header)
+
+
+def test_entries_sharing_a_key_are_told_apart_by_the_form_written():
+    from pipeline.core.entities.gazetteer import load
+    from pipeline.core.entities.names import stem_key
+
+    g = load()
+    assert stem_key("Нигерии") == stem_key("Нигер")  # the stems collide
+    assert g.lookup(stem_key("Нигерии"), {"LOC"}, "Нигерии").entity_id == "country:NGA"
+    assert g.lookup(stem_key("Нигерия"), {"LOC"}, "Нигерия").wikidata_id == "Q1033"
+    assert g.lookup(stem_key("Нигере"), {"LOC"}, "Нигере").entity_id == "country:NER"
+    assert g.lookup(stem_key("Нигер"), {"LOC"}).entity_id == "country:NER"  # no form: the priority order

@@ -101,3 +101,80 @@ def test_place_adjectives_become_mentions_of_the_place_the_index_links_them_to()
     assert ms["Российские"].entity_id == ms["России"].entity_id == "country:RUS"
     assert ms["Российские"].wikidata_id == "Q159" and ms["Российские"].link == "index"
     assert place_adjective_spans(body, [russia, *adj], ix, parse_word) == []  # inside a span: left alone
+
+
+def test_nested_names_an_organization_named_after_a_place_and_the_place_that_opens_an_organization():
+    from pipeline.core.entities.gazetteer import Entry
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import nested_spans
+
+    g = Gazetteer()
+    g.add(Entry("country:RUS", "LOC", "country", "Россия", None, "Q159", "RUS", ("России",)))
+    g.add(Entry("country:GBR", "LOC", "country", "Великобритания", None, "Q145", "GBR", ("Великобритании",)))
+    g.finish()
+    ix = kbm.AliasIndex.from_links([("МИД России", "ORGANIZATION", "Q789889"), ("России", "COUNTRY", "Q159"),
+                                    ("правительства Великобритании", "ORGANIZATION", "Q6063"),
+                                    ("калифорнийского", "STATE_OR_PROVINCE", "Q99"),
+                                    ("калифорнийском", "STATE_OR_PROVINCE", "Q99")])
+    kb = kbm.build_kb(g, ix)
+    body = "МИД России и правительства Великобритании, Калифорнийского университета. МИД Японии"
+
+    def span(text, typ, start=0):
+        i = body.index(text, start)
+        return Span(i, i + len(text), typ, text, text, (), ())
+
+    base = [span("МИД", "ORG"), span("России", "LOC"), span("Великобритании", "LOC"),
+            span("Калифорнийского университета", "ORG"), span("МИД", "ORG", 60), span("Японии", "LOC")]
+    extra = nested_spans(body, base, ix, parse_word)
+    assert [(s.text, s.type, s.normal) for s in extra] == [
+        ("МИД России", "ORG", "МИД России"),
+        ("правительства Великобритании", "ORG", "правительство Великобритании"),  # lower-case head, nominative
+        ("Калифорнийского", "LOC", "Калифорнийский")]  # "МИД Японии": the index does not know it, nothing added
+    ms = {(m.start, m.end): m for m in link_article("d", body, base + extra, kb=kb)}
+    whole, place = ms[(0, len("МИД России"))], ms[(body.index("России"), body.index("России") + 6)]
+    assert (whole.wikidata_id, place.wikidata_id) == ("Q789889", "Q159")  # both the ministry and the country
+    assert nested_spans(body, base, kbm.AliasIndex(), parse_word) == []  # no index, no nesting
+
+
+def test_nominative_of_an_organization_named_after_a_place_agrees_with_its_head():
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.common_orgs import org_nominative as _nominative
+
+    assert _nominative("британском правительстве", (0, 10), parse_word) == "британское правительство"
+    assert _nominative("Верховного суда России", (16, 22), parse_word) == "Верховный суд России"
+    assert _nominative("МИД России", (4, 10), parse_word) == "МИД России"  # an acronym head stays
+    assert _nominative("российской армии", (0, 10), parse_word) == "российская армия"
+
+
+def test_organisations_named_by_common_nouns_are_learned_from_the_linked_corpus():
+    from pipeline.core.entities.common_orgs import common_org_spans
+    from pipeline.core.entities.names import parse_word
+
+    links = [("правительство", "ORGANIZATION", "Q7188")] * 2 + [("правительства", "ORGANIZATION", "Q7188"),
+                                                                ("полиции", "ORGANIZATION", "Q35535"),
+                                                                ("полиция", "ORGANIZATION", "Q35535"),
+                                                                ("полиция", "ORGANIZATION", "Q35535"),
+                                                                ("Полиция", "ORGANIZATION", "Q35535"),
+                                                                ("кабинета министров", "ORGANIZATION", "Q640506"),
+                                                                ("кабинет министров", "ORGANIZATION", "Q640506"),
+                                                                ("кабинету министров", "ORGANIZATION", "Q640506"),
+                                                                ("мэрии", "ORGANIZATION", "Q543654"),
+                                                                ("мэрия", "ORGANIZATION", "Q543654"),
+                                                                ("мэрией", "ORGANIZATION", "Q543654"),
+                                                                ("парламент", "ORGANIZATION", "Q35749")]
+    ix = kbm.AliasIndex.from_links(links)
+    g = Gazetteer()
+    g.finish()
+    body = ("Полиция задержала двоих. Решение правительства одобрил кабинета министров глава, "
+            "а мэра города нет. Парламент молчит.")
+    found = {(s.text, s.type, s.normal) for s in common_org_spans(body, [], ix, parse_word)}
+    assert found == {("Полиция", "ORG", "полиция"),  # a sentence's capital is no name's
+                     ("правительства", "ORG", "правительство"),
+                     ("кабинета министров", "ORG", "кабинет министров")}  # the longest sequence the index knows
+    # "мэра" shares a key with "мэрии" but is another word (the nominatives differ); "Парламент": one link only
+    ms = {m.text: m for m in link_article("d", body, common_org_spans(body, [], ix, parse_word),
+                                          kb=kbm.build_kb(g, ix))}
+    assert (ms["правительства"].wikidata_id, ms["Полиция"].wikidata_id) == ("Q7188", "Q35535")
+    inside = Span(body.index("правительства"), body.index("правительства") + 13, "ORG", "x", "x", (), ())
+    assert "правительства" not in {s.text for s in common_org_spans(body, [inside], ix, parse_word)}  # covered
+    assert common_org_spans(body, [], kbm.AliasIndex(), parse_word) == []

@@ -47,15 +47,34 @@ class Gazetteer:
         for key, ids in self.index.items():
             ids[:] = sorted(set(ids), key=lambda i: (PRIORITY[self.entries[i].kind], self.entries[i].rank, i))
 
-    def lookup(self, key: str, allowed_types: set[str]) -> Entry | None:
-        for entity_id in self.index.get(key, ()):
-            entry = self.entries[entity_id]
-            if entry.type in allowed_types:
-                return entry
-        return None
+    def lookup(self, key: str, allowed_types: set[str], surface: str | None = None) -> Entry | None:
+        """The best entry of an allowed type under ``key``. Entries that share a key ("Нигерия" and "Нигер" stem
+        alike) are told apart by ``surface``, the form written: the entry with an alias sharing the longest
+        prefix with it wins ("Нигерии" → Nigeria, "Нигере" → Niger); the priority decides ties."""
+        found = [self.entries[i] for i in self.index.get(key, ()) if self.entries[i].type in allowed_types]
+        if len(found) > 1 and surface:
+            return max(found, key=lambda e: _closest_alias(e, surface))  # max keeps the first of equals
+        return found[0] if found else None
 
     def iso3_codes(self) -> set[str]:
         return {e.country for e in self.entries.values() if e.kind == "country" and e.country}
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+def _closest_alias(entry: Entry, surface: str) -> int:
+    """The longest prefix ``surface`` shares with one of the entry's names (case and ё folded)."""
+    s = _fold(surface)
+    best = 0
+    for alias in (entry.name, *entry.aliases):
+        a = _fold(alias)
+        n = 0
+        while n < min(len(a), len(s)) and a[n] == s[n]:
+            n += 1
+        best = max(best, n)
+    return best
 
 
 @lru_cache(maxsize=1)

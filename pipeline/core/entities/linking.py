@@ -108,6 +108,8 @@ def fuzzy_lookup(key: str, mention_type: str, gazetteer: Gazetteer) -> Entry | N
     for etype in sorted(ALLOWED[mention_type]):
         for alias_key, entity_id in _fuzzy_index().get((etype, len(words)), ()):
             alias_words = alias_key.split()
+            if entity_id not in gazetteer.entries:  # the fuzzy index is the shipped gazetteer's
+                continue
             if any(a[:1] != b[:1] for a, b in zip(words, alias_words)):
                 continue
             if any(len(a) <= 3 and a != b for a, b in zip(words, alias_words)):
@@ -197,7 +199,8 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
             elif stem_key(_names(s.text)[0]) in g.common_surnames:
                 result = (unlinked_id(s.type, key, article_id), "unlinked", normals[i])
         if result is None:
-            entry = g.lookup(key, ALLOWED[s.type]) or g.lookup(stem_key(normals[i]), ALLOWED[s.type])
+            entry = g.lookup(key, ALLOWED[s.type], s.text) or g.lookup(stem_key(normals[i]), ALLOWED[s.type],
+                                                                    normals[i])
             link = "gazetteer"
             if entry is None and len(key) >= 6:
                 entry = fuzzy_lookup(key, s.type, g)

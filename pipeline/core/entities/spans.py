@@ -1,15 +1,18 @@
 """NER post-processing: the spans natasha tags, corrected before linking (stoplist, legal forms, quoted
 organisation names, gazetteer types) and merged with the gazetteer's dictionary matches.
-What ``tag`` and the mentions table use is :func:`tag_spans`: :func:`name_spans` plus place adjectives."""
+What ``tag`` and the mentions table use is :func:`tag_spans`: :func:`name_spans` plus place adjectives, nested
+names (:func:`nested_spans`) and organisations named by common nouns (:mod:`.common_orgs`)."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 
 from ...knowledge import phrase_lines
 from .gazetteer import Gazetteer, load
+from .common_orgs import common_org_spans, org_nominative as _nominative
 from .names import fold, parse_word, stem_key, tokens
 from .ner import Span, recognize
 
@@ -202,17 +205,81 @@ def place_adjective_spans(text: str, spans: list[Span], index, parse) -> list[Sp
     out = []
     for m in _WORD_RE.finditer(text):
         word = m.group()
-        if len(word) < 5 or any(covered[m.start():m.end()]):
+        if any(covered[m.start():m.end()]):
             continue
-        links = index.counts.get(stem_key(word), {})
-        place = sum(direct for (fine, _), (direct, _) in links.items() if fine in PLACE_FINE_TYPES)
-        if place < ADJECTIVE_MIN_LINKS or place < ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
-            continue
-        known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
-        if known and known[0].normal_form.endswith(("ский", "цкий")):
-            lemma = known[0].normal_form
-            normal = lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
+        normal = place_adjective(word, index, parse)
+        if normal is not None:
             out.append(Span(m.start(), m.end(), "LOC", word, normal, ("",), ((m.start(), m.end()),)))
+    return out
+
+
+def place_adjective(word: str, index, parse) -> str | None:
+    """The lemma of ``word`` (capitalized as written) when it is a place adjective as
+    :func:`place_adjective_spans` counts them, else None."""
+    if len(word) < 5:
+        return None
+    links = index.counts.get(stem_key(word), {})
+    place = sum(direct for (fine, _), (direct, _) in links.items() if fine in PLACE_FINE_TYPES)
+    if place < ADJECTIVE_MIN_LINKS or place < ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
+        return None
+    known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
+    if known and known[0].normal_form.endswith(("ский", "цкий")):
+        lemma = known[0].normal_form
+        return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
+    return None
+
+
+#: words before a place that :func:`nested_spans` tries as the head of an organization named after it
+MAX_HEAD_WORDS = 3
+
+
+def _index_knows(index, key: str, fine_types: tuple[str, ...]) -> bool:
+    return any(fine in fine_types for fine, _ in index.counts.get(key, {}))
+
+
+def nested_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
+    """Names inside names, as NEREL nests them:
+
+    * a place and the (up to :data:`MAX_HEAD_WORDS`) words right before it ("МИД" + "России", "правительства" +
+      "России") or right after it ("российской" + "армии") are also one organization ("МИД России") when the
+      alias index (``index``) knows that whole name as an organization's: the ministry is not the country;
+    * a place adjective that opens an organization's name ("Массачусетского технологического института") is also
+      a place mention of its own (:func:`place_adjective`). A place *noun* inside a name ("Единой России", "Совета
+      Федерации") is not: NEREL nests it about as often as not (tried: CV ORG precision .882 -> .848).
+    The spans themselves are kept; these are added (the linking picks the closest span for each)."""
+    if not index.counts:
+        return []
+    have = {(s.start, s.end) for s in spans}
+    out: list[Span] = []
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    starts = [w[0] for w in words]
+    for b in ordered:
+        if b.type != "LOC":
+            continue
+        k = bisect_left(starts, b.start)  # the place's first word
+        last = bisect_left(starts, b.end)  # the first word after it
+        windows = [(k - n, k, True) for n in range(min(MAX_HEAD_WORDS, k), 0, -1)]  # words before: "МИД России"
+        windows += [(last, last + n, False) for n in range(min(MAX_HEAD_WORDS, len(words) - last), 0, -1)]
+        for i, j, before in windows:  # "российской армии": words after
+            start, end = (words[i][0], b.end) if before else (b.start, words[j - 1][1])
+            gaps = [text[words[x][1]:words[x + 1][0]] for x in (range(i, j) if before else range(i - 1, j - 1))]
+            if any(g.strip() or "\n" in g for g in gaps) or (start, end) in have:
+                continue
+            whole = text[start:end]
+            if _index_knows(index, stem_key(whole), ("ORGANIZATION",)):
+                normal = _nominative(whole, (b.start - start, b.end - start), parse)
+                out.append(Span(start, end, "ORG", whole, normal, (), ()))
+                have.add((start, end))
+                break
+    for s in ordered:  # "Калифорнийского университета": the place adjective that opens an organization's name
+        first = _WORD_RE.match(text, s.start)
+        if s.type != "ORG" or first is None or first.end() >= s.end or (first.start(), first.end()) in have:
+            continue
+        normal = place_adjective(first.group(), index, parse)
+        if normal is not None:
+            out.append(Span(first.start(), first.end(), "LOC", first.group(), normal, ("",),
+                            ((first.start(), first.end()),)))
     return out
 
 
@@ -228,4 +295,7 @@ def tag_spans(text: str) -> list[Span]:
     from .kb import load_index
 
     spans = name_spans(text)
-    return spans + place_adjective_spans(text, spans, load_index(), parse_word)
+    index = load_index()
+    spans = spans + place_adjective_spans(text, spans, index, parse_word)
+    spans = spans + nested_spans(text, spans, index, parse_word)
+    return spans + common_org_spans(text, spans, index, parse_word)

@@ -26,8 +26,20 @@ def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
         # "глава отдела «Лаборатории Касперского» Руслан Стоянов": in one phrase, the person acts and the
         # organisation is where the person works
         return people
-    return agents or [m for m in mention_ids if mentions[m].type == "LOC"
-                      and mentions[m].entity_id.startswith(("country:", "geonames:"))]
+    places = [m for m in mention_ids if mentions[m].type == "LOC"
+              and mentions[m].entity_id.startswith(("country:", "geonames:"))]
+    return with_nested_places(agents, places, mentions) if agents else places
+
+
+def with_nested_places(agents: list[int], places: list[int], mentions) -> list[int]:
+    """An organisation acts with the country its name holds: "Спецслужбы КНДР" (one ORG mention with the
+    country mention КНДР nested inside it) gives the event North Korea's side as well as the agency."""
+    out = list(agents)
+    for p in places:
+        if any(mentions[a].type == "ORG" and mentions[a].start <= mentions[p].start
+               and mentions[p].end <= mentions[a].end for a in agents):
+            out.append(p)
+    return out
 
 
 def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
