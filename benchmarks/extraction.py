@@ -25,6 +25,7 @@ templates learned across pages of the same outlet count.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -228,6 +229,13 @@ def cross_validate(folds: int = 5, baselines: bool = True) -> dict:
     from scripts.train_blocks import dumps, fit, load_pages
 
     pages = load_pages(EVAL_ROOT)
+    from pipeline.knowledge import read_text
+    from pipeline.core.cleaning.blocks import MODEL_FILE
+    from scripts.train_blocks import training_fingerprint
+
+    shipped_text = read_text(MODEL_FILE)
+    shipped = json.loads(shipped_text)
+    fingerprint = training_fingerprint(pages)
     hosts = Counter()
     for p in pages:
         if p.kind == "md":
@@ -253,7 +261,10 @@ def cross_validate(folds: int = 5, baselines: bool = True) -> dict:
         for kind in ("md", "html"):
             sel = [p for p in pages if p.set == set_name and p.kind == kind and group in ("all", p.group)]
             table[f"{set_name}|{group}|{kind}"] = {system: _summary(sel, pred) for system, pred in predictions.items()}
-    return {"folds": folds, "pages_per_s": timing, "table": table}
+    return {"folds": folds, "pages_per_s": timing, "table": table,
+            "model_sha256": hashlib.sha256(shipped_text.encode("utf-8")).hexdigest(),
+            "data_sha256": fingerprint,
+            "model_current": shipped.get("trained_on", {}).get("data_sha256") == fingerprint}
 
 
 def print_cv(result: dict, recorded: dict | None) -> None:
@@ -270,6 +281,16 @@ def print_cv(result: dict, recorded: dict | None) -> None:
             cells.append(f"{r['f1']:.3f} ({r['p']:.2f}/{r['r']:.2f}) {r['worst']}, {r['under_03']}<.3" if r else "—")
         print(f"| {set_name.replace('daniel_', '').replace('_dev', '')} | {group} | {kind} | " + " | ".join(cells) + " |")
     print(f"extraction pages/s over the same pages: {result['pages_per_s']}")
+    if not result.get("model_current", True):
+        print("WARNING STALE MODEL: the shipped pipeline/data/models/blocks.json was trained on other features or "
+              "labels than this code computes (its trained_on.data_sha256 differs): the in-sample column is not "
+              "what make train-blocks would ship; retrain with make train-blocks")
+    if recorded and recorded.get("model_sha256") != result.get("model_sha256"):
+        print("NOTE benchmarks/extraction_cv.json was recorded with another model file: comparisons below are "
+              "across models (record the new table with --cv --record)")
+    elif recorded and recorded.get("data_sha256") != result.get("data_sha256"):
+        print("NOTE benchmarks/extraction_cv.json was recorded when the code computed other features or labels "
+              "for the eval pages: its CV column is stale (record again with --cv --record)")
     for key, row in result["table"].items():
         cv, ins, rules = row["model CV"]["f1"], row["model in-sample"]["f1"], row["rules"]["f1"]
         if cv < rules:

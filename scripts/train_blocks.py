@@ -19,6 +19,7 @@ thread), exported as plain JSON trees with floats rounded, so the file reproduce
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -123,6 +124,19 @@ def load_pages(eval_dir: Path = DEFAULT_EVAL, sets=SETS, kinds=KINDS) -> list[Pa
     return pages
 
 
+def training_fingerprint(pages: list[Page]) -> str:
+    """sha256 of what training reads from the pages (feature rows, labels, weights, class/id tokens), in page
+    order. Stored in the model file: a later code change that alters any page's lines or features changes it,
+    and ``benchmarks/extraction.py --cv`` then says the shipped model is stale (retrain with make train-blocks)."""
+    h = hashlib.sha256()
+    for p in pages:
+        h.update(f"{p.set}/{p.kind}/{p.id}\n".encode())
+        for arr in (np.ascontiguousarray(p.x, dtype=np.float32), p.y.astype(np.int8), p.w.astype(np.float64)):
+            h.update(arr.tobytes())
+        h.update("\x1e".join("\x1f".join(t) for t in _token_sets(p)).encode())
+    return h.hexdigest()
+
+
 def _token_sets(page: Page) -> list[tuple[str, ...]]:
     return [tuple(dict.fromkeys(ln.dom.tokens)) if ln.dom is not None else () for ln in page.prepared[3]]
 
@@ -206,6 +220,7 @@ def fit(pages: list[Page]) -> dict:
              "init": round(float(np.ravel(clf._baseline_prediction)[0]), DIGITS), "learning_rate": 1.0,
              "threshold": 0.5, "trees": trees, "dom_vocab": vocab,
              "trained_on": {"pages": len(pages), "lines": int(len(y)), "positive": int(y.sum()),
+                            "data_sha256": training_fingerprint(pages),
                             "sets": sorted(Counter(p.set for p in pages).items()), "params": PARAMS,
                             "sklearn": __import__("sklearn").__version__}}
     return model, clf

@@ -152,3 +152,36 @@ def test_perfect_tree_walk_gives_the_stored_trees_log_odds():
         total = np.sum(np.array(values)[None, :], axis=1)[0]
         expected[r] = model.init + model.learning_rate * total
     assert np.allclose(model.decision(x), expected, rtol=0, atol=1e-12)
+
+
+def test_body_words_count_cjk_characters_at_two_a_word():
+    from pipeline.core.cleaning.document import body_word_count
+
+    zh = "国家发改委下发关于做好煤炭产运需衔接工作的通知要求落实价格调控政策"  # one \w run: one words_of token
+    assert body_word_count(zh) == len(zh) // 2
+    assert body_word_count("Samsung 日前在越南展出了 Galaxy Tab") == 3 + len("日前在越南展出了") // 2
+    assert body_word_count("Министр провёл переговоры в Улан-Баторе") == 5  # no CJK: words_of as before
+
+
+def test_a_thin_model_region_falls_back_to_the_lower_threshold():
+    """A model that scores the headline high and the article's prose under its threshold (.35) would leave the
+    headline alone: the region is then taken at FALLBACK_THRESHOLD and the prose kept."""
+    from pipeline.core.cleaning import document
+    from pipeline.core.documents import document_from_bytes
+    from pipeline.core.errors import RejectError
+
+    low = float(np.log(0.35 / 0.65))
+    data = {"format": MODEL_FORMAT, "features": list(FEATURE_NAMES), "init": 0.0, "learning_rate": 1.0,
+            "trees": [_stump("heading", 0.5, low, 2.0), _stump("link_density", 0.5, 0.0, -6.0)]}
+    model = BlockModel.from_dict(data)
+    text = PAGE + "\n\nЭксперты ожидают, что следующая встреча министров пройдёт весной в Токио."
+    doc = document_from_bytes("page.md", text.encode("utf-8"))
+    lines = logical_lines(doc.text)
+    clean = document.extract_lines(doc, lines, None, None, model=model)
+    assert clean.title.startswith("Япония и Монголия")
+    assert "Министр иностранных дел Японии" in clean.body and "весной в Токио" in clean.body
+    assert "Курс рубля" not in clean.body
+    # a model under even the fallback threshold everywhere still rejects the page
+    never = BlockModel.from_dict({**data, "trees": [_stump("heading", 0.5, -3.0, -3.0)]})
+    with pytest.raises(RejectError):
+        document.extract_lines(doc, lines, None, None, model=never)

@@ -23,6 +23,13 @@ from .rules import LineContext, boilerplate_reason, phrase_rules
 from .templates import TemplateIndex, template_key
 
 MIN_BODY_WORDS = 20
+#: the block model's threshold on a page where its region at the model's own threshold is too thin
+#: (:func:`_thin_region`)
+FALLBACK_THRESHOLD = 0.25
+#: Chinese and Japanese characters (no spaces between words): a run of them is one ``words_of`` token, so the
+#: body's length counts them at about two characters a word (the mean word length of written Chinese is ~1.5-2)
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+CJK_CHARS_PER_WORD = 2
 #: sentence-final punctuation of Chinese and Japanese text (full-width)
 CJK_TERMINAL = ("。", "！", "？", "」", "』", "）", "…")
 #: rule verdicts a confident block model may overturn inside its region (the model sees them as features)
@@ -192,13 +199,17 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         block_model = load_block_model() if model is None else model
         prob = block_model.probability(block_features(lines, feats, reasons, a.scores, a.region, page_title,
                                                             block_model.vocab))
-        if not lines or float(prob.max()) < block_model.threshold:
+        threshold = block_model.threshold
+        start, end = model_region(prob, lines, threshold)
+        if _thin_region(lines, feats, reasons, prob, start, end, threshold):
+            threshold = min(threshold, FALLBACK_THRESHOLD)
+            start, end = model_region(prob, lines, threshold)
+        if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
-        start, end = model_region(prob, lines, block_model.threshold)
         for i in range(start, end):
-            if prob[i] < block_model.threshold and reasons[i] is None:
+            if prob[i] < threshold and reasons[i] is None:
                 reasons[i] = "block_model"
-            elif prob[i] >= block_model.threshold and reasons[i] in MODEL_OVERRIDABLE:
+            elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
     title_idx, start = choose_title(lines, feats, reasons, start)
 
@@ -235,12 +246,31 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     if not title and paragraphs:
         # The page states no headline: use its first sentence, never an invented one.
         title = re.split(r"(?<=[.!?…])\s", paragraphs[0], maxsplit=1)[0][:300]
-    body_words = sum(len(words_of(p)) for p in paragraphs) + len(words_of(lead or ""))
+    body_words = sum(body_word_count(p) for p in paragraphs) + body_word_count(lead or "")
     if body_words < MIN_BODY_WORDS:
         raise RejectError("no_article_text", f"only {body_words} words of article text found")
     url = find_url(doc.text)
     return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
                          group, doc.text, len(lines), title_idx, (start, end))
+
+
+def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: float) -> bool:
+    """Whether the model's region holds too little body to be an article (its lines over the threshold,
+    headings aside, under :data:`MIN_BODY_WORDS`): the page's article is then scored under the threshold
+    (a layout unlike the training outlets'), or the region is its headline alone. Counted in ``words_of``
+    tokens, so a Chinese page (a sentence is one token) takes the fallback whenever its region has few lines."""
+    words = sum(feats[i].words for i in range(start, end)
+                if prob[i] >= threshold and not lines[i].heading and reasons[i] in (None, *MODEL_OVERRIDABLE))
+    return words < MIN_BODY_WORDS
+
+
+def body_word_count(text: str) -> int:
+    """Words of a paragraph for the minimum body length: ``words_of`` tokens that hold no CJK character, and
+    CJK characters at :data:`CJK_CHARS_PER_WORD` a word (a Chinese sentence is otherwise one or two tokens)."""
+    cjk = len(_CJK_CHAR.findall(text))
+    if not cjk:
+        return len(words_of(text))
+    return sum(1 for w in words_of(text) if not _CJK_CHAR.search(w)) + cjk // CJK_CHARS_PER_WORD
 
 
 def _forgive_syndicated(feats: list[Features], reasons: list[str | None]) -> None:
