@@ -62,3 +62,11 @@ def test_crowded_labels_never_overlap_and_a_network_names_every_node():
             assert 1 < len(boxes) < len(points)
             assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
         plt.close(fig)
+
+
+def test_figures_of_who_is_named_leave_out_common_nouns():
+    """"правительство" linked to Wikidata's generic government is every country's government: not a party."""
+    entities = [{"entity_id": "wikidata:Q7188", "type": "ORG", "name": "правительство"},
+                {"entity_id": "org:un", "type": "ORG", "name": "ООН"},
+                {"entity_id": "wikidata:Q1", "type": "ORG", "name": "Global Times"}]
+    assert [e["entity_id"] for e in figures.proper_names(entities)] == ["org:un", "wikidata:Q1"]

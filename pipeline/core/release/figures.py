@@ -110,6 +110,13 @@ def articles_per_month(articles: list[dict], path: Path) -> str:
     return _save(fig, path)
 
 
+def proper_names(entities: list[dict]) -> list[dict]:
+    """The entities named by a proper name. A lower-case name is a common noun ("правительство", "полиция") that
+    the linker ties to Wikidata's generic item: one entity for every country's government, a hub in any figure
+    of who is named with whom, but not a party of its own."""
+    return [e for e in entities if not e["name"][:1].islower()]
+
+
 def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
     """The entities named by the most articles, per type (bars: articles; labels: articles and mentions). Ranked
     by articles, not mentions: one long article repeating a name is one article's subject, not the corpus'."""
@@ -118,7 +125,7 @@ def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
     plt = _plt()
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     for ax, etype in zip(axes, ("PER", "LOC", "ORG")):
-        rows = sorted((e for e in entities if e["type"] == etype),
+        rows = sorted((e for e in proper_names(entities) if e["type"] == etype),
                       key=lambda e: (-e["article_count"], -e["mention_count"], e["name"]))[:per_type]
         if rows:
             rows = list(reversed(rows))
@@ -131,7 +138,7 @@ def top_entities(entities: list[dict], path: Path, per_type: int = 8) -> str:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         else:
             _empty(ax, f"no {etype} entities")
-        ax.set_title(f"Top {etype} ({len(rows)}), by articles", fontsize=9)
+        ax.set_title(f"Top {etype} ({len(rows)}), by articles (proper names)", fontsize=9)
     return _save(fig, path)
 
 
@@ -191,7 +198,8 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
 
     plt = _plt()
     names = {e["entity_id"]: e["name"] for e in entities}
-    ranked = sorted(entities, key=lambda e: (-e["article_count"], -e["mention_count"], e["entity_id"]))[:top]
+    ranked = sorted(proper_names(entities),
+                    key=lambda e: (-e["article_count"], -e["mention_count"], e["entity_id"]))[:top]
     keep = {e["entity_id"] for e in ranked}
     per_article: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
@@ -220,7 +228,7 @@ def cooccurrence_network(mentions: list[dict], entities: list[dict], path: Path,
                       boxed=True)
     else:
         _empty(ax, f"no pair of the top {len(keep)} entities shares {MIN_EDGE_ARTICLES} articles")
-    ax.set_title(f"Entities named together in at least {MIN_EDGE_ARTICLES} articles "
+    ax.set_title(f"Proper names named together in at least {MIN_EDGE_ARTICLES} articles "
                  f"({graph.number_of_nodes()} of the top {len(keep)}; edge width ∝ articles, widest "
                  f"{max((d['weight'] for _, _, d in graph.edges(data=True)), default=0)})", fontsize=9)
     ax.axis("off")
