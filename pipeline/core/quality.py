@@ -176,14 +176,9 @@ def _jsonable(value):
         return str(value)
 
 
-def validate_frame(table_name: str, frame, reference: ReferenceTime | None = None,
-                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False,
-                   published: bool = False) -> SuiteReport:
-    """Validate ``frame`` against the table's suite; never raises on failing data.
-
-    ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
-    only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
-    reference = reference or reference_of({table_name: frame})
+def suite_configs(table_name: str, reference: ReferenceTime, extra_columns: tuple[str, ...] = (),
+                  row_level_only: bool = False, published: bool = False) -> list[dict]:
+    """The expectations a frame of ``table_name`` is validated with (the column list takes ``extra_columns``)."""
     configs = []
     for cfg in suite_expectations(table_name, reference, published):
         if row_level_only and not is_row_level(cfg["type"]):
@@ -191,11 +186,36 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         if cfg["type"] == "expect_table_columns_to_match_ordered_list" and extra_columns:
             cfg = {**cfg, "kwargs": {"column_list": cfg["kwargs"]["column_list"] + list(extra_columns)}}
         configs.append(cfg)
+    return configs
+
+def validate_frame(table_name: str, frame, reference: ReferenceTime | None = None,
+                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False,
+                   published: bool = False) -> SuiteReport:
+    """Validate ``frame`` against the table's suite; never raises on failing data.
+
+    ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
+    only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
+    configs = suite_configs(table_name, reference or reference_of({table_name: frame}), extra_columns,
+                            row_level_only, published)
     frame = frame.reset_index(drop=True)
     entry = validation_cache.key(table_name, frame, configs, extra_columns, row_level_only)
     if (cached := validation_cache.get(entry)) is not None:
         return SuiteReport(cached["table"], cached["success"], [ExpectationOutcome(**o) for o in cached["outcomes"]])
 
+    outcomes = run_expectations(table_name, frame, configs, complete=row_level_only)
+    report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+    validation_cache.put(entry, asdict(report))
+    return report
+
+
+def outcome_order(o: "ExpectationOutcome") -> tuple:
+    """The order of a report's outcomes: expectation type, column, kwargs."""
+    return (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True))
+
+
+def run_expectations(table_name: str, frame, configs: list[dict], complete: bool = False) -> list[ExpectationOutcome]:
+    """GX on ``frame`` for ``configs``, reduced to outcomes in :func:`outcome_order`; ``complete``: every failing
+    row's position (``rows``) instead of a sample of :data:`SAMPLE_SIZE` values."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -204,7 +224,7 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         suite.add_expectation_configuration(ExpectationConfiguration(type=cfg["type"], kwargs=cfg["kwargs"],
                                                                      meta=cfg.get("meta", {})))
     batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
-    result_format = ({"result_format": "COMPLETE"} if row_level_only else
+    result_format = ({"result_format": "COMPLETE"} if complete else
                      {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
     result = batch.validate(suite, result_format=result_format)
     outcomes = []
@@ -220,10 +240,8 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         why = (cfg.meta or {}).get("why") if cfg.meta else None
         outcomes.append(ExpectationOutcome(cfg.type, cfg.kwargs.get("column"), bool(r.success),
                                            res.get("unexpected_count"), sample, kwargs, why, rows))
-    outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
-    report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
-    validation_cache.put(entry, asdict(report))
-    return report
+    outcomes.sort(key=outcome_order)
+    return outcomes
 
 
 def check_frame(table_name: str, frames: dict):
@@ -262,7 +280,11 @@ def max_quarantine_share() -> float:
 def quarantine_share_outcome(rejects, articles) -> ExpectationOutcome:
     """Table-level: quarantined articles / (articles + quarantined) must not exceed the documented share."""
     quarantined = int((rejects["reason"] == "quarantined").sum()) if len(rejects) and "reason" in rejects else 0
-    total = quarantined + len(articles)
+    return quarantine_share_of(quarantined, len(articles))
+
+
+def quarantine_share_of(quarantined: int, articles: int) -> ExpectationOutcome:
+    total = quarantined + articles
     share = round(quarantined / total, 6) if total else 0.0
     limit = max_quarantine_share()
     return ExpectationOutcome(QUARANTINE_SHARE, None, share <= limit, quarantined, [],
