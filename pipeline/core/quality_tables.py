@@ -27,7 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["CHUNK_ROWS", "ArrowSource", "ParquetSource", "validate_tables"]
+__all__ = ["CHUNK_ROWS", "ArrowSource", "ParquetSource", "validate_frames", "validate_tables"]
 
 #: rows per chunk for the row-level expectations
 CHUNK_ROWS = 20_000
@@ -66,7 +66,7 @@ class ArrowSource:
     def lookup(self, name: str, key: str, values: list, columns: list[str]) -> pa.Table:
         table = self.tables[name]
         values = pa.array(values, table.schema.field(key).type)
-        return table.filter(pc.is_in(table.column(key), value_set=values)).select(columns)
+        return table.select(columns).filter(pc.is_in(table.column(key), value_set=values))
 
     def take(self, name: str, rows: list[int], columns: list[str]) -> pa.Table:
         return self.tables[name].select(columns).take(pa.array(rows, pa.int64()))
@@ -127,9 +127,10 @@ class ParquetSource:
         con.read_parquet(str(self.paths[name]), file_row_number=True).create_view(name)
 
 
-def validate_tables(source, reference, published: bool = False) -> dict:
-    """Every table's suite, as :func:`pipeline.core.quality.validate_all` on whole frames, from ``source`` (an
-    :class:`ArrowSource`, a :class:`ParquetSource`, or a dict of Arrow tables)."""
+def validate_tables(source, reference, published: bool = False, names=None) -> dict:
+    """Every table's suite (or those of ``names``), as :func:`pipeline.core.quality.validate_all` on whole frames,
+    from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, or a dict of Arrow tables). The one
+    gating validation of the build, the CLI, the Dagster checks and publishing."""
     import duckdb
 
     source = ArrowSource(source) if isinstance(source, dict) else source
@@ -144,9 +145,26 @@ def validate_tables(source, reference, published: bool = False) -> dict:
         return con
 
     try:
-        return {name: _validate(name, source, sql, reference, published) for name in source.names()}
+        return {name: _validate(name, source, sql, reference, published) for name in source.names()
+                if names is None or name in names}
     finally:
         con.close()
+
+
+def validate_frames(frames: dict, reference, published: bool = False, names=None) -> dict:
+    """:func:`validate_tables` on pandas frames (the Dagster checks' inputs), converted to Arrow with the
+    schema's types; frames that do not fit the schema (a column missing, a wrong type) are validated whole, so
+    that the suite reports what is wrong instead of the conversion raising."""
+    from ..schema import TABLES
+    from .quality import validate_table
+    from .tables import from_pandas
+
+    try:
+        tables = {name: from_pandas(TABLES[name], frame) for name, frame in frames.items()}
+    except (KeyError, TypeError, ValueError, pa.ArrowException):
+        return {name: validate_table(name, frames, reference, published) for name in frames
+                if names is None or name in names}
+    return validate_tables(tables, reference, published, names)
 
 
 def _validate(name: str, source, sql, reference, published: bool):
