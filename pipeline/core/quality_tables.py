@@ -272,7 +272,7 @@ def _check_chunk(name: str, frame, source):
 
 
 def _row_level(name: str, source, reference, configs: list[dict], extra: tuple[str, ...]) -> list:
-    from .quality import SAMPLE_SIZE, is_row_level, run_expectations
+    from .quality import SAMPLE_SIZE, is_row_level
 
     chunked = [c for c in configs if is_row_level(c["type"]) or c["type"] in SCHEMA_TYPES]
     nulls = _null_counts(name, source)
@@ -281,8 +281,8 @@ def _row_level(name: str, source, reference, configs: list[dict], extra: tuple[s
     merged: list | None = None
     for number, chunk in enumerate(chunks):
         frame = _check_chunk(name, _whole_dtypes(chunk.to_pandas(), chunk, nulls), source).reset_index(drop=True)
-        outcomes = run_expectations(name, frame, chunked if number == 0 else
-                                    [c for c in chunked if c["type"] not in SCHEMA_TYPES])
+        outcomes = _run_cached(name, frame, chunked if number == 0 else
+                               [c for c in chunked if c["type"] not in SCHEMA_TYPES])
         if merged is None:
             merged = outcomes
             continue
@@ -298,6 +298,21 @@ def _row_level(name: str, source, reference, configs: list[dict], extra: tuple[s
             o.sample = (o.sample + later.sample)[:SAMPLE_SIZE]
             o.success = o.success and later.success
     return merged or []
+
+
+def _run_cached(name: str, frame, configs: list[dict]) -> list:
+    """GX on one chunk, through the validation cache (a rebuild with nothing new runs no GX)."""
+    from dataclasses import asdict
+
+    from . import validation_cache
+    from .quality import ExpectationOutcome, run_expectations
+
+    entry = validation_cache.key(f"{name}:chunk", frame, configs, (), False)
+    if (cached := validation_cache.get(entry)) is not None:
+        return [ExpectationOutcome(**o) for o in cached["outcomes"]]
+    outcomes = run_expectations(name, frame, configs)
+    validation_cache.put(entry, {"outcomes": [asdict(o) for o in outcomes]})
+    return outcomes
 
 
 def _key(o) -> tuple:

@@ -94,3 +94,23 @@ def test_a_table_missing_its_key_columns_runs_on_whole_frames():
     reports = validate_tables(broken, AS_OF)
     assert not reports["mentions"].success
     assert _reports(reports) == _reports(validate_all({n: t.to_pandas() for n, t in broken.items()}, AS_OF))
+
+
+def test_chunks_are_remembered_by_the_validation_cache(monkeypatch, tmp_path):
+    from pipeline.core import quality, validation_cache
+
+    tables = _planted()
+    whole = _reports(validate_all({n: t.to_pandas() for n, t in tables.items()}, AS_OF))
+    monkeypatch.setattr(quality_tables, "CHUNK_ROWS", 2)
+    validation_cache.enable(tmp_path)
+    try:
+        assert _reports(validate_tables(tables, AS_OF)) == whole
+        assert list(tmp_path.iterdir())
+
+        def no_gx(*args, **kwargs):
+            raise AssertionError("GX ran on a remembered chunk")
+
+        monkeypatch.setattr(quality, "run_expectations", no_gx)
+        assert _reports(validate_tables(tables, AS_OF)) == whole
+    finally:
+        validation_cache.enable(None)
