@@ -4,8 +4,9 @@ The per-batch Parquet dataset of a small real build is replicated to N documents
 article, mention and event ids, source paths and raw hashes; bodies, entities and events are the same, so
 every copy after the first is an exact duplicate and event clusters grow with N). Then, in a child process,
 with the code of ``--repo`` (this checkout by default, or an older one to compare against):
-``consolidate_checked`` over the dataset, then ``validate_all`` on the tables. Prints wall and CPU seconds
-and the peak RSS after each phase (ru_maxrss: the peak so far).
+``consolidate_checked`` over the dataset, then the checkout's gating validation (``validate_tables``: chunks and
+DuckDB queries; ``validate_all`` on whole frames in a checkout without it). Prints wall and CPU seconds, the peak
+RSS of each phase (VmHWM, reset at its start), and digests of the tables and of the validation reports.
 
     nice -n 10 .venv/bin/python benchmarks/consolidation.py prepare RAW_DIR CACHE STORE -n 20000
     nice -n 10 .venv/bin/python benchmarks/consolidation.py run STORE [--repo OTHER_CHECKOUT]
@@ -78,6 +79,23 @@ def prepare(raw: Path, cache_path: Path, store: Path, n: int) -> None:
     print(json.dumps({"documents": docs * copies, "batches": copies * len(batches), "copies": copies}))
 
 
+def reset_peak() -> None:
+    """Start a phase's own peak RSS: Linux resets VmHWM when 5 is written to clear_refs."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def phase_peak() -> float:
+    """The peak RSS in MiB since :func:`reset_peak` (VmHWM), or ru_maxrss (the peak so far) without /proc."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run(store: Path, repo: Path) -> dict:
     sys.path.insert(0, str(repo))
     from pipeline.core import consolidate as module
@@ -91,6 +109,7 @@ def run(store: Path, repo: Path) -> dict:
     names = [unquote(b.split("=", 1)[1]) for b in batches]
     peaks, phases = {}, {}
     relevance = RelevanceConfig(threshold=0.0)  # synthetic documents are mostly off the region: keep them all
+    reset_peak()
     t, cpu = time.perf_counter(), time.process_time()
     if hasattr(module, "scan_batches"):  # out-of-core: the batches stay on disk
         from pipeline.core.batch_store import BatchStore
@@ -101,18 +120,33 @@ def run(store: Path, repo: Path) -> dict:
 
         checked = module.consolidate_checked([read_batch_rows(store, b) for b in names], relevance=relevance)
     phases["consolidate+quarantine"] = (time.perf_counter() - t, time.process_time() - cpu)
-    peaks["consolidate+quarantine"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peaks["consolidate+quarantine"] = phase_peak()
+    reset_peak()
     t, cpu = time.perf_counter(), time.process_time()
-    reports = validate_all({k: v.to_pandas() for k, v in checked.tables.items()}, checked.reference)
-    phases["validate (GX, whole frames)"] = (time.perf_counter() - t, time.process_time() - cpu)
-    peaks["validate (GX, whole frames)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:  # the checkout's own gating validation: chunks and queries where it has them
+        from pipeline.core.quality_tables import validate_tables
+
+        label = "validate (GX, chunks + queries)"
+        reports = validate_tables(checked.tables, checked.reference)
+    except ImportError:
+        label = "validate (GX, whole frames)"
+        reports = validate_all({k: v.to_pandas() for k, v in checked.tables.items()}, checked.reference)
+    phases[label] = (time.perf_counter() - t, time.process_time() - cpu)
+    peaks[label] = phase_peak()
     digests = {}
     with tempfile.TemporaryDirectory() as tmp:  # the tables' Parquet bytes, to compare two checkouts' outputs
         for k, v in checked.tables.items():
             digests[k] = hashlib.sha256(write_parquet(v, Path(tmp) / f"{k}.parquet").read_bytes()).hexdigest()[:16]
     return {"rows": {k: v.num_rows for k, v in checked.tables.items()}, "phases": phases, "peak_mib": peaks,
-            "sha256": digests,
+            "sha256": digests, "reports_sha256": reports_digest(reports),
             "suites": {k: r.success for k, r in reports.items()}, "quarantined": len(checked.quarantined)}
+
+
+def reports_digest(reports: dict) -> str:
+    """A digest of the validation reports as published (plus each outcome's why), to compare two checkouts."""
+    text = json.dumps({n: {**r.to_json(), "why": [o.why for o in r.outcomes]} for n, r in sorted(reports.items())},
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def main() -> None:
@@ -137,9 +171,9 @@ def main() -> None:
                              check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         result = json.loads(out)
         print(f"repo {args.repo}: rows {result['rows']}, quarantined {result['quarantined']}, "
-              f"suites {result['suites']}, table sha256 {result['sha256']}")
+              f"suites {result['suites']}, table sha256 {result['sha256']}, reports {result['reports_sha256']}")
         for phase, (wall, cpu) in result["phases"].items():
-            print(f"  {phase}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS so far {result['peak_mib'][phase]:.0f} MiB")
+            print(f"  {phase}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS in the phase {result['peak_mib'][phase]:.0f} MiB")
 
 
 if __name__ == "__main__":

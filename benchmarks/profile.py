@@ -141,7 +141,7 @@ class Profile:
 def build(raw: Path, out: Path, cache_path: Path | None, workers: int, prof: Profile) -> dict:
     from pipeline.core.corpus import build_corpus
     from pipeline.core.document_cache import DocumentCache
-    from pipeline.core.quality import validate_all
+    from pipeline.core.quality_tables import validate_tables
     from pipeline.core.relevance import RelevanceConfig
     from pipeline.core.tables import write_working_tables
 
@@ -150,8 +150,7 @@ def build(raw: Path, out: Path, cache_path: Path | None, workers: int, prof: Pro
     built = prof.run_phase("build_corpus (ingest .. consolidate+quarantine)", build_corpus, raw, cache, workers,
                            relevance=RelevanceConfig(threshold=0.0))
     tables = built.tables
-    prof.run_phase("validate (GX suites)", lambda: validate_all({k: t.to_pandas() for k, t in tables.items()},
-                                                                 built.reference))
+    prof.run_phase("validate (GX suites, chunks + queries)", validate_tables, tables, built.reference)
     prof.run_phase("write working tables", write_working_tables, tables, built.reference.to_json(), out)
     return {name: t.num_rows for name, t in tables.items()}
 

@@ -36,8 +36,10 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     from pipeline.core.batches import learn_templates, list_batches, prepare_batch
     from pipeline.core.consolidate import consolidate_checked
     from pipeline.core.document_cache import DocumentCache
-    from pipeline.core.quality import validate_all
+    from pipeline.core.quality_tables import validate_tables
     from pipeline.core.relevance import RelevanceConfig
+
+    from benchmarks.consolidation import phase_peak, reports_digest, reset_peak
     from pipeline.core.tables import write_checksums, write_parquet
 
     phases = {}
@@ -61,15 +63,18 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     tables = checked.tables
     phases["consolidate+quarantine"] = time.perf_counter() - t
     t = time.perf_counter()
-    reports = validate_all({name: table.to_pandas() for name, table in tables.items()}, checked.reference)
+    reset_peak()
+    reports = validate_tables(tables, checked.reference)  # as the CLI, the Dagster checks and publish validate
     phases["validate (GX)"] = time.perf_counter() - t
+    validate_peak = phase_peak()
     t = time.perf_counter()
     for name, table in tables.items():
         write_parquet(table, out / f"{name}.parquet")
     write_checksums(out, [f"{name}.parquet" for name in tables])
     phases["write"] = time.perf_counter() - t
     return {"phases": phases, "rows": {n: t.num_rows for n, t in tables.items()},
-            "suites": {n: r.success for n, r in reports.items()},
+            "suites": {n: r.success for n, r in reports.items()}, "reports_sha256": reports_digest(reports),
+            "validate_peak_rss_mib": validate_peak,
             "cache": {"hits": dict(cache.hits), "misses": dict(cache.misses)}}
 
 
@@ -146,6 +151,7 @@ def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
             "stock_body_docs_per_s": body_rate, "ratio_to_stock_on_bodies": (n / full_wall) / body_rate,
             "incremental_docs": extra, "incremental_seconds": inc_wall, "incremental_share": inc_wall / full_wall,
             "peak_rss_mib": full_rss, "incremental_peak_rss_mib": inc_rss, "phases": full["phases"],
+            "validate_peak_rss_mib": full["validate_peak_rss_mib"], "reports_sha256": full["reports_sha256"],
             "incremental_phases": inc["phases"],
             "rows": full["rows"], "suites": full["suites"], "incremental_cache": inc["cache"]}
 
@@ -161,6 +167,8 @@ def table(results: list[dict]) -> str:
                      f"{r['incremental_seconds']:.0f} s / {r['full_seconds']:.0f} s = {100 * r['incremental_share']:.1f} % | "
                      f"{r['peak_rss_mib']:.0f} MiB | {r['incremental_peak_rss_mib']:.0f} MiB |")
     lines.append("")
+    lines.append("Peak RSS of the build process while the GX suites run (VmHWM, reset before them): " + "; ".join(
+        f"N={r['n']:,}: {r['validate_peak_rss_mib']:.0f} MiB" for r in results) + ".  ")
     for label, key in (("full build", "phases"), ("+1 % rebuild", "incremental_phases")):
         lines.append(f"Phases of the {label} (seconds): " + "; ".join(
             f"N={r['n']:,}: " + ", ".join(f"{k} {v:.1f}" for k, v in r[key].items()) for r in results) + ".  ")

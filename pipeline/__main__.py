@@ -91,7 +91,7 @@ def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as
     """Build the working tables without Dagster (same core functions; the GX suites run but do not gate)."""
     from .core.corpus import build_corpus
     from .core.document_cache import DocumentCache
-    from .core.quality import validate_all
+    from .core.quality_tables import validate_tables
     from .core.relevance import RelevanceConfig
     from .core.tables import write_working_tables
 
@@ -99,7 +99,7 @@ def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as
     build = build_corpus(Path(raw), DocumentCache(cache) if cache else None, workers, declared_as_of=as_of,
                          relevance=relevance)
     write_working_tables(build.tables, build.reference.to_json(), Path(out))
-    reports = validate_all({name: t.to_pandas() for name, t in build.tables.items()}, build.reference)
+    reports = validate_tables(build.tables, build.reference)  # chunk by chunk, table-level checks as queries
     from .core.accounting import accounting
 
     report = accounting(Path(raw), build.tables["articles"].column("source_path").to_pylist(),

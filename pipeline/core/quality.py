@@ -24,9 +24,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from ..knowledge import read_text, tsv_rows
+from ..knowledge import read_text
 from ..schema import TABLES, basic_expectations
 from . import validation_cache
+# the derived check columns live in quality_columns; imported here, where the suites and callers use them
+from .quality_columns import (ARTICLE_CHECK_COLUMNS, EVENT_CHECK_COLUMNS, MENTION_CHECK_COLUMNS,  # noqa: F401
+                              iso3_codes, published_span_ok, with_article_check_columns, with_event_check_columns,
+                              with_relational_columns)
 from .reference_time import ReferenceTime, resolve
 
 SAMPLE_SIZE = 5
@@ -84,10 +88,6 @@ class SuiteReport:
         }
 
 
-def _iso3_codes() -> list[str]:
-    return sorted(row[0] for row in tsv_rows("gazetteer/countries.tsv"))
-
-
 def suite_config(table_name: str) -> dict:
     return json.loads(read_text(f"gx/{table_name}.json"))
 
@@ -102,7 +102,7 @@ def suite_expectations(table_name: str, reference: ReferenceTime, published: boo
                                         if not (published and e.get("meta", {}).get("working_tables_only"))]
     text = json.dumps(exps).replace('"$LATEST"', json.dumps(reference.latest_allowed))
     if '"$ISO3"' in text:
-        text = text.replace('"$ISO3"', json.dumps(_iso3_codes()))
+        text = text.replace('"$ISO3"', json.dumps(list(iso3_codes())))
     return json.loads(text)
 
 
@@ -111,44 +111,6 @@ def reference_of(frames: dict) -> ReferenceTime:
     articles = frames.get("articles")
     published = list(articles["published_at"]) if articles is not None and "published_at" in articles else []
     return resolve(None, [None], published)
-
-
-def published_span_ok(body, policy, start, end, text, text_may_remain: bool) -> bool:
-    """Offsets index the full body. Where the table holds the text the span covers (the whole body, or a
-    snippet reaching past the span) it must read ``text``; past a snippet, or under policy none, the span can
-    only be checked against the full text (``body_sha256``), and carries no text unless ``text_may_remain``
-    (entity names are kept, sentences are not)."""
-    start, end = int(start), int(end)
-    if policy in (None, "full") or (body is not None and end <= len(body)):
-        return body is not None and 0 <= start < end <= len(body) and body[start:end] == text
-    return 0 <= start < end and (text_may_remain or text is None)
-
-
-def with_relational_columns(mentions, articles, entities):
-    """Mentions plus the derived columns its suite checks across tables: span_ok, entity_known.
-
-    Derived columns are appended after the schema's columns; the column-list expectation is
-    evaluated on the schema columns only (see :func:`validate_frame`'s ``extra_columns``).
-    """
-    frame = mentions.copy()
-    if not {"article_id", "body"} <= set(articles.columns) or "entity_id" not in entities.columns or \
-            not {"article_id", "start", "end", "text", "entity_id"} <= set(frame.columns):
-        frame["span_ok"] = False
-        frame["entity_known"] = False
-        return frame
-    policies = articles["text_policy"] if "text_policy" in articles else ["full"] * len(articles)
-    bodies = {a: (b, p) for a, b, p in zip(articles["article_id"], articles["body"], policies)}
-    known = set(entities["entity_id"])
-
-    def span_ok(row) -> bool:
-        if row["article_id"] not in bodies:
-            return False
-        body, policy = bodies[row["article_id"]]
-        return published_span_ok(body, policy, row["start"], row["end"], row["text"], text_may_remain=True)
-
-    frame["span_ok"] = [span_ok(r) for r in frame.to_dict("records")] if len(frame) else []
-    frame["entity_known"] = frame["entity_id"].isin(known) if len(frame) else []
-    return frame
 
 
 @lru_cache(maxsize=1)
@@ -176,14 +138,9 @@ def _jsonable(value):
         return str(value)
 
 
-def validate_frame(table_name: str, frame, reference: ReferenceTime | None = None,
-                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False,
-                   published: bool = False) -> SuiteReport:
-    """Validate ``frame`` against the table's suite; never raises on failing data.
-
-    ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
-    only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
-    reference = reference or reference_of({table_name: frame})
+def suite_configs(table_name: str, reference: ReferenceTime, extra_columns: tuple[str, ...] = (),
+                  row_level_only: bool = False, published: bool = False) -> list[dict]:
+    """The expectations a frame of ``table_name`` is validated with (the column list takes ``extra_columns``)."""
     configs = []
     for cfg in suite_expectations(table_name, reference, published):
         if row_level_only and not is_row_level(cfg["type"]):
@@ -191,11 +148,36 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         if cfg["type"] == "expect_table_columns_to_match_ordered_list" and extra_columns:
             cfg = {**cfg, "kwargs": {"column_list": cfg["kwargs"]["column_list"] + list(extra_columns)}}
         configs.append(cfg)
+    return configs
+
+def validate_frame(table_name: str, frame, reference: ReferenceTime | None = None,
+                   extra_columns: tuple[str, ...] = (), row_level_only: bool = False,
+                   published: bool = False) -> SuiteReport:
+    """Validate ``frame`` against the table's suite; never raises on failing data.
+
+    ``extra_columns`` are derived check columns appended after the schema's columns. ``row_level_only`` runs
+    only the row-level expectations, and records the failing rows' positions (``ExpectationOutcome.rows``)."""
+    configs = suite_configs(table_name, reference or reference_of({table_name: frame}), extra_columns,
+                            row_level_only, published)
     frame = frame.reset_index(drop=True)
     entry = validation_cache.key(table_name, frame, configs, extra_columns, row_level_only)
     if (cached := validation_cache.get(entry)) is not None:
         return SuiteReport(cached["table"], cached["success"], [ExpectationOutcome(**o) for o in cached["outcomes"]])
 
+    outcomes = run_expectations(table_name, frame, configs, complete=row_level_only)
+    report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
+    validation_cache.put(entry, asdict(report))
+    return report
+
+
+def outcome_order(o: "ExpectationOutcome") -> tuple:
+    """The order of a report's outcomes: expectation type, column, kwargs."""
+    return (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True))
+
+
+def run_expectations(table_name: str, frame, configs: list[dict], complete: bool = False) -> list[ExpectationOutcome]:
+    """GX on ``frame`` for ``configs``, reduced to outcomes in :func:`outcome_order`; ``complete``: every failing
+    row's position (``rows``) instead of a sample of :data:`SAMPLE_SIZE` values."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -204,7 +186,7 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         suite.add_expectation_configuration(ExpectationConfiguration(type=cfg["type"], kwargs=cfg["kwargs"],
                                                                      meta=cfg.get("meta", {})))
     batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
-    result_format = ({"result_format": "COMPLETE"} if row_level_only else
+    result_format = ({"result_format": "COMPLETE"} if complete else
                      {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
     result = batch.validate(suite, result_format=result_format)
     outcomes = []
@@ -220,17 +202,15 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
         why = (cfg.meta or {}).get("why") if cfg.meta else None
         outcomes.append(ExpectationOutcome(cfg.type, cfg.kwargs.get("column"), bool(r.success),
                                            res.get("unexpected_count"), sample, kwargs, why, rows))
-    outcomes.sort(key=lambda o: (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True)))
-    report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
-    validation_cache.put(entry, asdict(report))
-    return report
+    outcomes.sort(key=outcome_order)
+    return outcomes
 
 
 def check_frame(table_name: str, frames: dict):
     """The frame a table's suite runs on: the table plus its derived cross-table columns, and their names."""
     frame = frames[table_name]
     if table_name == "mentions":
-        return with_relational_columns(frame, frames["articles"], frames["entities"]), ("span_ok", "entity_known")
+        return with_relational_columns(frame, frames["articles"], frames["entities"]), MENTION_CHECK_COLUMNS
     if table_name == "events":
         return with_event_check_columns(frame, frames["articles"], frames["entities"]), EVENT_CHECK_COLUMNS
     if table_name == "articles":
@@ -262,7 +242,11 @@ def max_quarantine_share() -> float:
 def quarantine_share_outcome(rejects, articles) -> ExpectationOutcome:
     """Table-level: quarantined articles / (articles + quarantined) must not exceed the documented share."""
     quarantined = int((rejects["reason"] == "quarantined").sum()) if len(rejects) and "reason" in rejects else 0
-    total = quarantined + len(articles)
+    return quarantine_share_of(quarantined, len(articles))
+
+
+def quarantine_share_of(quarantined: int, articles: int) -> ExpectationOutcome:
+    total = quarantined + articles
     share = round(quarantined / total, 6) if total else 0.0
     limit = max_quarantine_share()
     return ExpectationOutcome(QUARANTINE_SHARE, None, share <= limit, quarantined, [],
@@ -307,106 +291,3 @@ def _articles_of(table_name: str, row, frames: dict) -> list[str]:
     if mentions is None or not len(mentions):
         return []
     return sorted(set(mentions.loc[mentions["entity_id"] == row["entity_id"], "article_id"]))
-
-
-EVENT_CHECK_COLUMNS = ("code_ok", "ids_known", "countries_ok", "sentence_ok", "date_ok", "precision_ok")
-
-
-def with_event_check_columns(events, articles, entities):
-    """Events plus the derived columns its suite checks against the ontology, articles and entities."""
-    import pandas as pd
-
-    from .events.ontology import ontology
-
-    frame = events.copy()
-    needed = {"cameo_code", "cameo_root", "quad_class", "goldstein", "actor1_ids", "actor2_ids", "location_id",
-              "actor1_countries", "actor2_countries", "article_id", "start", "end", "sentence", "event_date",
-              "date_precision", "modality"}
-    if not needed <= set(frame.columns) or not {"article_id", "body", "published_at"} <= set(articles.columns) \
-            or "entity_id" not in entities.columns:
-        for name in EVENT_CHECK_COLUMNS:
-            frame[name] = False
-        return frame
-    codes = ontology()
-    iso3 = set(_iso3_codes())
-    known = set(entities["entity_id"])
-    columns = ["article_id", "body", "published_at"] + (["text_policy"] if "text_policy" in articles else [])
-    by_article = {r["article_id"]: r for r in articles[columns].to_dict("records")}
-    rows = frame.to_dict("records")
-
-    def code_ok(r) -> bool:
-        c = codes.get(r["cameo_code"])
-        plover = r.get("plover")
-        plover = None if plover is None or (isinstance(plover, float) and plover != plover) else plover
-        return c is not None and c.root == r["cameo_root"] and c.quad_class == int(r["quad_class"]) \
-            and abs(c.goldstein - float(r["goldstein"])) < 1e-9 and plover == c.plover
-
-    def ids_known(r) -> bool:
-        ids = list(r["actor1_ids"]) + list(r["actor2_ids"]) + ([r["location_id"]] if r["location_id"] else [])
-        return all(i in known for i in ids)
-
-    def countries_ok(r) -> bool:
-        return all(c in iso3 for c in list(r["actor1_countries"]) + list(r["actor2_countries"]))
-
-    def sentence_ok(r) -> bool:
-        art = by_article.get(r["article_id"])
-        if art is None:
-            return False
-        t_start, t_end = r.get("trigger_start", r["start"]), r.get("trigger_end", r["end"])
-        return published_span_ok(art["body"], art.get("text_policy", "full"), r["start"], r["end"], r["sentence"],
-                                 text_may_remain=False) and int(r["start"]) <= t_start < t_end <= int(r["end"])
-
-    def date_ok(r) -> bool:
-        art = by_article.get(r["article_id"])
-        when, published = r["event_date"], art["published_at"] if art else None
-        if when is None or (isinstance(when, float) and when != when) or r["modality"] != "asserted":
-            return True
-        if published is None or pd.isna(published):
-            return True
-        return pd.Timestamp(when).date() <= (pd.Timestamp(published) + pd.Timedelta(days=1)).date()
-
-    def precision_ok(r) -> bool:
-        has_date = r["event_date"] is not None and not (isinstance(r["event_date"], float) and r["event_date"] != r["event_date"])
-        precision = r["date_precision"]
-        has_precision = precision is not None and precision == precision
-        # a day and month without a year and no publication date to take it from: precision, but no date
-        return has_date == (has_precision and precision != "day_of_year_unknown")
-
-    for name, fn in (("code_ok", code_ok), ("ids_known", ids_known), ("countries_ok", countries_ok),
-                     ("sentence_ok", sentence_ok), ("date_ok", date_ok), ("precision_ok", precision_ok)):
-        frame[name] = [fn(r) for r in rows]
-    return frame
-
-
-ARTICLE_CHECK_COLUMNS = ("duplicate_ok", "region_countries_ok")
-
-
-def with_article_check_columns(articles, published: dict | None = None):
-    """Articles plus ``duplicate_ok`` (duplicate_of is null, or an existing article published no later; ``published``:
-    every article's time, when ``articles`` is a chunk) and ``region_countries_ok`` (distinct ISO3 codes, sorted)."""
-    import pandas as pd
-
-    frame = articles.copy()
-    if not {"article_id", "published_at", "duplicate_of", "region_countries"} <= set(frame.columns):
-        for name in ARTICLE_CHECK_COLUMNS:
-            frame[name] = False  # a broken table: the column-list expectation reports what is missing
-        return frame
-    published = dict(zip(frame["article_id"], frame["published_at"])) if published is None else published
-    iso3 = set(_iso3_codes())
-
-    def countries_ok(value) -> bool:
-        codes = list(value) if value is not None and not isinstance(value, float) else None
-        return codes is not None and codes == sorted(set(codes)) and all(c in iso3 for c in codes)
-
-    def ok(row) -> bool:
-        target = row["duplicate_of"]
-        if target is None or (isinstance(target, float) and target != target):
-            return True
-        if target not in published or target == row["article_id"]:
-            return False
-        a, b = published[target], row["published_at"]
-        return pd.isna(b) or pd.isna(a) or a <= b
-
-    frame["duplicate_ok"] = [ok(r) for r in frame.to_dict("records")] if len(frame) else []
-    frame["region_countries_ok"] = [countries_ok(v) for v in frame["region_countries"]] if len(frame) else []
-    return frame

@@ -6,7 +6,8 @@ that fall in it, provided each chunk's derived check columns see the whole corpu
 tables: the set of entity ids (``entity_known``, ``ids_known``) and every article's publication time
 (``duplicate_ok``, whose target may sit in another chunk). An article's mentions and events are sorted with
 it by article id, so they land in its chunk (``span_ok``, ``sentence_ok``, ``date_ok`` read its body and
-date). Failures are then ordered as :func:`pipeline.core.quality.failing_articles` orders them over whole
+date); the chunks' ranges of mentions and events meet end to end, so a row whose article is missing is checked
+too (it fails ``span_ok`` or ``sentence_ok``, as on whole frames). Failures are then ordered as :func:`pipeline.core.quality.failing_articles` orders them over whole
 tables (table, expectation, row), so the first failure still names an article's reason: the result equals
 ``failing_articles`` on the whole frames (tests/unit/test_quality_chunks.py checks it).
 """
@@ -23,13 +24,15 @@ __all__ = ["CHUNK_ARTICLES", "failing_articles_chunked"]
 CHUNK_ARTICLES = 2000
 
 
-def _slices(table: pa.Table, ids: list[str], bounds: list[tuple[str, str]]):
-    """The row ranges of ``table`` (sorted by article id; ``ids`` its article ids) that hold each chunk's articles."""
+def _ranges(ids: list[str], starts: list[str]) -> list[tuple[int, int]]:
+    """The row ranges of a table sorted by article id (``ids``) that go with each chunk of articles: chunk ``k``
+    takes the rows from its first article id up to the next chunk's, the first chunk everything before it and the
+    last everything after, so a row whose article is missing (it sorts between two chunks' articles) is still
+    checked, as on whole frames. No articles: one chunk of every row."""
     import bisect
 
-    for low, high in bounds:
-        start, stop = bisect.bisect_left(ids, low), bisect.bisect_right(ids, high)
-        yield table.slice(start, stop - start), start
+    cuts = [0] + [bisect.bisect_left(ids, start) for start in starts[1:]] + [len(ids)]
+    return list(zip(cuts, cuts[1:]))
 
 
 def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int = CHUNK_ARTICLES) -> dict[str, str]:
@@ -45,8 +48,7 @@ def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int 
 
     articles = tables["articles"]
     article_ids = articles.column("article_id").to_pylist()
-    bounds = [(article_ids[i], article_ids[min(i + chunk, len(article_ids)) - 1])
-              for i in range(0, len(article_ids), chunk)]
+    starts = [article_ids[i] or "" for i in range(0, len(article_ids), chunk)] or [""]
     published = dict(zip(article_ids, articles.column("published_at").to_pandas()))
     entities = pd.DataFrame({"entity_id": tables["entities"].column("entity_id").to_pandas()})
     found: dict[str, list] = {name: [] for name in QUARANTINED_TABLES}
@@ -62,18 +64,19 @@ def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int 
                 found[table_name].append((order, offset + position, f"{label}; value {_short(value)}",
                                           articles_of(row)))
 
-    by_article = {name: tables[name].column("article_id").to_pylist() for name in ("mentions", "events")}
-    for (low, high), (part, offset) in zip(bounds, _slices(articles, article_ids, bounds)):
-        chunk_articles = part.to_pandas()
+    ranges = {name: _ranges([a or "" for a in tables[name].column("article_id").to_pylist()], starts)
+              for name in ("mentions", "events")}
+    for number, offset in enumerate(range(0, max(len(article_ids), 1), chunk)):
+        chunk_articles = articles.slice(offset, chunk).to_pandas()
         if len(chunk_articles):
             record("articles", (with_article_check_columns(chunk_articles, published), ARTICLE_CHECK_COLUMNS),
                    offset, lambda row: [row["article_id"]])
         for name, derive, extra in (("mentions", with_relational_columns, ("span_ok", "entity_known")),
                                     ("events", with_event_check_columns, EVENT_CHECK_COLUMNS)):
-            (rows, start), = _slices(tables[name], by_article[name], [(low, high)])
-            if len(rows):
-                record(name, (derive(rows.to_pandas(), chunk_articles, entities), extra), start,
-                       lambda row: [row["article_id"]])
+            start, stop = ranges[name][number]
+            if stop > start:
+                record(name, (derive(tables[name].slice(start, stop - start).to_pandas(), chunk_articles, entities),
+                              extra), start, lambda row: [row["article_id"]])
     mentions = tables["mentions"].select(["entity_id", "article_id"])
 
     def mentioning(row) -> list[str]:

@@ -4,7 +4,7 @@ rebuild's time).
 
 The key is the table's content (its Arrow IPC bytes), the suite as configured (expectations, kwargs, the
 reference time they embed), the check columns, the mode, GX's version and the source of
-:mod:`pipeline.core.quality` and this module, so any change that could change a report is a miss. The cache
+:mod:`pipeline.core.quality`, its check columns and chunks and this module, so any change that could change a report is a miss. The cache
 is local state under the work folder (never released); a damaged or unreadable entry is a miss.
 """
 
@@ -73,5 +73,6 @@ def put(entry_key: str | None, report: dict) -> None:
 
 def _code_digest() -> str:
     here = Path(__file__).resolve().parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("quality.py", "validation_cache.py"))
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("quality.py", "quality_columns.py",
+                                                                       "quality_tables.py", "validation_cache.py"))
                           ).hexdigest()

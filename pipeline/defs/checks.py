@@ -5,7 +5,7 @@ row-level expectation, so what fails here is table-level (or a quarantine that d
 
 import dagster as dg
 
-from ..core.quality import SuiteReport, validate_table
+from ..core.quality import SuiteReport
 from ..core.reference_time import ReferenceTime
 from ..knowledge import data_version
 from ..schema import TABLES
@@ -56,12 +56,15 @@ def _check_result(report: SuiteReport, key: dg.AssetCheckKey) -> dg.AssetCheckRe
 def table_suites(context: dg.AssetCheckExecutionContext, articles, mentions, entities, events, rejects,
                  reference_time: dict, paths: VostokPaths):
     """Every table's suite, run against the build's reference time (one step: the suites share inputs)."""
+    from ..core.quality_tables import validate_frames
+
     paths.remember_validation()
     frames = {"articles": articles, "mentions": mentions, "entities": entities, "events": events, "rejects": rejects}
-    reference = ReferenceTime.from_json(reference_time)
-    for key in sorted(context.selected_asset_check_keys, key=lambda k: k.name):
-        table = key.asset_key.to_user_string()
-        yield _check_result(validate_table(table, frames, reference), key)
+    keys = sorted(context.selected_asset_check_keys, key=lambda k: k.name)
+    reports = validate_frames(frames, ReferenceTime.from_json(reference_time),
+                              names={k.asset_key.to_user_string() for k in keys})
+    for key in keys:
+        yield _check_result(reports[key.asset_key.to_user_string()], key)
 
 
 @dg.asset_check(asset="rejects", blocking=True, name="accounting_invariant",

@@ -46,3 +46,27 @@ def test_chunks_find_what_whole_frames_find():
     assert set(whole) == {ids[0], ids[1], ids[2], ids[3], ids[4], ids[6]}  # every kind of failure is in the test
     for chunk in (1, 2, 3, 100):
         assert failing_articles_chunked(tables, AS_OF, chunk=chunk) == whole
+
+
+def test_rows_whose_article_is_missing_are_checked_wherever_their_id_sorts():
+    """A mention or event whose article is not in the table (an orphan) fails its suite on whole frames; chunk
+    ranges must cover the ids between, before and after the chunks' articles too, and a table of no articles."""
+    from pipeline.schema import EVENTS as EVENTS_TABLE
+    from tests.unit.test_quality_tables import _event
+
+    tables = _tables()
+    ids = tables["articles"].column("article_id").to_pylist()
+    mention = tables["mentions"].to_pylist()[0]
+    orphans = {"before": "0" * 15, "between": ids[1] + "0", "after": "f" * 16}  # ids[1] < ids[1] + "0" < ids[2]
+    mentions = tables["mentions"].to_pylist() + [dict(mention, mention_id=f"{9 - i}" * 16, article_id=a)
+                                                 for i, a in enumerate(orphans.values())]
+    events = [_event(ids[0]), _event(orphans["between"], event_id="9" * 16)]
+    tables = {**tables, "mentions": to_arrow(MENTIONS, mentions), "events": to_arrow(EVENTS_TABLE, events)}
+    whole = failing_articles({name: t.to_pandas() for name, t in tables.items()}, AS_OF)
+    assert set(orphans.values()) <= set(whole)
+    for chunk in (1, 2, 3, 100):
+        assert failing_articles_chunked(tables, AS_OF, chunk=chunk) == whole, chunk
+    no_articles = {**tables, "articles": tables["articles"].slice(0, 0)}
+    whole = failing_articles({name: t.to_pandas() for name, t in no_articles.items()}, AS_OF)
+    assert set(orphans.values()) <= set(whole)
+    assert failing_articles_chunked(no_articles, AS_OF, chunk=2) == whole

@@ -207,10 +207,9 @@ def validate_and_publish(tables: dict[str, pa.Table], reference, version: str | 
     """The one validate-then-publish path (the release asset and the CLI): run every suite on the tables
     exactly as they will be published (text policy applied) against the build's reference time, then
     :func:`publish` (refused when a suite failed)."""
-    from ..quality import validate_all
+    from ..quality_tables import validate_tables
 
-    reports = validate_all({name: t.to_pandas() for name, t in published_tables(tables).items()}, reference,
-                           published=True)
+    reports = validate_tables(published_tables(tables), reference, published=True)
     return publish(tables, {n: r.to_json() for n, r in reports.items()}, version, releases_root, raw_dir, repo,
                    reference)
 
