@@ -14,22 +14,18 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.hostile.generate import generate, generate_cases  # noqa: E402
-from tests.integration.test_hostile import SECRET, _tree_rss  # noqa: E402
+from tests.integration.test_hostile import SECRET, run_measured  # noqa: E402
 
 
 def main() -> None:
-    import psutil
     import pyarrow.parquet as pq
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,29 +44,14 @@ def main() -> None:
     home.mkdir()
     env = dict(os.environ, DAGSTER_HOME=str(home), VOSTOK_RAW_DIR=str(raw), VOSTOK_DATASET_DIR=str(base / "current"),
                VOSTOK_RELEASES_DIR=str(base / "releases"), VOSTOK_WORK_DIR=str(base / "work"), TQDM_DISABLE="1")
-    log = open(base / "materialize.log", "w+b")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "materialize", "build_dataset"], cwd=REPO, env=env,
-                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
-    root, peak, started = psutil.Process(proc.pid), 0, time.monotonic()
-    try:
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            peak = max(peak, _tree_rss(root))
-            time.sleep(0.1)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    log.seek(0)
-    tail = log.read().decode("utf-8", "replace").splitlines()
+    run = run_measured([sys.executable, "-m", "pipeline", "materialize", "build_dataset"], base / "materialize.log",
+                       env=env, timeout=3600)
+    tail = run.log.splitlines()
     current = base / "current"
     counts = {name: pq.read_metadata(current / f"{name}.parquet").num_rows
               for name in ("articles", "rejects") if (current / f"{name}.parquet").exists()}
-    print(json.dumps({"rc": os.waitstatus_to_exitcode(status), "peak_rss_mib": round(peak / 2**20),
-                      "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "wall_s": round(time.monotonic() - started),
+    print(json.dumps({"rc": run.rc, "peak_rss_mib": round(run.peak_rss / 2**20), "cpu_s": round(run.cpu, 1),
+                      "wall_s": round(run.wall),
                       "rows": counts, "summary": [line for line in tail if not line.startswith("20")][-8:]},
                      ensure_ascii=False, indent=1))
     if not args.keep:

@@ -40,14 +40,14 @@ def _tree_rss(root) -> int:
     return total
 
 
-def build_measured(raw, out, timeout: float = 900.0) -> SimpleNamespace:
-    """``python -m pipeline build`` of ``raw`` in its own session: exit code, printed summary, peak summed RSS of
-    the process tree (bytes), and CPU seconds of the tree (the build and all the children it waited for)."""
+def run_measured(cmd: list[str], log_path, env: dict | None = None, timeout: float = 900.0) -> SimpleNamespace:
+    """Run ``cmd`` from the repository in its own session: exit code, output, peak summed RSS of the process tree
+    (bytes, sampled every 0.1 s), CPU seconds of the tree (the command and all the children it waited for), wall
+    seconds. Shared with benchmarks/hostile_build.py."""
     import psutil
 
-    cmd = [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out), "--workers", "2"]
-    log = open(out.parent / f"{out.name}.log", "w+b")
-    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    log = open(log_path, "w+b")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     root, peak, started = psutil.Process(proc.pid), 0, time.monotonic()
     try:
         while True:
@@ -55,7 +55,7 @@ def build_measured(raw, out, timeout: float = 900.0) -> SimpleNamespace:
             if pid:
                 break
             if time.monotonic() - started > timeout:
-                raise AssertionError(f"the build ran over {timeout:.0f} s")
+                raise AssertionError(f"{' '.join(cmd[1:4])} ran over {timeout:.0f} s")
             peak = max(peak, _tree_rss(root))
             time.sleep(0.1)
     finally:
@@ -63,12 +63,18 @@ def build_measured(raw, out, timeout: float = 900.0) -> SimpleNamespace:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group (nothing, once it exited)
         except ProcessLookupError:
             pass
-    proc.returncode = os.waitstatus_to_exitcode(status)
     log.seek(0)
-    text = log.read().decode("utf-8", "replace")
-    summary = json.loads([line for line in text.splitlines() if line.startswith("{")][-1]) if "{" in text else {}
-    return SimpleNamespace(rc=proc.returncode, log=text, summary=summary, peak_rss=peak,
-                           cpu=usage.ru_utime + usage.ru_stime, wall=time.monotonic() - started)
+    return SimpleNamespace(rc=os.waitstatus_to_exitcode(status), log=log.read().decode("utf-8", "replace"),
+                           peak_rss=peak, cpu=usage.ru_utime + usage.ru_stime, wall=time.monotonic() - started)
+
+
+def build_measured(raw, out, timeout: float = 900.0) -> SimpleNamespace:
+    """``python -m pipeline build`` of ``raw`` measured by :func:`run_measured`, with its printed summary."""
+    cmd = [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out), "--workers", "2"]
+    run = run_measured(cmd, out.parent / f"{out.name}.log", timeout=timeout)
+    text = run.log
+    run.summary = json.loads([line for line in text.splitlines() if line.startswith("{")][-1]) if "{" in text else {}
+    return run
 
 
 @pytest.fixture(scope="module")

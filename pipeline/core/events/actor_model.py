@@ -18,11 +18,10 @@ time (a dot product and a sigmoid). ``benchmarks/events.py`` cross-validates it 
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 
-from ...knowledge import read_text
+from .logistic import probability, read_model
 from .roles import _clause_head
 from .syntax import Token, _case_words
 
@@ -114,11 +113,6 @@ def _argument(tokens: list[Token], j: int, stops: set[int]) -> int:
     return chain[-1]
 
 
-def probability(model: dict, x: list[float]) -> float:
-    z = model["intercept"] + sum(w * v for w, v in zip(model["weights"], x))
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-
-
 def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[int, list[float]],
            tokens: list[Token], anchor: int, candidates: dict[int, list[int]], mentions) -> tuple[list[int], list[int]]:
     """actor1 and actor2 after the model's check (unchanged without a model or candidates)."""
@@ -150,10 +144,4 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
 @lru_cache(maxsize=1)
 def shipped_model() -> dict | None:
     """The shipped model, or None when the file is absent (then the rules' actors stand)."""
-    try:
-        model = json.loads(read_text(MODEL_FILE))
-    except FileNotFoundError:
-        return None
-    if model.get("format") != MODEL_FORMAT or list(model.get("features", [])) != list(FEATURE_NAMES):
-        raise ValueError(f"{MODEL_FILE}: expected format {MODEL_FORMAT} with features {FEATURE_NAMES}")
-    return model
+    return read_model(MODEL_FILE, MODEL_FORMAT, FEATURE_NAMES)

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from ..entities.ner import analyze
 from . import actor_model as actor_scorer
-from .filter import features, probability, shipped_model
+from .filter import features, shipped_model
+from .logistic import probability
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date

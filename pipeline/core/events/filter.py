@@ -15,11 +15,10 @@ Pure Python at run time: weights are plain JSON, the score is a dot product and 
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 
-from ...knowledge import read_text
+from .logistic import probability, read_model
 from .ontology import ontology
 from .syntax import Token
 
@@ -65,21 +64,10 @@ def features(tokens: list[Token], ev, mentions, sentence_mentions: list[int]) ->
     ]
 
 
-def probability(model: dict, x: list[float]) -> float:
-    z = model["intercept"] + sum(w * v for w, v in zip(model["weights"], x))
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-
-
 @lru_cache(maxsize=1)
 def shipped_model() -> dict | None:
     """The shipped model, or None when the file is absent (then no candidate is dropped)."""
-    try:
-        model = json.loads(read_text(MODEL_FILE))
-    except FileNotFoundError:
-        return None
-    if model.get("format") != MODEL_FORMAT or list(model.get("features", [])) != list(FEATURE_NAMES):
-        raise ValueError(f"{MODEL_FILE}: expected format {MODEL_FORMAT} with features {FEATURE_NAMES}")
-    return model
+    return read_model(MODEL_FILE, MODEL_FORMAT, FEATURE_NAMES)
 
 
 def keep(model: dict | None, x: list[float]) -> bool:
