@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .names import OBLIQUE, restore_case, stem_key
+from .names import OBLIQUE, casefold_ru, restore_case, stem_key
 from .ner import Span
 
 _WORD = re.compile(r"\w+(?:-\w+)*")
@@ -44,7 +44,7 @@ def _opens_sentence(text: str, i: int) -> bool:
 
 
 def _same_name(a: str, b: str) -> bool:
-    return a.lower().replace("ё", "е") == b.lower().replace("ё", "е")
+    return casefold_ru(a) == casefold_ru(b)
 
 
 def common_org_spans(text: str, spans: list[Span], index, parse) -> list[Span]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...knowledge import phrase_lines, read_text, tsv_rows
-from .names import stem_key
+from .names import casefold_ru, stem_key
 
 PRIORITY = {"curated": 0, "country": 1, "city": 2}
 
@@ -60,16 +60,12 @@ class Gazetteer:
         return {e.country for e in self.entries.values() if e.kind == "country" and e.country}
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
 def _closest_alias(entry: Entry, surface: str) -> int:
     """The longest prefix ``surface`` shares with one of the entry's names (case and ё folded)."""
-    s = _fold(surface)
+    s = casefold_ru(surface)
     best = 0
     for alias in (entry.name, *entry.aliases):
-        a = _fold(alias)
+        a = casefold_ru(alias)
         n = 0
         while n < min(len(a), len(s)) and a[n] == s[n]:
             n += 1

@@ -14,6 +14,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def casefold_ru(text: str) -> str:
+    """``text`` lower-cased with ё read as е, as Russian is mostly written: for comparing two forms of a name."""
+    return text.lower().replace("ё", "е")
+
+
 _LOOKALIKES = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к",
                              "m": "м", "t": "т", "b": "в", "h": "н"})
 _FOLD = str.maketrans({"ё": "е", "э": "е", "й": "и", "ы": "и", "щ": "ш", "ъ": "", "ь": ""})
@@ -123,7 +129,7 @@ def nominative_east_asian(text: str, natasha_normal: str, cases: tuple[str, ...]
     for i, ((a, b), norm) in enumerate(zip(spans, normal_words)):
         word = text[a:b]
         out.append(text[last:a])
-        natasha_changed = norm.lower().replace("ё", "е") != word.lower().replace("ё", "е")
+        natasha_changed = casefold_ru(norm) != casefold_ru(word)
         case = _span_case(cases, i)
         if natasha_changed:
             out.append(_keep_yo(word, norm))
