@@ -31,6 +31,19 @@ def test_every_candidate_actor_carries_one_value_per_feature():
     assert all(m[k]["text"] != "Сеуле" for k in rows)
 
 
+def test_the_country_of_an_unnamed_title_holder_is_marked():
+    # "Министр иностранных дел Японии встретился с ...": the minister is not named, the country stands for him
+    tagged = _candidates("Министр иностранных дел Японии встретился с Сергеем Лавровым.")
+    m = tagged["mentions"]
+    rows = dict((k, x) for ev in tagged["events"] for k, x in ev["actor_candidates"])
+    country = next(k for k in rows if m[k]["text"] == "Японии")
+    assert dict(zip(FEATURE_NAMES, rows[country]))["title_genitive"] == 1.0
+    # the title holder is named: the country is the holder's, not the actor
+    named = _candidates(KISHIDA)
+    rows = dict((k, x) for ev in named["events"] for k, x in ev["actor_candidates"])
+    assert all(dict(zip(FEATURE_NAMES, x))["title_genitive"] == 0.0 for x in rows.values())
+
+
 def test_the_shipped_check_keeps_both_sides_of_a_meeting():
     tagged = _candidates(KISHIDA)
     m = tagged["mentions"]

@@ -23,6 +23,13 @@ def test_every_candidate_carries_one_value_per_feature():
     assert named["syntax_actors"] == 1.0 and named["has_actor1"] == 1.0 and named["has_actor2"] == 1.0
     assert named["actor_person"] == 1.0 and named["has_place"] == 1.0 and named["has_date"] == 1.0
     assert named["first_sentence"] == 1.0 and named["not_asserted"] == 0.0
+    assert named["first_second_person"] == 0.0
+
+
+def test_a_first_or_second_person_in_the_sentence_is_marked():
+    # "я встречался с Аркадием": someone's own words, quoted
+    evs = _candidates("Когда мне было плохо, я встречался с Аркадием Дворковичем.")
+    assert evs and dict(zip(FEATURE_NAMES, evs[0]["features"]))["first_second_person"] == 1.0
 
 
 def test_filtered_output_is_a_subset_of_the_candidates():

@@ -5,7 +5,9 @@ the sentence (places in a locative phrase and place adjectives excluded) is a ca
 over structural features of the (trigger, mention) pair scores each candidate: the mention's type, whether a
 rule chose it and on which side, the dependency relation, case and preposition of the mention's head word,
 whether it hangs on the trigger or on the trigger's verb, whether it is in the trigger's own clause, its
-distance in words and in the tree, and whether it is the subject of another verb (:data:`FEATURE_NAMES`).
+distance in words and in the tree, whether it is the subject of another verb, and whether it is the country in
+the genitive of an unnamed title holder who takes part ("Министр иностранных дел Японии встретился":
+``title_genitive``, CAMEO's government actor) (:data:`FEATURE_NAMES`).
 A rule actor scored below the threshold is dropped, any other candidate above it is added (the subject side
 when it stands before the trigger in the nominative, the counterpart side otherwise), save an organisation in
 the phrase of a person who acts (:func:`.roles._prefer_actors`: the person's employer); an event never loses
@@ -39,7 +41,7 @@ FEATURE_NAMES = (
     "prep_with", "prep_between", "prep_other",
     "child_of_trigger", "child_of_verb", "under_trigger", "above_trigger", "same_clause", "before_trigger",
     "log_distance", "log_tree_distance", "log_candidates", "trigger_noun", "conj_of_rule_actor",
-    "nearest_person", "subject_of_other_verb",
+    "nearest_person", "subject_of_other_verb", "title_genitive",
 )
 
 
@@ -74,6 +76,7 @@ def candidate_features(tokens: list[Token], anchor: int, candidates: dict[int, l
     heads = {k: mention_head(tokens, toks) for k, toks in candidates.items()}
     rule_heads = {heads[k] for k in candidates if k in rule1 | rule2}
     people = [k for k in candidates if mentions[k].type == "PER"]
+    person_heads = {heads[k] for k in people}
     nearest = min(people, key=lambda k: abs(heads[k] - anchor)) if people else None
     out = {}
     for k, toks in candidates.items():
@@ -86,6 +89,11 @@ def candidate_features(tokens: list[Token], anchor: int, candidates: dict[int, l
         common = next((a for a in chain if a in up), None)
         tree = (chain.index(common) + up.index(common)) if common is not None else len(tokens)
         other_verb = t.rel in ("nsubj", "nsubj:pass") and t.parent not in (anchor, verb) and t.parent is not None
+        title = t.parent is not None and tokens[t.parent]
+        # "Генпрокурор Саудовской Аравии подтвердил": the country of an unnamed title holder who takes part
+        title_genitive = bool(title) and t.rel == "nmod" and case == "Gen" and title.pos == "NOUN" \
+            and (title.feats or {}).get("Animacy") == "Anim" and title.parent in (anchor, verb) \
+            and not any(tokens[p].parent == t.parent or p == t.parent for p in person_heads)
         out[k] = [
             float(m.type == "PER"), float(m.type == "ORG"), float(m.type == "LOC"),
             float(k in rule1), float(k in rule2),
@@ -100,6 +108,7 @@ def candidate_features(tokens: list[Token], anchor: int, candidates: dict[int, l
             math.log(1 + abs(h - anchor)), math.log(1 + tree), math.log(1 + len(candidates)),
             float(tokens[anchor].pos in ("NOUN", "PROPN")),
             float(t.rel == "conj" and t.parent in rule_heads), float(k == nearest), float(other_verb),
+            float(title_genitive),
         ]
     return out
 
