@@ -6,7 +6,9 @@ events nobody takes part in ("санкции" in a list of topics, "встреч
 each candidate from what the parse says about it: part of speech and relation of the trigger word, whether
 its actors come from the parse (a subject, a "с кем"), their types, a place and a date, its modality, the
 sentence's length and its people, whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`), and
-whether the sentence speaks in the first or second person (someone's words quoted: "я встречался с ..."). Candidates below :data:`THRESHOLD` probability are dropped.
+whether the sentence speaks in the first or second person (someone's words quoted: "я встречался с ...").
+The stage keeps every candidate and publishes this probability as ``events.event_probability``;
+:func:`keep` (at :data:`THRESHOLD`) is the cut the benchmarks report and readers may apply.
 
 The model is trained by ``scripts/train_events.py`` (``make train-events``) on NEREL's train and dev
 documents (a candidate is positive when its sentence holds an annotated event with participants), with
