@@ -40,11 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.nercache import sample_order, spans_for  # noqa: E402
 from pipeline.core.entities import kb as kbm  # noqa: E402
-from pipeline.core.entities.common_orgs import common_org_spans  # noqa: E402
 from pipeline.core.entities.gazetteer import load as load_gazetteer  # noqa: E402
 from pipeline.core.entities.linking import _parse, link_article  # noqa: E402
-from pipeline.core.entities.spans import (dictionary_spans, merge_dictionary, nested_spans,  # noqa: E402
-                                          place_adjective_spans, postprocess)
+from pipeline.core.entities.spans import (dictionary_spans, linked_spans, merge_dictionary,  # noqa: E402
+                                          postprocess)
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 ORACLE = False  # --gold-spans: link the gold spans instead of natasha's
@@ -66,10 +65,7 @@ def tag(doc_id: str, text: str, raw_spans, kb) -> list:
     if ORACLE:
         return link_article(str(doc_id), text, raw_spans, kb=kb)
     spans = merge_dictionary(postprocess(raw_spans, text, g), dictionary_spans(text, g))
-    spans = spans + place_adjective_spans(text, spans, kb.index, _parse)
-    spans = spans + nested_spans(text, spans, kb.index, _parse)
-    spans = spans + common_org_spans(text, spans, kb.index, _parse)
-    return link_article(str(doc_id), text, spans, kb=kb)
+    return link_article(str(doc_id), text, linked_spans(text, spans, kb.index, _parse), kb=kb)
 
 
 # ---------------------------------------------------------------- NEREL linking
