@@ -153,3 +153,20 @@ def test_entries_sharing_a_key_are_told_apart_by_the_form_written():
     assert g.lookup(stem_key("Нигерия"), {"LOC"}, "Нигерия").wikidata_id == "Q1033"
     assert g.lookup(stem_key("Нигере"), {"LOC"}, "Нигере").entity_id == "country:NER"
     assert g.lookup(stem_key("Нигер"), {"LOC"}).entity_id == "country:NER"  # no form: the priority order
+
+
+def test_a_name_in_the_other_script_finds_the_items_of_the_spelling_the_index_knows():
+    from pipeline.core.entities.names import consonant_skeleton
+
+    assert consonant_skeleton(stem_key("Microsoft")) == consonant_skeleton(stem_key("Майкрософта")) == "mkrsft"
+    assert consonant_skeleton(stem_key("Forbes")) == consonant_skeleton(stem_key("Форбс"))
+    ix = kbm.AliasIndex.from_links([("Майкрософт", "ORGANIZATION", "Q2283"), ("Майкрософта", "ORGANIZATION", "Q2283"),
+                                    ("Forbes", "ORGANIZATION", "Q25161472"), ("Опера", "ORGANIZATION", "Q1")])
+    assert [c.qid for c in kbm.transliteration_candidates(ix, "Microsoft", "ORG")] == ["Q2283"]
+    assert [c.qid for c in kbm.transliteration_candidates(ix, "Форбс", "ORG")] == ["Q25161472"]
+    assert kbm.transliteration_candidates(ix, "Майкрософт", "ORG") == []  # same script: its own key, not this
+    assert kbm.transliteration_candidates(ix, "Opera", "ORG") == []  # "pr": too few consonants to tell apart
+    body = "Компания Microsoft выпустила обновление."
+    span = Span(body.index("Microsoft"), body.index(" выпустила"), "ORG", "Microsoft", "Microsoft", (), ())
+    (m,) = link_article("d", body, [span], kb=kbm.build_kb(Gazetteer(), ix))
+    assert (m.wikidata_id, m.link) == ("Q2283", "index")

@@ -7,8 +7,9 @@ Order of linking for one mention:
 2. **Gazetteer, exact**: the mention's :func:`~.names.stem_key` (surface form, then normal form) is an alias key.
 3. **Gazetteer, fuzzy**: rapidfuzz ratio ≥ :data:`FUZZY_MIN` against alias keys with the same number of
    words and the same first letters (so "Ким Чен Ир" never becomes "Ким Чен Ын").
-4. **Alias index** (:mod:`.kb`): a name outside the gazetteer whose key the Wikidata alias index knows takes
-   the best candidate (type, the document's other entities, popularity prior) when its confidence is at least
+4. **Alias index** (:mod:`.kb`): a name outside the gazetteer whose key the Wikidata alias index knows (or a
+   variant of it: a shorter form of a long name, its spelling in the other script) takes the best candidate
+   (type, the document's other entities, popularity prior) when its confidence is at least
    :data:`~.kb.MIN_CONFIDENCE`; its entity id is ``wikidata:QID``.
 5. **Unlinked**: an id derived from type and key, identical across articles and releases. A lone common
    surname is never linked across articles: its id includes the article id.
@@ -235,6 +236,8 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
                 break
         if not cands and spans[i].type == "PER":
             cands = kb_module.person_surname_candidates(kb.index, normals[i])
+        if not cands and spans[i].type != "PER":  # "Microsoft" where the index knows "Майкрософт"
+            cands = kb_module.transliteration_candidates(kb.index, spans[i].text, spans[i].type)
         return cands
 
     def is_common_surname(i: int) -> bool:

@@ -279,3 +279,37 @@ def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) 
         last = b
     out.append(text[last:])
     return "".join(out)
+
+
+# ---------------------------------------------------------------- a key across scripts
+#: consonant classes shared by the two scripts, applied to folded text (digraphs first); vowels, й, h and х drop
+_SKELETON_DIGRAPHS = (("дж", "J"), ("sch", "X"), ("sh", "X"), ("ch", "C"), ("ph", "f"), ("ck", "k"), ("ts", "s"),
+                      ("th", "t"), ("kh", "k"), ("zh", "J"))
+_SKELETON_LETTERS = {
+    "б": "b", "в": "v", "г": "g", "д": "d", "ж": "J", "з": "s", "к": "k", "л": "l", "м": "m", "н": "n", "п": "p",
+    "р": "r", "с": "s", "т": "t", "ф": "f", "ц": "s", "ч": "C", "ш": "X",
+    "b": "b", "v": "v", "w": "v", "g": "g", "d": "d", "j": "J", "z": "s", "s": "s", "k": "k", "q": "k", "l": "l",
+    "m": "m", "n": "n", "p": "p", "r": "r", "t": "t", "f": "f", "x": "ks", "J": "J", "X": "X", "C": "C"}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def script_of(text: str) -> str:
+    """"cyr", "lat" or "" (mixed or neither) for the letters of ``text``."""
+    cyr, lat = bool(re.search(r"[а-яёА-ЯЁ]", text)), bool(re.search(r"[a-zA-Z]", text))
+    return "cyr" if cyr and not lat else "lat" if lat and not cyr else ""
+
+
+def consonant_skeleton(key: str) -> str:
+    """The consonants of a folded name key in classes both scripts share, doubled letters once: "microsoft" and
+    "маикрософт" (Майкрософт) are both "mkrsft", "forbes" and "форбс" "frbs". A key for candidates across scripts,
+    never a spelling."""
+    out = []
+    for word in key.split():
+        w = _SOFT_C.sub("s", word).replace("c", "k")
+        for a, b in _SKELETON_DIGRAPHS:
+            w = w.replace(a, b)
+        s = "".join(_SKELETON_LETTERS.get(ch, "") for ch in w)
+        s = re.sub(r"(.)\1+", r"\1", s)
+        if s:
+            out.append(s)
+    return " ".join(out)
