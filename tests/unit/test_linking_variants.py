@@ -141,6 +141,19 @@ def test_a_surname_the_article_names_in_full_is_a_mention_where_ner_missed_it():
         [("Путин", "coreference", "Q7747"), ("Путина", "coreference", "Q7747")]
 
 
+def test_names_in_latin_letters_the_index_has_seen_linked_become_mentions():
+    from pipeline.core.entities.spans import latin_name_spans
+
+    ix = kbm.AliasIndex.from_links([("World Press Photo", "ORGANIZATION", "Q551947"),
+                                    ("Amazon", "ORGANIZATION", "Q3884"), ("Houston", "CITY", "Q16555")])
+    body = "Фото получило приз World Press Photo, а Amazon и Netflix промолчали; WorldPress в Houston."
+    found = [(s.text, s.type) for s in latin_name_spans(body, [], ix)]
+    assert found == [("World Press Photo", "ORG"), ("Amazon", "ORG"), ("Houston", "LOC")]  # Netflix: never seen
+    amazon = Span(body.index("Amazon"), body.index("Amazon") + 6, "ORG", "Amazon", "Amazon", (), ())
+    assert "Amazon" not in {s.text for s in latin_name_spans(body, [amazon], ix)}  # inside a span: left alone
+    assert latin_name_spans(body, [], kbm.AliasIndex()) == []
+
+
 def test_nested_names_an_organization_named_after_a_place_and_the_place_that_opens_an_organization():
     from pipeline.core.entities.gazetteer import Entry
     from pipeline.core.entities.names import parse_word

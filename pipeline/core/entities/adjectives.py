@@ -17,7 +17,7 @@ from .ner import Span
 _WORD_RE = re.compile(r"\w+(?:-\w+)*")
 
 #: fine types of the alias index that count as places, and the mention type their adjectives get
-PLACE_FINE_TYPES = ("COUNTRY", "CITY", "STATE_OR_PROVINCE")
+PLACE_FINE_TYPES = ("COUNTRY", "CITY", "STATE_OR_PROVINCE", "LOCATION")
 #: adjectives of persons ("Нобелевской", "Ленинской"): capitalized only, as a name's adjective is written
 PERSON_FINE_TYPES = ("PERSON",)
 KINDS = ((PLACE_FINE_TYPES, "LOC"), (PERSON_FINE_TYPES, "PER"))

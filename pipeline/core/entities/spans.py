@@ -14,6 +14,7 @@ from ...knowledge import phrase_lines
 from .gazetteer import Gazetteer, load
 from .adjectives import place_adjective, place_adjective_spans  # noqa: F401  (place_adjective_spans: re-exported)
 from .common_orgs import common_org_spans, org_nominative as _nominative
+from .kb import FINE_TYPES
 from .names import fold, parse_word, stem_key, tokens
 from .ner import Span, recognize
 
@@ -290,12 +291,53 @@ def _surname_reading(word: str, parse) -> bool:
     return not readings or any({"Surn", "Name"} & set(p.tag.grammemes) for p in readings)
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'.&][A-Za-z0-9]+)*")
+#: the longest run of Latin words tried as one name
+MAX_LATIN_WORDS = 4
+
+
+def latin_name_spans(text: str, spans: list[Span], index) -> list[Span]:
+    """Names in Latin letters inside Russian text that NER misses ("Amazon", "World Press Photo", "Forbes"): a run
+    of up to :data:`MAX_LATIN_WORDS` Latin words one space apart, the first capitalized, outside every span, whose
+    key the alias index (``index``) links; the longest such run from the left wins, and its type is that of the
+    index's best candidate. In Russian text a Latin word is a name far more often than not, and only what the
+    index has seen linked is taken."""
+    if not index.counts:
+        return []
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    words = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(text)
+             if not any(covered[m.start():m.end()]) and not (m.start() and text[m.start() - 1].isalnum())
+             and not (m.end() < len(text) and text[m.end()].isalnum())]
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for n in range(min(MAX_LATIN_WORDS, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            if not text[run[0][0]].isupper() or any(text[a[1]:b[0]] != " " for a, b in zip(run, run[1:])):
+                continue
+            whole = text[run[0][0]:run[-1][1]]
+            cands = index.candidates(stem_key(whole))
+            if cands:
+                found = (n, Span(run[0][0], run[-1][1], FINE_TYPES[cands[0].fine_type], whole, whole, (), ()))
+                break
+        if found is None:
+            i += 1
+            continue
+        out.append(found[1])
+        i += found[0]
+    return out
+
+
 def linked_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
     """What the linking adds to the name spans (``index``: the alias index; ``parse``: pymorphy's parses):
     place and person adjectives, nested names, organisations named by common nouns, repeated surnames."""
     spans = spans + place_adjective_spans(text, spans, index, parse)
     spans = spans + nested_spans(text, spans, index, parse)
     spans = spans + common_org_spans(text, spans, index, parse)
+    spans = spans + latin_name_spans(text, spans, index)
     return spans + repeated_surname_spans(text, spans, parse)
 
 
