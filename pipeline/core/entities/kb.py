@@ -269,6 +269,8 @@ class KnowledgeBase:
     #: QID → the gazetteer entry that carries it (by the gazetteer's priority), so a name the index links to
     #: that item ("российских" → Q159) joins the entry's entity (country:RUS) rather than a second one
     qid_entity: dict[str, str] = field(default_factory=dict)
+    #: item → the places its names name (:func:`label_places`), filled on first use
+    label_place_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_kb(gazetteer: Gazetteer | None = None, index: AliasIndex | None = None) -> KnowledgeBase:
@@ -279,6 +281,23 @@ def build_kb(gazetteer: Gazetteer | None = None, index: AliasIndex | None = None
     for eid in sorted(qids, key=lambda e: (PRIORITY[g.entries[e].kind], g.entries[e].rank, e)):
         by_qid.setdefault(qids[eid][0], eid)
     return KnowledgeBase(g, ix, qids, by_qid)
+
+
+def label_places(kb: KnowledgeBase, qid: str) -> frozenset[str]:
+    """The QIDs of the gazetteer's places named, after the first word, in a name the index links to item ``qid``
+    ("МИД России" → Russia's): an organisation named after its country."""
+    if not kb.label_place_cache:
+        by_qid: dict[str, set[str]] = defaultdict(set)
+        for key, links in kb.index.counts.items():
+            words = key.split()
+            for word in words[1:]:
+                entry = kb.gazetteer.lookup(word, {"LOC"})
+                if entry is not None and entry.entity_id in kb.entry_qids:
+                    for fine, linked in links:
+                        by_qid[linked].add(kb.entry_qids[entry.entity_id][0])
+        kb.label_place_cache.update({q: frozenset(p) for q, p in by_qid.items()})
+        kb.label_place_cache[""] = frozenset()  # built
+    return kb.label_place_cache.get(qid, frozenset())
 
 
 @lru_cache(maxsize=1)
