@@ -55,15 +55,15 @@ def place_adjective_spans(text: str, spans: list[Span], index, parse) -> list[Sp
     return out
 
 
-def _qualifies(word: str, index, fine_types: tuple[str, ...]) -> bool:
-    links = index.counts.get(stem_key(word), {})
-    linked = sum(direct for (fine, _), (direct, _) in links.items() if fine in fine_types)
-    return linked >= MIN_LINKS and linked >= MIN_SHARE * sum(d for d, _ in links.values())
-
-
 def _kind(word: str, index) -> str | None:
+    """The mention type of the items ``word``'s key is linked to often enough, and in most of its links."""
+    links = index.counts.get(stem_key(word))
+    if not links:
+        return None
+    total = sum(d for d, _ in links.values())
     for fine_types, mention_type in KINDS:
-        if _qualifies(word, index, fine_types) and (mention_type == "LOC" or word[:1].isupper()):
+        linked = sum(direct for (fine, _), (direct, _) in links.items() if fine in fine_types)
+        if linked >= MIN_LINKS and linked >= MIN_SHARE * total and (mention_type == "LOC" or word[:1].isupper()):
             return mention_type
     return None
 

@@ -299,6 +299,7 @@ def script_of(text: str) -> str:
     return "cyr" if cyr and not lat else "lat" if lat and not cyr else ""
 
 
+@lru_cache(maxsize=65_536)
 def consonant_skeleton(key: str) -> str:
     """The consonants of a folded name key in classes both scripts share, doubled letters once: "microsoft" and
     "маикрософт" (Майкрософт) are both "mkrsft", "forbes" and "форбс" "frbs". A key for candidates across scripts,
