@@ -30,6 +30,8 @@ _CYRILLIC = re.compile(r"[а-яё]")
 CONSONANT_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ими", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем",
                      "их", "им")
 VOWELS = "аеиоуяю"
+#: surname suffixes that :func:`stem_token` strips after the case ending
+SURNAME_SUFFIXES = ("ов", "ев")
 
 
 def fold_token(token: str) -> str:
@@ -55,6 +57,10 @@ def stem_token(folded: str) -> str:
             break
     while len(t) > 2 and t[-1] in VOWELS:
         t = t[:-1]
+    # the oblique forms of a surname in -ов/-ев keep the suffix once their ending is gone ("Макарова", "Макаровым"
+    # → "макаров"), the nominative loses it as an ending ("Макаров" → "макар"): strip it in every form
+    if t.endswith(SURNAME_SUFFIXES) and len(t) - 2 >= 2:
+        t = t[:-2]
     return t
 
 
