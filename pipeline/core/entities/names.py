@@ -3,7 +3,7 @@
 * :func:`fold` — the fuzzy spelling key: case, ё/э→е, й/ы→и, щ→ш, чж→дж, hard and soft signs dropped,
   Latin look-alike letters mapped to Cyrillic, punctuation to spaces.
 * :func:`stem_key` — ``fold`` plus one case ending stripped per token, so "Пак Чжином", "Пак Чжина" and
-  "Пак Джин" share a key. The same function is applied to gazetteer aliases and to mentions, so only
+  "Пак Джин" share a key (and a surname's -ов/-ев: "Макаров", "Макарова" → "макар"). The same function is applied to gazetteer aliases and to mentions, so only
   consistency matters, not linguistic truth.
 * :func:`nominative_east_asian` — rules that put transliterated names (outside pymorphy's dictionary)
   back in the nominative: "Пак Чжина" → "Пак Чжин", "Такэси Иваей" → "Такэси Ивая", "Юн Сок Ёлем" → "Юн Сок Ёль".
