@@ -13,6 +13,9 @@
   - ``misses``: why the gold mentions a configuration misses are missed, as shares of the gold: no overlapping
     span, a QID the knowledge base does not hold at all, the mention's keys lead to other items (no candidate),
     the right item was a candidate but another was chosen or none (below the confidence floor);
+    ``misses_by_cause`` splits two of them: a missed span by how the gold is written (Latin letters, lower case,
+    capitalized), no candidate by how the predicted span relates to the gold's (the same, the gold nested inside
+    it, it inside the gold);
   - ``--gold-spans``: the gold spans instead of natasha's, to measure candidates and choice alone.
 * **BSNLP**: a gold surface form is found when a predicted mention's text equals it (quotes, spaces and ё folded);
   norm_acc = share of found forms whose predicted ``normal`` equals the base form; B-cubed P/R/F1 of the found
@@ -40,11 +43,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.nercache import sample_order, spans_for  # noqa: E402
 from pipeline.core.entities import kb as kbm  # noqa: E402
-from pipeline.core.entities.common_orgs import common_org_spans  # noqa: E402
 from pipeline.core.entities.gazetteer import load as load_gazetteer  # noqa: E402
 from pipeline.core.entities.linking import _parse, link_article  # noqa: E402
-from pipeline.core.entities.spans import (dictionary_spans, merge_dictionary, nested_spans,  # noqa: E402
-                                          place_adjective_spans, postprocess)
+from pipeline.core.entities.spans import (dictionary_spans, linked_spans, merge_dictionary,  # noqa: E402
+                                          postprocess)
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 ORACLE = False  # --gold-spans: link the gold spans instead of natasha's
@@ -66,10 +68,7 @@ def tag(doc_id: str, text: str, raw_spans, kb) -> list:
     if ORACLE:
         return link_article(str(doc_id), text, raw_spans, kb=kb)
     spans = merge_dictionary(postprocess(raw_spans, text, g), dictionary_spans(text, g))
-    spans = spans + place_adjective_spans(text, spans, kb.index, _parse)
-    spans = spans + nested_spans(text, spans, kb.index, _parse)
-    spans = spans + common_org_spans(text, spans, kb.index, _parse)
-    return link_article(str(doc_id), text, spans, kb=kb)
+    return link_article(str(doc_id), text, linked_spans(text, spans, kb.index, _parse), kb=kb)
 
 
 # ---------------------------------------------------------------- NEREL linking
@@ -107,6 +106,15 @@ def _fn_class(m, gqid: str, kb, known: set[str]) -> str:
     return "fn_wrong_choice" if m.wikidata_id else "fn_abstained"
 
 
+def _span_relation(p0: int, p1: int, g0: int, g1: int) -> str:
+    """How the predicted span that stands for a gold mention relates to it."""
+    if (p0, p1) == (g0, g1):
+        return "same_span"
+    if p0 <= g0 and g1 <= p1:
+        return "gold_inside_prediction"
+    return "prediction_inside_gold" if g0 <= p0 and p1 <= g1 else "crossing"
+
+
 def score_links(gold: list[tuple[int, int, str, str]], mentions: list, tally: dict, errors: list | None = None,
                 text: str = "", kb=None, known: set[str] | None = None) -> None:
     for g0, g1, gtype, gqid in gold:
@@ -115,13 +123,20 @@ def score_links(gold: list[tuple[int, int, str, str]], mentions: list, tally: di
         over = [m for m in mentions if _overlap(m.start, m.end, g0, g1) > 0]
         if not over:
             t["missed_span"] += 1
+            if kb is not None:
+                written = text[g0:g1]
+                t["why_missed_span_" + ("latin" if re.search("[A-Za-z]", written) else "lower_case"
+                                        if written[:1].islower() else "capitalized")] += 1
             continue
         best = min(over, key=lambda m: (abs(m.start - g0) + abs(m.end - g1), m.start))
         if best.wikidata_id == gqid:
             t["right_r"] += 1
             continue
         if kb is not None:
-            t[_fn_class(best, gqid, kb, known)] += 1
+            cls = _fn_class(best, gqid, kb, known)
+            t[cls] += 1
+            if cls == "fn_no_candidate":
+                t["why_no_candidate_" + _span_relation(best.start, best.end, g0, g1)] += 1
         if errors is not None:
             errors.append(("FN", gtype, text[g0:g1], gqid, best.text, best.wikidata_id))
     for m in mentions:
@@ -158,6 +173,7 @@ def _pr(c: Counter) -> dict:
     fn = {k[3:]: round(v / c["gold"], 3) for k, v in sorted(c.items()) if k.startswith("fn_")}
     if fn:
         out["misses"] = {"missed_span": round(c["missed_span"] / c["gold"], 3), **fn}
+        out["misses_by_cause"] = {k[4:]: round(v / c["gold"], 3) for k, v in sorted(c.items()) if k.startswith("why_")}
     return out
 
 

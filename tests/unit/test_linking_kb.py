@@ -153,3 +153,55 @@ def test_entries_sharing_a_key_are_told_apart_by_the_form_written():
     assert g.lookup(stem_key("Нигерия"), {"LOC"}, "Нигерия").wikidata_id == "Q1033"
     assert g.lookup(stem_key("Нигере"), {"LOC"}, "Нигере").entity_id == "country:NER"
     assert g.lookup(stem_key("Нигер"), {"LOC"}).entity_id == "country:NER"  # no form: the priority order
+
+
+def test_a_name_in_the_other_script_finds_the_items_of_the_spelling_the_index_knows():
+    from pipeline.core.entities.names import consonant_skeleton
+
+    assert consonant_skeleton(stem_key("Microsoft")) == consonant_skeleton(stem_key("Майкрософта")) == "mkrsft"
+    assert consonant_skeleton(stem_key("Forbes")) == consonant_skeleton(stem_key("Форбс"))
+    ix = kbm.AliasIndex.from_links([("Майкрософт", "ORGANIZATION", "Q2283"), ("Майкрософта", "ORGANIZATION", "Q2283"),
+                                    ("Forbes", "ORGANIZATION", "Q25161472"), ("Опера", "ORGANIZATION", "Q1")])
+    assert [c.qid for c in kbm.transliteration_candidates(ix, "Microsoft", "ORG")] == ["Q2283"]
+    assert [c.qid for c in kbm.transliteration_candidates(ix, "Форбс", "ORG")] == ["Q25161472"]
+    assert kbm.transliteration_candidates(ix, "Майкрософт", "ORG") == []  # same script: its own key, not this
+    assert kbm.transliteration_candidates(ix, "Opera", "ORG") == []  # "pr": too few consonants to tell apart
+    body = "Компания Microsoft выпустила обновление."
+    span = Span(body.index("Microsoft"), body.index(" выпустила"), "ORG", "Microsoft", "Microsoft", (), ())
+    (m,) = link_article("d", body, [span], kb=kbm.build_kb(Gazetteer(), ix))
+    assert (m.wikidata_id, m.link) == ("Q2283", "index")
+
+
+def test_a_full_name_nothing_links_takes_the_item_its_surname_is_known_for_when_the_label_agrees():
+    ix = kbm.AliasIndex.from_links([("Уго Чавес", "PERSON", "Q8440"), ("Чавес", "PERSON", "Q8440"),
+                                    ("Чавеса", "PERSON", "Q8440"), ("Хулио Чавес", "PERSON", "Q9")])
+    kb = kbm.build_kb(Gazetteer(), ix)
+
+    def linked(body: str, full: str) -> dict:
+        spans = [Span(body.index(full), body.index(full) + len(full), "PER", full, full, (), ())]
+        spans += [Span(m.start(), m.end(), "PER", "Чавес", "Чавес", (), ()) for m in re.finditer(r"Чавес\b", body)
+                  if not spans[0].start <= m.start() < spans[0].end]
+        return {(m.start, m.text): (m.wikidata_id, m.entity_id) for m in link_article("d", body, spans, kb=kb)}
+
+    # "Уго Уго Чавеса" (a doubled first name) has no key of its own; its surname's item is labelled "Уго Чавес"
+    got = linked("Президент Уго Уго Чавеса встретил гостей. Чавес заявил ...", "Уго Уго Чавеса")
+    assert {v for v in got.values()} == {("Q8440", "wikidata:Q8440")}  # the full name and its surname, one entity
+    # another first name: the surname's item is not his, and nothing is linked
+    got = linked("Певец Педро Педро Чавеса пел. Чавес ушёл.", "Педро Педро Чавеса")
+    assert {v[0] for v in got.values()} == {None}
+
+
+def test_an_organisation_whose_label_names_a_place_of_the_article_gains_the_context_bonus():
+    g = Gazetteer()
+    g.add(Entry("country:RUS", "LOC", "country", "Россия", None, "Q159", "RUS", ("России",)))
+    g.add(Entry("country:UKR", "LOC", "country", "Украина", None, "Q212", "UKR", ("Украины",)))
+    g.finish()
+    ix = kbm.AliasIndex.from_links([("МИД России", "ORGANIZATION", "Q1")] + [("МИД", "ORGANIZATION", "Q1")] * 2
+                                   + [("МИД Украины", "ORGANIZATION", "Q2")] + [("МИД", "ORGANIZATION", "Q2")] * 2)
+    kb = kbm.build_kb(g, ix)
+    assert kbm.label_places(kb, "Q2") == {"Q212"}
+    for country, form, qid in (("Украина", "Украины", "Q2"), ("Россия", "России", "Q1")):
+        body = f"В МИД заявили, что {form} это не касается."
+        spans = [Span(3, 6, "ORG", "МИД", "МИД", (), ()),
+                 Span(body.index(form), body.index(form) + len(form), "LOC", form, country, (), ())]
+        assert link_article("d", body, spans, kb=kb)[0].wikidata_id == qid

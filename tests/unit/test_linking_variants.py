@@ -103,6 +103,57 @@ def test_place_adjectives_become_mentions_of_the_place_the_index_links_them_to()
     assert place_adjective_spans(body, [russia, *adj], ix, parse_word) == []  # inside a span: left alone
 
 
+def test_compound_adjectives_and_adjectives_of_persons_are_mentions_of_their_items():
+    from pipeline.core.entities.adjectives import place_adjective_spans
+    from pipeline.core.entities.names import parse_word
+
+    ix = kbm.AliasIndex.from_links([("российских", "COUNTRY", "Q159"), ("российской", "COUNTRY", "Q159"),
+                                    ("американских", "COUNTRY", "Q30"), ("американский", "COUNTRY", "Q30"),
+                                    ("Нобелевской", "PERSON", "Q23810"), ("Нобелевскую", "PERSON", "Q23810")])
+    body = "российско-американских переговоров, лауреат Нобелевской премии, нобелевской недели, Сочи-2014"
+    found = [(s.text, s.type, s.normal, body[s.start:s.end] == s.text) for s in
+             place_adjective_spans(body, [], ix, parse_word)]
+    # each part of the compound is a mention of its own, with the adjective's lemma as its normal form
+    assert found == [("российско", "LOC", "российский", True), ("американских", "LOC", "американский", True),
+                     ("Нобелевской", "PER", "Нобелевский", True)]  # a person's adjective only capitalized
+    kb = kbm.build_kb(Gazetteer(), ix)
+    spans = place_adjective_spans(body, [], ix, parse_word)
+    assert {m.text: m.wikidata_id for m in link_article("d", body, spans, kb=kb)} == \
+        {"российско": "Q159", "американских": "Q30", "Нобелевской": "Q23810"}
+    assert place_adjective_spans(body, [], kbm.AliasIndex(), parse_word) == []  # nothing linked, nothing found
+
+
+def test_a_surname_the_article_names_in_full_is_a_mention_where_ner_missed_it():
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import repeated_surname_spans
+
+    body = "Путин подписал закон\n\nВладимир Путин заявил, что Д.Медведев и Новый год. Президента Путина ждут."
+    full = Span(body.index("Владимир"), body.index(" заявил"), "PER", "Владимир Путин", "Владимир Путин", (), ())
+    medvedev = Span(0, 0, "PER", "Дмитрий Медведев", "Дмитрий Медведев", (), ())  # named elsewhere
+    found = [(s.text, s.normal) for s in repeated_surname_spans(body, [full, medvedev], parse_word)]
+    assert found == [("Путин", "Путин"), ("Д.Медведев", "Д.Медведев"), ("Путина", "Путин")]
+    assert repeated_surname_spans(body, [], parse_word) == []  # no full name in the article: nothing
+    g = Gazetteer()
+    kb = kbm.build_kb(g, kbm.AliasIndex.from_links([("Владимир Путин", "PERSON", "Q7747")]))
+    spans = [full, *repeated_surname_spans(body, [full], parse_word)]
+    ms = link_article("d", body, spans, kb=kb)
+    assert [(m.text, m.link, m.wikidata_id) for m in ms if m.text != "Владимир Путин"] == \
+        [("Путин", "coreference", "Q7747"), ("Путина", "coreference", "Q7747")]
+
+
+def test_names_in_latin_letters_the_index_has_seen_linked_become_mentions():
+    from pipeline.core.entities.spans import latin_name_spans
+
+    ix = kbm.AliasIndex.from_links([("World Press Photo", "ORGANIZATION", "Q551947"),
+                                    ("Amazon", "ORGANIZATION", "Q3884"), ("Houston", "CITY", "Q16555")])
+    body = "Фото получило приз World Press Photo, а Amazon и Netflix промолчали; WorldPress в Houston."
+    found = [(s.text, s.type) for s in latin_name_spans(body, [], ix)]
+    assert found == [("World Press Photo", "ORG"), ("Amazon", "ORG"), ("Houston", "LOC")]  # Netflix: never seen
+    amazon = Span(body.index("Amazon"), body.index("Amazon") + 6, "ORG", "Amazon", "Amazon", (), ())
+    assert "Amazon" not in {s.text for s in latin_name_spans(body, [amazon], ix)}  # inside a span: left alone
+    assert latin_name_spans(body, [], kbm.AliasIndex()) == []
+
+
 def test_nested_names_an_organization_named_after_a_place_and_the_place_that_opens_an_organization():
     from pipeline.core.entities.gazetteer import Entry
     from pipeline.core.entities.names import parse_word

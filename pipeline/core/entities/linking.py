@@ -7,8 +7,9 @@ Order of linking for one mention:
 2. **Gazetteer, exact**: the mention's :func:`~.names.stem_key` (surface form, then normal form) is an alias key.
 3. **Gazetteer, fuzzy**: rapidfuzz ratio ≥ :data:`FUZZY_MIN` against alias keys with the same number of
    words and the same first letters (so "Ким Чен Ир" never becomes "Ким Чен Ын").
-4. **Alias index** (:mod:`.kb`): a name outside the gazetteer whose key the Wikidata alias index knows takes
-   the best candidate (type, the document's other entities, popularity prior) when its confidence is at least
+4. **Alias index** (:mod:`.kb`): a name outside the gazetteer whose key the Wikidata alias index knows (or a
+   variant of it: a shorter form of a long name, its spelling in the other script) takes the best candidate
+   (type, the document's other entities, popularity prior) when its confidence is at least
    :data:`~.kb.MIN_CONFIDENCE`; its entity id is ``wikidata:QID``.
 5. **Unlinked**: an id derived from type and key, identical across articles and releases. A lone common
    surname is never linked across articles: its id includes the article id.
@@ -235,6 +236,8 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
                 break
         if not cands and spans[i].type == "PER":
             cands = kb_module.person_surname_candidates(kb.index, normals[i])
+        if not cands and spans[i].type != "PER":  # "Microsoft" where the index knows "Майкрософт"
+            cands = kb_module.transliteration_candidates(kb.index, spans[i].text, spans[i].type)
         return cands
 
     def is_common_surname(i: int) -> bool:
@@ -254,7 +257,10 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
     context = Counter(own.values())
 
     def context_for(i: int) -> set[str]:
-        return {q for q, n in context.items() if n - (own.get(i) == q) > 0}
+        """The document's other items, and the candidates of mention ``i`` whose label names one of them as a
+        place ("МИД" in an article that names Russia: "МИД России")."""
+        near = {q for q, n in context.items() if n - (own.get(i) == q) > 0}
+        return near | {c.qid for c in candidates(i) if kb_module.label_places(kb, c.qid) & near}
 
     links: dict[int, tuple[str, str, str | None, float]] = {}  # index -> (entity id, link, qid, confidence)
 
@@ -282,6 +288,22 @@ def link_article(article_id: str, body: str, spans: list[Span] | None = None,
 
     for i in range(len(spans)):
         final(i)
+    # a full name nothing links whose surname's own key does ("Уго Чавеса" ... "Чавес"): the surname's best item,
+    # when its label is that full name (same first name, same surname), links the whole chain
+    chains: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(spans)):
+        j = _antecedent(i, spans, keys) if base[i][1] == "coreference" and not links[i][2] else None
+        if j is not None and j != i and not links[j][2] and base[j][1] in ("unlinked", "gazetteer", "fuzzy"):
+            chains[j].append(i)
+    for j, refs in sorted(chains.items()):
+        pick = kb_module.choose(candidates(refs[0]), context_for(refs[0]))
+        label = tokens(kb.index.labels.get(pick[0], ("", ""))[1]) if pick else []
+        if pick is None or pick[1] < kb_module.MIN_CONFIDENCE or len(label) < 2 \
+                or stem_key(label[-1]) != keys[refs[0]].split()[-1] or stem_key(label[0]) not in keys[j].split():
+            continue
+        eid = kb.qid_entity.get(pick[0], f"wikidata:{pick[0]}") if base[j][1] == "unlinked" else base[j][0]
+        for k in (j, *refs):
+            links[k] = (eid, "index" if k == j and base[j][1] == "unlinked" else links[k][1], pick[0], pick[1])
     for j, i in _parenthesized_pairs(body, spans):  # "Алексис Оганян (Alexis Ohanian)", "... комитета (МОК)"
         if bool(links[i][2]) != bool(links[j][2]):
             src, dst = (i, j) if links[i][2] else (j, i)

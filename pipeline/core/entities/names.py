@@ -3,7 +3,7 @@
 * :func:`fold` — the fuzzy spelling key: case, ё/э→е, й/ы→и, щ→ш, чж→дж, hard and soft signs dropped,
   Latin look-alike letters mapped to Cyrillic, punctuation to spaces.
 * :func:`stem_key` — ``fold`` plus one case ending stripped per token, so "Пак Чжином", "Пак Чжина" and
-  "Пак Джин" share a key. The same function is applied to gazetteer aliases and to mentions, so only
+  "Пак Джин" share a key (and a surname's -ов/-ев: "Макаров", "Макарова" → "макар"). The same function is applied to gazetteer aliases and to mentions, so only
   consistency matters, not linguistic truth.
 * :func:`nominative_east_asian` — rules that put transliterated names (outside pymorphy's dictionary)
   back in the nominative: "Пак Чжина" → "Пак Чжин", "Такэси Иваей" → "Такэси Ивая", "Юн Сок Ёлем" → "Юн Сок Ёль".
@@ -30,6 +30,8 @@ _CYRILLIC = re.compile(r"[а-яё]")
 CONSONANT_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ими", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем",
                      "их", "им")
 VOWELS = "аеиоуяю"
+#: surname suffixes that :func:`stem_token` strips after the case ending
+SURNAME_SUFFIXES = ("ов", "ев")
 
 
 def fold_token(token: str) -> str:
@@ -55,6 +57,10 @@ def stem_token(folded: str) -> str:
             break
     while len(t) > 2 and t[-1] in VOWELS:
         t = t[:-1]
+    # the oblique forms of a surname in -ов/-ев keep the suffix once their ending is gone ("Макарова", "Макаровым"
+    # → "макаров"), the nominative loses it as an ending ("Макаров" → "макар"): strip it in every form
+    if t.endswith(SURNAME_SUFFIXES) and len(t) - 2 >= 2:
+        t = t[:-2]
     return t
 
 
@@ -279,3 +285,38 @@ def nominative_phrase(text: str, span_type: str, cases: tuple[str, ...], parse) 
         last = b
     out.append(text[last:])
     return "".join(out)
+
+
+# ---------------------------------------------------------------- a key across scripts
+#: consonant classes shared by the two scripts, applied to folded text (digraphs first); vowels, й, h and х drop
+_SKELETON_DIGRAPHS = (("дж", "J"), ("sch", "X"), ("sh", "X"), ("ch", "C"), ("ph", "f"), ("ck", "k"), ("ts", "s"),
+                      ("th", "t"), ("kh", "k"), ("zh", "J"))
+_SKELETON_LETTERS = {
+    "б": "b", "в": "v", "г": "g", "д": "d", "ж": "J", "з": "s", "к": "k", "л": "l", "м": "m", "н": "n", "п": "p",
+    "р": "r", "с": "s", "т": "t", "ф": "f", "ц": "s", "ч": "C", "ш": "X",
+    "b": "b", "v": "v", "w": "v", "g": "g", "d": "d", "j": "J", "z": "s", "s": "s", "k": "k", "q": "k", "l": "l",
+    "m": "m", "n": "n", "p": "p", "r": "r", "t": "t", "f": "f", "x": "ks", "J": "J", "X": "X", "C": "C"}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def script_of(text: str) -> str:
+    """"cyr", "lat" or "" (mixed or neither) for the letters of ``text``."""
+    cyr, lat = bool(re.search(r"[а-яёА-ЯЁ]", text)), bool(re.search(r"[a-zA-Z]", text))
+    return "cyr" if cyr and not lat else "lat" if lat and not cyr else ""
+
+
+@lru_cache(maxsize=65_536)
+def consonant_skeleton(key: str) -> str:
+    """The consonants of a folded name key in classes both scripts share, doubled letters once: "microsoft" and
+    "маикрософт" (Майкрософт) are both "mkrsft", "forbes" and "форбс" "frbs". A key for candidates across scripts,
+    never a spelling."""
+    out = []
+    for word in key.split():
+        w = _SOFT_C.sub("s", word).replace("c", "k")
+        for a, b in _SKELETON_DIGRAPHS:
+            w = w.replace(a, b)
+        s = "".join(_SKELETON_LETTERS.get(ch, "") for ch in w)
+        s = re.sub(r"(.)\1+", r"\1", s)
+        if s:
+            out.append(s)
+    return " ".join(out)

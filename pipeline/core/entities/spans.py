@@ -12,7 +12,9 @@ from functools import lru_cache
 
 from ...knowledge import phrase_lines
 from .gazetteer import Gazetteer, load
+from .adjectives import place_adjective, place_adjective_spans  # noqa: F401  (place_adjective_spans: re-exported)
 from .common_orgs import common_org_spans, org_nominative as _nominative
+from .kb import FINE_TYPES
 from .names import fold, parse_word, stem_key, tokens
 from .ner import Span, recognize
 
@@ -184,51 +186,6 @@ def merge_dictionary(spans: list[Span], extra: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: (s.start, s.end))
 
 
-#: fine types of the alias index that count as places for :func:`place_adjective_spans`
-PLACE_FINE_TYPES = ("COUNTRY", "CITY", "STATE_OR_PROVINCE")
-#: a word is a place adjective when annotators linked its key to a place at least this often, and in at least
-#: this share of all the key's links
-ADJECTIVE_MIN_LINKS = 2
-ADJECTIVE_MIN_SHARE = 0.5
-
-
-def place_adjective_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
-    """Relative adjectives derived from place names ("российских", "японской", "Каннского") as LOC spans: NER
-    tags names, not adjectives, yet they name the country or city ("российские власти"). A word qualifies when
-    pymorphy knows it as an adjective in -ский/-цкий and the alias index (``index``, :class:`~.kb.AliasIndex`)
-    records its key as linked to a place (:data:`ADJECTIVE_MIN_LINKS`, :data:`ADJECTIVE_MIN_SHARE`): the
-    knowledge of which adjectives name places comes from the linked corpus, not from a list. Words inside a span
-    are left alone. ``parse(word)``: pymorphy's parses. The normal form is the adjective's lemma."""
-    covered = bytearray(len(text) + 1)
-    for s in spans:
-        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
-    out = []
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        if any(covered[m.start():m.end()]):
-            continue
-        normal = place_adjective(word, index, parse)
-        if normal is not None:
-            out.append(Span(m.start(), m.end(), "LOC", word, normal, ("",), ((m.start(), m.end()),)))
-    return out
-
-
-def place_adjective(word: str, index, parse) -> str | None:
-    """The lemma of ``word`` (capitalized as written) when it is a place adjective as
-    :func:`place_adjective_spans` counts them, else None."""
-    if len(word) < 5:
-        return None
-    links = index.counts.get(stem_key(word), {})
-    place = sum(direct for (fine, _), (direct, _) in links.items() if fine in PLACE_FINE_TYPES)
-    if place < ADJECTIVE_MIN_LINKS or place < ADJECTIVE_MIN_SHARE * sum(d for d, _ in links.values()):
-        return None
-    known = [p for p in parse(word) if getattr(p, "is_known", False) and "ADJF" in p.tag.grammemes]
-    if known and known[0].normal_form.endswith(("ский", "цкий")):
-        lemma = known[0].normal_form
-        return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
-    return None
-
-
 #: words before a place that :func:`nested_spans` tries as the head of an organization named after it
 MAX_HEAD_WORDS = 3
 
@@ -283,6 +240,107 @@ def nested_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
     return out
 
 
+#: an initial written before a surname ("Д.Медведев", "Б. Обама")
+_INITIAL_BEFORE = re.compile(r"(?<!\w)[A-ZА-ЯЁ]\.\s?$")
+
+
+def repeated_surname_spans(text: str, spans: list[Span], parse) -> list[Span]:
+    """A person's surname the article names elsewhere in a PER span, written where no span is: NER misses names
+    that open a headline ("Путин подписал закон ...", "Д.Медведев уволил ...") although the body names
+    "Владимир Путин". A capitalized word outside every span whose key is the last word's of a PER span of the
+    article is a PER mention (with an initial before it, when there is one); its normal form is that span's last
+    normal word. A word that opens a sentence counts only when pymorphy reads it as a surname or does not know
+    it ("Новый" is a word before it is a surname)."""
+    surnames: dict[str, str] = {}
+    for s in spans:
+        words, normal_words = tokens(s.text), tokens(s.normal)
+        if s.type == "PER" and words and len(words[-1]) >= 3 and words[-1][:1].isupper():
+            surnames.setdefault(stem_key(words[-1]), normal_words[-1] if normal_words else words[-1])
+    if not surnames:
+        return []
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    out = []
+    for m in _WORD_RE.finditer(text):
+        word = m.group()
+        if len(word) < 3 or not word[:1].isupper() or word.isupper() or any(covered[m.start():m.end()]):
+            continue
+        normal = surnames.get(stem_key(word))
+        if normal is None:
+            continue
+        initial = _INITIAL_BEFORE.search(text, max(0, m.start() - 3), m.start())
+        start = initial.start() if initial else m.start()
+        if _opens_sentence(text, start) and not _surname_reading(word, parse):
+            continue
+        prefix = text[start:m.start()]
+        out.append(Span(start, m.end(), "PER", text[start:m.end()], prefix + normal, ("",) * (1 + bool(prefix)),
+                        ()))
+    return out
+
+
+def _opens_sentence(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t«\"(":
+        j -= 1
+    return j < 0 or text[j] in "\n.!?…"
+
+
+def _surname_reading(word: str, parse) -> bool:
+    readings = [p for p in parse(word) if getattr(p, "is_known", True)]
+    return not readings or any({"Surn", "Name"} & set(p.tag.grammemes) for p in readings)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'.&][A-Za-z0-9]+)*")
+#: the longest run of Latin words tried as one name
+MAX_LATIN_WORDS = 4
+
+
+def latin_name_spans(text: str, spans: list[Span], index) -> list[Span]:
+    """Names in Latin letters inside Russian text that NER misses ("Amazon", "World Press Photo", "Forbes"): a run
+    of up to :data:`MAX_LATIN_WORDS` Latin words one space apart, the first capitalized, outside every span, whose
+    key the alias index (``index``) links; the longest such run from the left wins, and its type is that of the
+    index's best candidate. In Russian text a Latin word is a name far more often than not, and only what the
+    index has seen linked is taken."""
+    if not index.counts:
+        return []
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    words = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(text)
+             if not any(covered[m.start():m.end()]) and not (m.start() and text[m.start() - 1].isalnum())
+             and not (m.end() < len(text) and text[m.end()].isalnum())]
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for n in range(min(MAX_LATIN_WORDS, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            if not text[run[0][0]].isupper() or any(text[a[1]:b[0]] != " " for a, b in zip(run, run[1:])):
+                continue
+            whole = text[run[0][0]:run[-1][1]]
+            cands = index.candidates(stem_key(whole))
+            if cands:
+                found = (n, Span(run[0][0], run[-1][1], FINE_TYPES[cands[0].fine_type], whole, whole, (), ()))
+                break
+        if found is None:
+            i += 1
+            continue
+        out.append(found[1])
+        i += found[0]
+    return out
+
+
+def linked_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
+    """What the linking adds to the name spans (``index``: the alias index; ``parse``: pymorphy's parses):
+    place and person adjectives, nested names, organisations named by common nouns, repeated surnames."""
+    spans = spans + place_adjective_spans(text, spans, index, parse)
+    spans = spans + nested_spans(text, spans, index, parse)
+    spans = spans + common_org_spans(text, spans, index, parse)
+    spans = spans + latin_name_spans(text, spans, index)
+    return spans + repeated_surname_spans(text, spans, parse)
+
+
 def name_spans(text: str) -> list[Span]:
     """Named-entity spans: NER after post-processing, merged with the gazetteer's dictionary matches. This is
     what NER gold (factRuEval) annotates, so ``benchmarks/ner.py`` scores it against stock natasha."""
@@ -291,11 +349,7 @@ def name_spans(text: str) -> list[Span]:
 
 
 def tag_spans(text: str) -> list[Span]:
-    """Name spans plus place adjectives (what ``tag`` and the mentions table use)."""
+    """Name spans plus :func:`linked_spans` (what ``tag`` and the mentions table use)."""
     from .kb import load_index
 
-    spans = name_spans(text)
-    index = load_index()
-    spans = spans + place_adjective_spans(text, spans, index, parse_word)
-    spans = spans + nested_spans(text, spans, index, parse_word)
-    return spans + common_org_spans(text, spans, index, parse_word)
+    return linked_spans(text, name_spans(text), load_index(), parse_word)
