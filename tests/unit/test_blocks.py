@@ -185,3 +185,15 @@ def test_a_thin_model_region_falls_back_to_the_lower_threshold():
     never = BlockModel.from_dict({**data, "trees": [_stump("heading", 0.5, -3.0, -3.0)]})
     with pytest.raises(RejectError):
         document.extract_lines(doc, lines, None, None, model=never)
+
+
+def test_script_gap_sets_apart_a_line_in_another_script_than_the_page_prose():
+    page = PAGE + "\n\nAll materials on this website are protected by copyright law and may not be reproduced."
+    lines, x = _features(page)
+    licence = next(i for i, ln in enumerate(lines) if ln.text.startswith("All materials"))
+    prose = next(i for i, ln in enumerate(lines) if ln.text.startswith("Министр"))
+    assert x[licence, col("script_gap")] > 0.6 > 0.3 > x[prose, col("script_gap")]
+    # a Chinese page (no line is prose in words_of tokens) is measured against all its lines
+    zh = "# 日本与蒙古举行会谈\n\n日本外务大臣与蒙古外长举行会谈，双方讨论了地区安全问题。\n\nCopyright reserved by the site"
+    lines, x = _features(zh)
+    assert x[2, col("script_gap")] > 0.5 > x[1, col("script_gap")]
