@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.core.cleaning.blocks import (FEATURE_NAMES, MODEL_FORMAT, BlockModel, block_features,
+from pipeline.core.cleaning.blocks import (FEATURE_NAMES, MIN_LINE_WEIGHT, MODEL_FORMAT, BlockModel, block_features,
                                            load_block_model, model_region, title_line)
 from pipeline.core.cleaning.document import analyse_lines
 from pipeline.core.markdown import logical_lines
@@ -98,6 +98,13 @@ def test_model_region_is_the_contiguous_run_of_evidence():
     # lines weigh by their length: a short furniture line does not cut a long paragraph off the article
     lines = logical_lines("\n\n".join(["y" * 200, "Фото: agency", "z" * 150, "w" * 300]))
     assert model_region(np.array([0.9, 0.01, 0.7, 0.2]), lines) == (0, 3)
+    # but a line weighs at least MIN_LINE_WEIGHT characters: twenty menu entries cost more than a licence
+    # paragraph gains, so the region does not bridge them to take the licence in with the article
+    menu = [f"М{k}" for k in range(20)]
+    lines = logical_lines("\n\n".join(["l" * 150] + menu + ["a" * 400]))
+    prob = np.array([0.8] + [0.0] * 20 + [0.95])
+    assert model_region(prob, lines) == (21, 22)
+    assert len(lines) == 22 and MIN_LINE_WEIGHT * 20 * 0.5 > 150 * 0.3 > sum(map(len, menu)) * 0.5  # bridged at length
 
 
 def test_shipped_model_loads_and_separates_prose_from_a_ticker():
