@@ -83,8 +83,9 @@ train-event-actors: install  ## retrain the events stage's actor check from ../s
 train-events: train-event-actors  ## retrain the actor check, then the trigger filter (it reads the actors the check keeps) -> pipeline/data/models/events.json
 	$(PY) scripts/train_events.py --workers 2
 
+# the bench group is kept installed beside train (a sync of train alone uninstalls it), so make bench works after
 train-blocks: install  ## retrain the extract stage's block classifier from ../shared/eval/ -> pipeline/data/models/blocks.json
-	$(UV) sync --locked --group train --python $(PYTHON)
+	$(UV) sync --locked --group train --group bench --python $(PYTHON)
 	$(PY) scripts/train_blocks.py
 
 clean:

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.core.cleaning.blocks import (FEATURE_NAMES, MODEL_FORMAT, BlockModel, block_features,
+from pipeline.core.cleaning.blocks import (FEATURE_NAMES, MIN_LINE_WEIGHT, MODEL_FORMAT, BlockModel, block_features,
                                            load_block_model, model_region, title_line)
 from pipeline.core.cleaning.document import analyse_lines
 from pipeline.core.markdown import logical_lines
@@ -98,6 +98,13 @@ def test_model_region_is_the_contiguous_run_of_evidence():
     # lines weigh by their length: a short furniture line does not cut a long paragraph off the article
     lines = logical_lines("\n\n".join(["y" * 200, "Фото: agency", "z" * 150, "w" * 300]))
     assert model_region(np.array([0.9, 0.01, 0.7, 0.2]), lines) == (0, 3)
+    # but a line weighs at least MIN_LINE_WEIGHT characters: twenty menu entries cost more than a licence
+    # paragraph gains, so the region does not bridge them to take the licence in with the article
+    menu = [f"М{k}" for k in range(20)]
+    lines = logical_lines("\n\n".join(["l" * 150] + menu + ["a" * 400]))
+    prob = np.array([0.8] + [0.0] * 20 + [0.95])
+    assert model_region(prob, lines) == (21, 22)
+    assert len(lines) == 22 and MIN_LINE_WEIGHT * 20 * 0.5 > 150 * 0.3 > sum(map(len, menu)) * 0.5  # bridged at length
 
 
 def test_shipped_model_loads_and_separates_prose_from_a_ticker():
@@ -185,3 +192,15 @@ def test_a_thin_model_region_falls_back_to_the_lower_threshold():
     never = BlockModel.from_dict({**data, "trees": [_stump("heading", 0.5, -3.0, -3.0)]})
     with pytest.raises(RejectError):
         document.extract_lines(doc, lines, None, None, model=never)
+
+
+def test_script_gap_sets_apart_a_line_in_another_script_than_the_page_prose():
+    page = PAGE + "\n\nAll materials on this website are protected by copyright law and may not be reproduced."
+    lines, x = _features(page)
+    licence = next(i for i, ln in enumerate(lines) if ln.text.startswith("All materials"))
+    prose = next(i for i, ln in enumerate(lines) if ln.text.startswith("Министр"))
+    assert x[licence, col("script_gap")] > 0.6 > 0.3 > x[prose, col("script_gap")]
+    # a Chinese page (no line is prose in words_of tokens) is measured against all its lines
+    zh = "# 日本与蒙古举行会谈\n\n日本外务大臣与蒙古外长举行会谈，双方讨论了地区安全问题。\n\nCopyright reserved by the site"
+    lines, x = _features(zh)
+    assert x[2, col("script_gap")] > 0.5 > x[1, col("script_gap")]

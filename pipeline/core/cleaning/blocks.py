@@ -43,7 +43,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "upper_share", "latin_share", "cjk_share", "is_prose", "rule_score", "in_rule_region", "rule_region_distance",
     "block_lines", "chars_vs_max", "text_above", "text_below", "window_link_density", "window_log_chars",
     "window_prose_share", "headline_run", "headline_run_log_chars", "prev_log_chars", "next_log_chars",
-    "prev_heading", "next_heading",
+    "prev_heading", "next_heading", "script_gap",
 ) + tuple(f"reason_{r}" for r in REASONS) + DOM_FEATURES + VOCAB_FEATURES
 
 _SENTENCE_END = re.compile(r"[.!?…。！？](?=\s|$|[»\"”)])")
@@ -135,6 +135,7 @@ def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reas
     denom = max(n - 1, 1)
     texts = [ln.text for ln in lines]
     nws = [f.words for f in feats]
+    cjk = [len(_NON_CJK.sub("", x)) / max(f.letters, 1) for x, f in zip(texts, feats)]
     # column by column (list comprehensions and numpy), in the order of FEATURE_NAMES
     idx = range(n)
     if t is not None:
@@ -155,8 +156,7 @@ def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reas
         [len(_NON_DIGIT.sub("", x)) / max(len(x), 1) for x in texts],
         [len(_NON_UPPER.sub("", x)) / max(f.letters, 1) for x, f in zip(texts, feats)],
         [f.latin_share for f in feats],
-        [len(_NON_CJK.sub("", x)) / max(f.letters, 1) for x, f in zip(texts, feats)],
-        prose, [max(-20.0, min(float(s), 60.0)) for s in scores], [start <= i < end for i in idx],
+        cjk, prose, [max(-20.0, min(float(s), 60.0)) for s in scores], [start <= i < end for i in idx],
         [0.0 if start <= i < end else (-math.log1p(start - i) if i < start else math.log1p(i - end + 1))
          for i in idx],
         [block_size[ln.block] for ln in lines], [c / max_chars for c in chars],
@@ -167,6 +167,7 @@ def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reas
         [math.log1p(r) for r in run_len], run_chars,
         [0.0] + log_chars[:-1], log_chars[1:] + [0.0],
         [False] + [bool(ln.heading) for ln in lines[:-1]], [bool(ln.heading) for ln in lines[1:]] + [False],
+        _script_gap(feats, prose, cjk),
     ]
     columns += [[r == reason for r in reasons] for reason in REASONS]
     out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
@@ -179,6 +180,19 @@ def block_features(lines: Sequence[LogicalLine], feats: Sequence[Features], reas
             out[:, k + len(NO_DOM):] = [vocab_features(ln.dom.tokens if ln.dom is not None else (), vocab)
                                         for ln in lines]
     return out
+
+
+def _script_gap(feats: Sequence[Features], prose: Sequence[bool], cjk: Sequence[float]) -> list[float]:
+    """How far a line's script (Latin and CJK shares of its letters) is from the page's prose (its prose lines'
+    letters; all lines' on a page without prose, as a Chinese one is in ``words_of`` tokens): an English licence
+    on a Russian page, or a Cyrillic menu on an English one, stands apart."""
+    use = prose if any(f.letters for f, p in zip(feats, prose) if p) else [True] * len(feats)
+    letters = sum(f.letters for f, p in zip(feats, use) if p)
+    if not letters:
+        return [0.0] * len(feats)
+    latin = sum(f.letters * f.latin_share for f, p in zip(feats, use) if p) / letters
+    han = sum(f.letters * c for f, p, c in zip(feats, use, cjk) if p) / letters
+    return [max(abs(f.latin_share - latin), abs(c - han)) if f.letters else 0.0 for f, c in zip(feats, cjk)]
 
 
 def _running(values: Sequence[float]) -> list[float]:
@@ -311,13 +325,19 @@ def load_block_model() -> BlockModel:
     return BlockModel.from_dict(json.loads(read_text(MODEL_FILE)))
 
 
+#: a line weighs at least this many characters in :func:`model_region`
+MIN_LINE_WEIGHT = 15
+
+
 def model_region(prob: np.ndarray, lines: Sequence[LogicalLine], threshold: float = 0.5) -> tuple[int, int]:
     """The contiguous run of lines with the most article evidence: each line weighs (p - threshold) times
-    its length in characters (the metric counts text, not lines), maximum-sum subarray."""
+    its length in characters (the metric counts text, not lines), at least :data:`MIN_LINE_WEIGHT` (about
+    three words), maximum-sum subarray. Without the floor a run of twenty menu entries and form labels cost
+    less than one sentence, and the region bridged them to join a licence or teaser block to the article."""
     best, best_start, best_end = float("-inf"), 0, 0
     run, run_start = 0.0, 0
     for i, (p, ln) in enumerate(zip(prob, lines)):
-        s = (float(p) - threshold) * len(ln.text)
+        s = (float(p) - threshold) * max(len(ln.text), MIN_LINE_WEIGHT)
         if run <= 0:
             run, run_start = s, i
         else:

@@ -258,7 +258,9 @@ def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: f
     """Whether the model's region holds too little body to be an article (its lines over the threshold,
     headings aside, under :data:`MIN_BODY_WORDS`): the page's article is then scored under the threshold
     (a layout unlike the training outlets'), or the region is its headline alone. Counted in ``words_of``
-    tokens, so a Chinese page (a sentence is one token) takes the fallback whenever its region has few lines."""
+    tokens, so a Chinese page (a sentence is one token) takes the fallback whenever its region has few lines:
+    on purpose, since counting CJK characters here (:func:`body_word_count`) lowered the Chinese CV rows (the
+    model scores many Chinese bodies a little under its threshold; docs/measurements.md, round 4)."""
     words = sum(feats[i].words for i in range(start, end)
                 if prob[i] >= threshold and not lines[i].heading and reasons[i] in (None, *MODEL_OVERRIDABLE))
     return words < MIN_BODY_WORDS
