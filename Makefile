@@ -76,14 +76,15 @@ bench-scale: install  ## throughput vs stock natasha, +1 % incremental cost, pea
 extract: install  ## make extract FILES="raw/a.txt raw/b.txt"
 	$(PY) -m pipeline extract $(FILES)
 
+# the training targets keep the bench group installed beside train (a sync of train alone uninstalls it), so
+# make bench works after them
 train-event-actors: install  ## retrain the events stage's actor check from ../shared/eval/nerel_traindev.jsonl -> pipeline/data/models/event_actors.json (natasha's analyses cached under .bench_cache/)
-	$(UV) sync --locked --group train --python $(PYTHON)
+	$(UV) sync --locked --group train --group bench --python $(PYTHON)
 	$(PY) scripts/train_event_actors.py --workers 2
 
 train-events: train-event-actors  ## retrain the actor check, then the trigger filter (it reads the actors the check keeps) -> pipeline/data/models/events.json
 	$(PY) scripts/train_events.py --workers 2
 
-# the bench group is kept installed beside train (a sync of train alone uninstalls it), so make bench works after
 train-blocks: install  ## retrain the extract stage's block classifier from ../shared/eval/ -> pipeline/data/models/blocks.json
 	$(UV) sync --locked --group train --group bench --python $(PYTHON)
 	$(PY) scripts/train_blocks.py
