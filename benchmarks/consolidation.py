@@ -45,7 +45,7 @@ def prepare(raw: Path, cache_path: Path, store: Path, n: int) -> None:
 
     cache = DocumentCache(cache_path)
     seed = store.parent / (store.name + "-seed")
-    prepared = [prepare_batch(raw, b, cache) for b in list_batches(raw)]
+    prepared = [prepare_batch(raw, b, cache, fp) for b, fp in list_batches(raw).items()]  # as build_corpus
     templates = learn_templates(p.manifest() for p in prepared)
     for p in prepared:
         write_batch_rows(batch_rows(p, templates, cache, 1), seed)

@@ -45,7 +45,7 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     phases = {}
     cache = DocumentCache(cache_path)
     t = time.perf_counter()
-    prepared = [prepare_batch(raw, b, cache) for b in list_batches(raw)]
+    prepared = [prepare_batch(raw, b, cache, fp) for b, fp in list_batches(raw).items()]  # as build_corpus
     phases["ingest+segment"] = time.perf_counter() - t
     t = time.perf_counter()
     templates = learn_templates(p.manifest() for p in prepared)

@@ -2,7 +2,7 @@
 
 A **batch** is a top-level folder of raw/ (files directly in raw/ form the batch ``_root``). A batch is read
 once: its inventory, ingest rejects and each page's hashed template keys (a :class:`BatchManifest`) are
-cached by a fingerprint of its files, and each page's converted, segmented content by its raw sha256 (the
+cached by a fingerprint of its files (as rows of one table: :mod:`pipeline.core.manifests`), and each page's converted, segmented content by its raw sha256 (the
 ``batch`` and ``prepare`` levels of the :mod:`document cache <pipeline.core.document_cache>`). The template
 index is learned from the manifests of every batch (:func:`learn_templates`); a page depends on it only
 through its template signature, summed up per batch by :func:`template_digest`.
@@ -23,6 +23,7 @@ from .cleaning import STAGE as EXTRACT_STAGE
 from .cleaning.document import prepare_page
 from .cleaning.templates import TemplateIndex, page_template_keys
 from .ingest import batch_of, ingest, walk_raw
+from .manifests import get_manifest, put_manifest
 from .versions import code_version
 
 __all__ = ["BatchManifest", "PreparedBatch", "PreparedPage", "learn_templates", "list_batches", "prepare_batch",
@@ -103,16 +104,15 @@ def prepare_batch(raw_dir: Path, batch: str, cache: DocumentCache, fingerprint: 
         fingerprint, reuse = "", False  # every file read and hashed; per-document results still come from the cache
     batch_key = cache_key("batch", versions, batch, fingerprint)
     if reuse:
-        known = cache.get("batch", batch_key)
+        known = get_manifest(cache, batch_key)
         if known is not None:
             inventory, rejects, page_rows = known
             pages = [PreparedPage(*row) for row in page_rows]
             return PreparedBatch(batch, inventory, pages, list(rejects), fingerprint, Path(raw_dir))
     documents, rejects = ingest(Path(raw_dir), batch=batch)
     prepared = prepare_documents(batch, documents, rejects, cache, fingerprint, Path(raw_dir))
-    cache.put_many("batch", [(batch_key, (prepared.inventory, prepared.rejects,
-                                          [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key)
-                                           for p in prepared.pages]))])
+    put_manifest(cache, batch_key, batch, prepared.inventory, prepared.rejects,
+                 [(p.source_path, p.raw_sha256, p.group, p.keys, p.prepare_key) for p in prepared.pages])
     return prepared
 
 

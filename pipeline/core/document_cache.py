@@ -12,7 +12,8 @@ level          key                                                              
 =============  ==========================================================================  ===================
 
 Two levels sit above these: ``batch`` (a batch's inventory, rejects and page keys, by the fingerprint of its
-files: :func:`pipeline.core.batches.prepare_batch`) and ``rows`` (a batch's rows, by that fingerprint and the
+files: :func:`pipeline.core.batches.prepare_batch`; kept as rows of the ``manifests`` table, not pickled:
+:mod:`pipeline.core.manifests`) and ``rows`` (a batch's rows, by that fingerprint and the
 batch's template digest: :func:`pipeline.core.batch_rows.start_batch`).
 """
 
@@ -28,6 +29,8 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
+
+from .manifests import MANIFEST_DDL
 
 __all__ = ["CACHE_FORMAT", "DocumentCache", "cache_key"]
 
@@ -73,6 +76,7 @@ class DocumentCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT, key TEXT, value BLOB, PRIMARY KEY (stage, key))")
+            db.execute(MANIFEST_DDL)
         except sqlite3.DatabaseError:
             db.close()
             raise

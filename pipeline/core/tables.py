@@ -15,17 +15,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..schema import Table, arrow_schema
-
-PARQUET_OPTIONS = dict(
-    compression="zstd",
-    compression_level=9,
-    use_dictionary=True,
-    write_statistics=True,
-    version="2.6",
-    data_page_version="1.0",
-    row_group_size=64 * 1024,
-)
+from ..schema import PARQUET_OPTIONS, ROW_GROUP_ROWS, Table, arrow_schema
 
 
 def _sort_key(table: Table):
@@ -86,20 +76,56 @@ def sweep_stale_temps(folder: Path, name: str) -> None:
                 pass
 
 
-def write_parquet(arrow: pa.Table, path: Path) -> Path:
-    """Write atomically (temp file + rename) so a reader never sees half a file."""
+def write_parquet(arrow, path: Path, schema: pa.Schema | None = None) -> Path:
+    """Write atomically (temp file + rename) so a reader never sees half a file, in row groups of
+    :data:`~pipeline.schema.ROW_GROUP_ROWS` rows, each group from one chunk per column (Parquet's page and
+    dictionary boundaries follow the chunks it is handed: the bytes then depend on the rows alone).
+
+    ``arrow``: a table, or an iterable of record batches or tables of ``schema``, streamed (one row group is
+    gathered at a time); both give the same bytes for the same rows."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale_temps(path.parent, path.name)
     tmp = _temp_path(path)
     try:
-        pq.write_table(arrow, str(tmp), **PARQUET_OPTIONS)
+        if isinstance(arrow, pa.Table) and arrow.num_rows <= ROW_GROUP_ROWS:
+            pq.write_table(arrow.combine_chunks(), str(tmp), **PARQUET_OPTIONS)  # one group, as always
+        else:
+            _write_groups(arrow, schema if schema is not None else arrow.schema, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def row_groups(parts, size: int = ROW_GROUP_ROWS):
+    """Tables or record batches → tables of exactly ``size`` rows (the last one shorter), one chunk per column."""
+    pending, rows = [], 0
+    for part in ([parts] if isinstance(parts, pa.Table) else parts):
+        part = pa.Table.from_batches([part]) if isinstance(part, pa.RecordBatch) else part
+        while part.num_rows:
+            taken = part.slice(0, size - rows)
+            pending.append(taken)
+            rows += taken.num_rows
+            part = part.slice(taken.num_rows)
+            if rows == size:
+                yield pa.concat_tables(pending).combine_chunks()
+                pending, rows = [], 0
+    if pending:
+        yield pa.concat_tables(pending).combine_chunks()
+
+
+def _write_groups(parts, schema: pa.Schema, path: Path) -> None:
+    options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
+    written = False
+    with pq.ParquetWriter(str(path), schema, **options) as writer:
+        for group in row_groups(parts):
+            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+            written = True
+    if not written:  # no rows: the file pq.write_table writes for an empty table
+        pq.write_table(schema.empty_table(), str(path), **PARQUET_OPTIONS)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:

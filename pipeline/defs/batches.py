@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..core.batch_rows import batches_rows
 from ..core.batch_store import write_batch_rows
-from ..core.batches import learn_templates, list_batches, prepare_batch
+from ..core.batches import BatchManifest, learn_templates, list_batches, prepare_batch
 from ..core.document_cache import cache_key
+from ..core.manifests import read_manifest_file, write_manifest_file
 from ..core.cleaning.templates import TemplateIndex
 from ..core.versions import code_version
 from ..core.workers import shutdown_pools
@@ -26,10 +27,14 @@ from .materialization import counts_md
 from .progress import StepProgress
 from .resources import VostokPaths
 
+#: the one file ``raw_batch``'s manifests are stored in (``<io>/raw_batch/manifests.parquet``)
+MANIFEST_FILE = "manifests.parquet"
+
 
 class BatchIOManager(dg.ConfigurableIOManager):
     """``{batch: value}`` outputs stored one pickle per batch, under a bounded name (a hash of the batch), with
-    an index of the batches the output holds; inputs come back whole."""
+    an index of the batches the output holds; inputs come back whole. Batch manifests (``raw_batch``) are stored
+    as one table instead, every batch's rows in one Parquet file (:mod:`pipeline.core.manifests`)."""
 
     base_dir: str = "dataset/work/io"
 
@@ -44,14 +49,21 @@ class BatchIOManager(dg.ConfigurableIOManager):
         from ..core.tables import atomic_write_bytes
 
         folder = self._folder(context.asset_key)
-        for batch, value in obj.items():
-            atomic_write_bytes(folder / self._name(batch), pickle.dumps(value, protocol=5))
-        index = {self._name(b): b for b in sorted(obj)}
+        if obj and all(isinstance(value, BatchManifest) for value in obj.values()):
+            write_manifest_file(folder / MANIFEST_FILE, obj)  # atomic, before the index: an index's files are whole
+            index = {MANIFEST_FILE: None}
+        else:
+            for batch, value in obj.items():
+                atomic_write_bytes(folder / self._name(batch), pickle.dumps(value, protocol=5))
+            index = {self._name(b): b for b in sorted(obj)}
         atomic_write_bytes(folder / "index.json", json.dumps(index, ensure_ascii=True, sort_keys=True).encode())
 
     def load_input(self, context: dg.InputContext) -> dict:
         folder = self._folder(context.asset_key)
         index = json.loads((folder / "index.json").read_bytes())
+        if index == {MANIFEST_FILE: None}:
+            return {batch: BatchManifest(batch, inventory, rejects, pages, fingerprint) for batch, (
+                fingerprint, inventory, rejects, pages) in read_manifest_file(folder / MANIFEST_FILE).items()}
         try:
             return {batch: pickle.loads((folder / name).read_bytes()) for name, batch in sorted(index.items())}
         except (ModuleNotFoundError, AttributeError, pickle.UnpicklingError) as error:

@@ -15,7 +15,7 @@ import pytest
 import pipeline
 from pipeline.core.release.publish import ReleaseError, publish
 from pipeline.core.release.semver import VersionError
-from pipeline.schema import TABLES
+from pipeline.schema import TABLES, format_note
 from tests.conftest import RAW, REPO, REPO_RAW
 
 pytestmark = pytest.mark.integration
@@ -79,6 +79,7 @@ def test_first_release_has_every_file_and_valid_descriptors(root):
         assert required in files
     card = (result.path / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\n") and "config_name: events" in card and "## Motivation" in card
+    assert format_note() in card.split("## Distribution", 1)[1].split("## ", 1)[0]  # the row groups, in the format section
     prov = json.loads((result.path / "provenance.json").read_text())
     assert set(prov["raw_manifest"]) == {p.name for p in RAW.iterdir()}
     assert prov["tools"]["natasha"] and prov["lock_file"]["sha256"]

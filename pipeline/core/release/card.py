@@ -6,7 +6,7 @@ from collections import Counter
 
 import pyarrow as pa
 
-from ...schema import TABLES, markdown_contract
+from ...schema import TABLES, format_note, markdown_contract
 from .card_sections import (PERSONAL_DATA, citation_section, collection_section, licence_section,
                             limitations_section, loading_section, release_sources, sources_table, summary_section)
 from .descriptors import DESCRIPTION, LICENSE, TITLE
@@ -125,6 +125,8 @@ Not suitable for claims about the whole Russian press: the corpus is what was co
 
 Parquet files with `datapackage.json` (Frictionless) and `croissant.json` (MLCommons Croissant), `SHA256SUMS`,
 `provenance.json`, and `columns.html` (the data dictionary, offline).
+
+{format_note()}
 
 ## Licences
 
