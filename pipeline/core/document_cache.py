@@ -12,7 +12,7 @@ level          key                                                              
 =============  ==========================================================================  ===================
 
 Two levels sit above these: ``batch`` (a batch's inventory, rejects and page keys, by the fingerprint of its
-files: :func:`pipeline.core.batches.prepare_batch`; kept as rows of the ``manifests`` table, not pickled:
+files: :func:`pipeline.core.batches.prepare_batch`; kept as rows of the ``manifests_v1`` table, not pickled:
 :mod:`pipeline.core.manifests`) and ``rows`` (a batch's rows, by that fingerprint and the
 batch's template digest: :func:`pipeline.core.batch_rows.start_batch`).
 """

@@ -3,10 +3,10 @@
 A batch's manifest (its inventory, its rejects and each page's hashed template keys: what corpus-level work needs
 of a batch once it is read, :class:`~pipeline.core.batches.BatchManifest`) is kept as rows of one table: one row
 per inventory entry, reject and page, a page's keys as the bytes of its uint64 array, after a header row. Reading
-manifests back is one query and no unpickling (a pickled manifest of 200 pages cost about 50 ms to load on this
-machine: 200 numpy arrays rebuilt one by one, for every batch of every rebuild). Two stores hold the table:
+manifests back is one query and no unpickling, and the table is one inspectable store where a pickle per batch
+was not (measured in docs/scale.md: loading pickles was not the cost it was thought to be). Two stores hold the table:
 
-* the ``manifests`` table of the document cache (``cache.sqlite``), under each batch's cache key (batch, the
+* the ``manifests_v1`` table of the document cache (``cache.sqlite``), under each batch's cache key (batch, the
   fingerprint of its files, ingest and extract code versions): :func:`put_manifest`, :func:`get_manifest`. A
   batch's rows are written in one transaction, so a killed run leaves its manifest whole or absent;
 * one Parquet file for the Dagster ``raw_batch`` asset, every batch at once (its ``batch_key`` is the batch's
@@ -24,7 +24,10 @@ __all__ = ["MANIFEST_DDL", "get_manifest", "put_manifest", "read_manifest_file",
 #: the columns of a manifest row; the header row holds the batch in ``source_path``, its fingerprint in ``prepare_key``
 COLUMNS = ("batch_key", "part", "ord", "source_path", "raw_sha256", "size", "kind", "encoding", "fetched_at",
            "stage", "reason", "message", "grp", "prepare_key", "keys")
-MANIFEST_DDL = """CREATE TABLE IF NOT EXISTS manifests (
+#: the table's name carries its row format: a cache written with other columns is left aside (every batch misses
+#: once), never read or written with the wrong number of values
+TABLE = "manifests_v1"
+MANIFEST_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     batch_key TEXT NOT NULL, part INTEGER NOT NULL, ord INTEGER NOT NULL,  -- part: 0 header, 1 inventory, 2 reject, 3 page
     source_path BLOB, raw_sha256 TEXT,
     size INTEGER, kind TEXT, encoding TEXT, fetched_at TEXT,  -- inventory entries
@@ -84,13 +87,16 @@ def put_manifest(cache, key: str, batch: str, inventory: list[dict], rejects: li
     def write(db: sqlite3.Connection):
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("DELETE FROM manifests WHERE batch_key=?", (key,))
-            db.executemany(f"INSERT INTO manifests VALUES ({', '.join('?' * len(COLUMNS))})",
+            db.execute(f"DELETE FROM {TABLE} WHERE batch_key=?", (key,))
+            db.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(COLUMNS))})",
                            _rows(key, batch, "", inventory, rejects, pages))
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # a failed COMMIT (disk full) must not leave the reused connection inside an open transaction; SQLite
+            # may have rolled back by itself already, and a second ROLLBACK would hide the real error
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
 
     if cache.path is not None:
         cache._run(write)
@@ -100,7 +106,7 @@ def get_manifest(cache, key: str) -> tuple[list[dict], list, list[tuple]] | None
     """One batch's (inventory, rejects, pages) from the document cache, or None (counted as a hit or a miss of
     the ``batch`` level)."""
     rows = cache._run(lambda db: db.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM manifests WHERE batch_key=? ORDER BY part, ord", (key,)).fetchall())
+        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WHERE batch_key=? ORDER BY part, ord", (key,)).fetchall())
     if not rows or rows[0][1] != HEADER:
         cache.misses["batch"] += 1
         return None

@@ -50,6 +50,22 @@ def test_a_write_that_fails_midway_keeps_the_previous_manifest(tmp_path):
     with pytest.raises(KeyError):
         put_manifest(cache, "key", "a", broken, [], [])
     _same(get_manifest(cache, "key"), (INVENTORY, REJECTS, PAGES))
+    assert not cache._db().in_transaction  # the reused connection is left clean: the next write goes through
+    put_manifest(cache, "key", "a", INVENTORY[:1], [], [])
+    _same(get_manifest(cache, "key"), (INVENTORY[:1], [], []))
+
+
+def test_a_cache_whose_manifest_table_has_another_row_format_is_left_aside(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as db:  # an older format's table of the same name
+        db.execute("CREATE TABLE manifests (batch_key TEXT, something_else TEXT)")
+        db.execute("INSERT INTO manifests VALUES ('key', 'x')")
+    cache = DocumentCache(path)
+    assert get_manifest(cache, "key") is None  # a miss, not an error
+    put_manifest(cache, "key", "a", INVENTORY, REJECTS, PAGES)
+    _same(get_manifest(cache, "key"), (INVENTORY, REJECTS, PAGES))
 
 
 KILLED = textwrap.dedent("""
