@@ -59,11 +59,12 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
     Runs in worker processes; natasha's models load once per process. A batch that runs out of memory is
     analysed again one article at a time, so only the article at fault fails."""
     from .entities.ner import analyze_many
+    from .events.extract import needs_syntax
 
     items = [(article_id, analyzed_text(body), published, len(body) > MAX_ANALYZED_CHARS)
              for article_id, body, published in items]
     try:
-        analyze_many([body for _, body, _, _ in items if body.strip()])
+        analyze_many([body for _, body, _, _ in items if body.strip()], syntax=needs_syntax)
     except MemoryError:
         pass  # each article is analysed alone below
     return [_analyze_one(*item) for item in items]
@@ -82,7 +83,7 @@ def _analyze_one(article_id: str, body: str, published, truncated: bool = False)
                           key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
         events = event_rows(article_id, body, mentions, published_date)
-        notes = analysis_notes(analyze(body) if body.strip() else None, truncated, for_ner(body) is not None)
+        notes = analysis_notes(analyze(body, syntax=False) if body.strip() else None, truncated, for_ner(body) is not None)
         return mention_rows, events, notes
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "

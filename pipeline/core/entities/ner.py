@@ -72,7 +72,7 @@ def recognize(text: str) -> list[Span]:
     if not text.strip():
         return []
     m = models()
-    doc = analyze(text)
+    doc = analyze(text, syntax=False)  # only the sentences the ORG normal forms read
     spans = []
     for s in doc.spans:
         try:
@@ -107,14 +107,24 @@ def _evict(keep: set, incoming: int = 0) -> None:
             chars -= len(text)
 
 
-def analyze(text: str):
-    """natasha Doc of ``text`` with sentences, tokens, morphology (with lemmas), syntax and NER (cached)."""
-    return analyze_many([text])[0]
+def analyze(text: str, syntax=True):
+    """natasha Doc of ``text`` with sentences, tokens, morphology (with lemmas), NER and the syntax that ``syntax``
+    asks for (cached; see :func:`analyze_many`)."""
+    return analyze_many([text], syntax)[0]
 
 
-def analyze_many(texts: Sequence[str]) -> list:
+def analyze_many(texts: Sequence[str], syntax=True) -> list:
     """natasha Docs of many texts: morphology and NER batched across documents (:mod:`.fast_ner`: the same tags
     and spans as natasha's per-document calls), syntax per document as natasha runs it, lemmas memoized.
+
+    The dependency parse is most of the analysis's cost and has two readers: natasha's normalizer of ORG names
+    (``syntax_normalize`` inflects the span's head only), so every sentence holding an ORG span is parsed
+    (:func:`org_sentences`), and the events stage. ``syntax`` says which other sentences get a parse: True
+    every one (natasha's ``parse_syntax``), False none, or a predicate on a natasha sentence (its tokens'
+    lemmas are set when it is called): the events stage asks only for the sentences where a trigger can match.
+    A sentence's parse does not depend on which other sentences are parsed with it (slovnet's padding is zero,
+    as a lone sentence's is; ``benchmarks/syntax_subset.py``), so a cached analysis is completed sentence by
+    sentence when a later call asks for more.
 
     The last :data:`ANALYSIS_CACHE_SIZE` analyses are kept; analyzing a batch first makes the per-article calls
     of the entities and events stages cache hits."""
@@ -122,8 +132,8 @@ def analyze_many(texts: Sequence[str]) -> list:
 
     missing = [t for t in dict.fromkeys(texts) if t not in _ANALYSES]
     _evict(set(texts), sum(len(t) for t in missing))
+    m = models() if missing or syntax is not False else None
     if missing:
-        m = models()
         nt = natasha()
         docs = []
         for text in missing:
@@ -131,21 +141,44 @@ def analyze_many(texts: Sequence[str]) -> list:
             doc.segment(m.segmenter)
             docs.append(doc)
         tag_morph_docs(docs, m.morph)
-        for doc in docs:  # per document, as natasha batches it (see fast_ner)
-            parse_syntax_capped(doc, m.syntax)
         tag_ner_docs(docs, m.ner)
         for doc in docs:
+            parse_syntax_capped(doc, m.syntax, wanted=org_sentences(doc))
             for token in doc.tokens:
                 token.lemma = lemma(token.text, token.pos, token.feats)
             _ANALYSES[doc.text] = doc
     found = []
     for text in texts:
         _ANALYSES.move_to_end(text)
-        found.append(_ANALYSES[text])
+        doc = _ANALYSES[text]
+        if syntax is not False:
+            parse_syntax_capped(doc, m.syntax, wanted=syntax)
+        found.append(doc)
     if len(texts) > 1:  # a batch being primed stays whole until the next batch, however large
         _CAPACITY[0] = max(ANALYSIS_CACHE_SIZE, len(texts))
     _evict(set(texts))
     return found
+
+
+def org_sentences(doc):
+    """A predicate on ``doc``'s sentences: True for one that overlaps an ORG span, whose normal form natasha
+    derives from the parse."""
+    from bisect import bisect_right
+
+    orgs = sorted((span.start, span.stop) for span in doc.spans if span.type == "ORG")  # NER spans do not overlap
+    starts = [start for start, _ in orgs]
+    stops = [stop for _, stop in orgs]
+
+    def overlaps_org(sent) -> bool:
+        k = bisect_right(stops, sent.start)  # the first span ending after the sentence starts
+        return k < len(orgs) and starts[k] < sent.stop
+
+    return overlaps_org
+
+
+def is_parsed(sent) -> bool:
+    """True when every token of a natasha sentence has its head (the parse has run on it)."""
+    return all(t.head_id is not None for t in sent.tokens)
 
 
 #: the syntax parser's memory grows with the square of a sentence's length (400k tokens: 596 GiB); longer
@@ -153,17 +186,21 @@ def analyze_many(texts: Sequence[str]) -> list:
 MAX_SYNTAX_TOKENS = 250
 
 
-def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS) -> bool:
-    """natasha's ``doc.parse_syntax`` when every sentence is at most ``max_tokens`` long (the same parse, since
-    slovnet's result depends on the batch); otherwise every sentence is parsed in consecutive windows of at most
-    ``max_tokens`` tokens, each window's root attached to the sentence root. Returns True when a cap applied."""
-    if all(len(sent.tokens) <= max_tokens for sent in doc.sents):
-        doc.parse_syntax(parser)
+def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS, wanted=True) -> bool:
+    """natasha's ``doc.parse_syntax`` on the sentences ``wanted`` selects (True: all; a predicate on a sentence)
+    that are not parsed yet. Sentences of at most ``max_tokens`` tokens are parsed whole, as natasha does;
+    when a longer one is among them, every sentence is parsed in consecutive windows of at most ``max_tokens``
+    tokens, each window's root attached to the sentence root. Returns True when a cap applied."""
+    todo = [(sent_id, sent) for sent_id, sent in enumerate(doc.sents, 1)
+            if (wanted is True or wanted(sent)) and sent.tokens and not is_parsed(sent)]
+    if not todo:
         return False
+    capped = any(len(sent.tokens) > max_tokens for _, sent in todo)
     windows = []  # (sentence number, first token index, tokens)
-    for sent_id, sent in enumerate(doc.sents, 1):
-        for first in range(0, len(sent.tokens), max_tokens):
-            windows.append((sent_id, first, sent.tokens[first:first + max_tokens]))
+    for sent_id, sent in todo:
+        step = max_tokens if capped else len(sent.tokens)
+        for first in range(0, len(sent.tokens), step):
+            windows.append((sent_id, first, sent.tokens[first:first + step]))
     markups = parser.map([[t.text for t in tokens] for _, _, tokens in windows])
     for (sent_id, first, tokens), markup in zip(windows, markups):
         for target, source in zip(tokens, markup.tokens):
@@ -171,7 +208,7 @@ def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS) -> boo
             target.id = f"{sent_id}_{first + local_id}"
             target.head_id = f"{sent_id}_{first + local_head if local_head else 0}"
             target.rel = source.rel
-    return True
+    return capped
 
 
 _LEMMAS: dict[tuple, str] = {}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from ..entities.ner import analyze
 from . import actor_model as actor_scorer
 from .filter import features, shipped_model
@@ -35,7 +36,7 @@ from .logistic import probability
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
-from .syntax import Token, _children, _sentence_tokens
+from .syntax import Token, _children, _sentence_tokens, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
 from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, location_for
 from .sentence import rule_sides, sentence_view
@@ -88,6 +89,22 @@ class EventDraft:
 
 
 # ---------------------------------------------------------------- triggers
+@lru_cache(maxsize=1)
+def trigger_first_lemmas() -> frozenset[str]:
+    """The lemmas a trigger pattern starts with: :func:`find_triggers` matches nothing in a sentence without one."""
+    return frozenset(t.lemmas[0] for t in triggers())
+
+
+def needs_syntax(sent) -> bool:
+    """True for a natasha sentence whose dependency parse the stage reads: one it does not skip as too long
+    (:data:`MAX_SENTENCE_TOKENS`) and where a trigger can match. Every other sentence only lends its place to
+    the next one (:func:`location_for` reads the text, not the parse), so the analysis parses only these."""
+    if len(sent.tokens) > MAX_SENTENCE_TOKENS:
+        return False
+    first = trigger_first_lemmas()
+    return any(token_lemma(t) in first for t in sent.tokens)
+
+
 def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
     """(anchor index, code, token indexes) for each trigger; longest patterns first, one per anchor and root."""
     used_anchor: set[int] = set()
@@ -174,15 +191,18 @@ def extract_events(body: str, mentions, published: date | None, model: dict | st
 
 
 def _candidates(body: str, mentions, published: date | None, actor_model: dict | None = None) -> list[EventDraft]:
-    doc = analyze(body)
+    doc = analyze(body, syntax=needs_syntax)
     events: list[EventDraft] = []
     previous_location: int | None = None
     for sent_index, sent in enumerate(doc.sents):
-        tokens = _sentence_tokens(sent)
         sentence_mentions = [k for k, m in enumerate(mentions) if m.start >= sent.start and m.end <= sent.stop]
-        if len(tokens) > MAX_SENTENCE_TOKENS:
+        if len(sent.tokens) > MAX_SENTENCE_TOKENS:
             previous_location = None
             continue
+        if not needs_syntax(sent):  # no trigger can match: the sentence only lends its place to the next one
+            previous_location = location_for(body, sentence_mentions, mentions, set())
+            continue
+        tokens = _sentence_tokens(sent)
         view = sentence_view(body, sent, tokens, mentions, sentence_mentions)
         places, token_mentions, mention_tokens = view.places, view.token_mentions, view.mention_tokens
         found = find_triggers(tokens)[:MAX_TRIGGERS_PER_SENTENCE]

@@ -138,9 +138,14 @@ def _adjective_countries(tokens: list[Token], indexes: list[int]) -> list[str]:
     return out
 
 
+def token_lemma(tok) -> str:
+    """The lemma the event extractor matches triggers on: natasha's lemma (or the word), lower case, ё as е."""
+    return (tok.lemma or tok.text).lower().replace("ё", "е")
+
+
 def _sentence_tokens(sent) -> list[Token]:
     out = []
     for i, tok in enumerate(sent.tokens):
-        out.append(Token(i, tok.id, tok.text, (tok.lemma or tok.text).lower().replace("ё", "е"), tok.start, tok.stop, tok.head_id,
+        out.append(Token(i, tok.id, tok.text, token_lemma(tok), tok.start, tok.stop, tok.head_id,
                          tok.rel or "", tok.pos or "", dict(tok.feats or {})))
     return _link(out)
