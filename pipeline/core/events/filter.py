@@ -39,7 +39,7 @@ SPEECH_ACT_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
 FEATURE_NAMES = (
     "verb", "noun", "participle", "trigger_is_root", "trigger_embedded", "trigger_nominal", "multiword",
     "syntax_actors", "has_actor1", "has_actor2", "actor_person", "actor_place_only", "symmetric", "has_place", "has_date", "not_asserted", "reported", "past", "log_tokens", "log_persons",
-    "first_sentence", "nsubj_child", "has_mention_child", "speech_act", "first_second_person",
+    "first_sentence", "nsubj_child", "has_mention_child", "speech_act", "first_second_person", "material_conflict",
 )
 
 
@@ -66,6 +66,7 @@ def features(tokens: list[Token], ev, mentions, sentence_mentions: list[int]) ->
         float(ontology()[ev.code].root in SPEECH_ACT_ROOTS),
         # "я встречался с Аркадием": a first or second person in the sentence, the speech of someone quoted
         float(any((x.feats or {}).get("Person") in ("1", "2") for x in tokens)),
+        float(ontology()[ev.code].quad_class == 4),
     ]
 
 
