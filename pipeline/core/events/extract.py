@@ -9,7 +9,8 @@ Steps per sentence (natasha's sentences, lemmas and syntax, shared with NER thro
    "с кем" and "между X и Y" → actor2; genitive modifiers of a noun trigger ("переговоры Японии и КНДР").
    "Стороны"/"он" take the actors of the previous event or the last person; without a parse, mentions
    before and after the trigger. Country adjectives ("японский премьер") add actor countries.
-3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора").
+3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора"), else
+   the LOC in the genitive of a place noun of one ("в пригороде Феникса") or a visit's object ("посетил Москву").
 4. Date (:mod:`.when`; a date governed by a reporting word — "заявил 5 мая", "в речи 22 сентября" — is the
    report's, not the event's), money (:mod:`.money`) and modality (:func:`modality_for`, read from the
    trigger's own clause).

@@ -5,8 +5,9 @@ The lexicon (``data/cameo/triggers.tsv``) proposes candidates; many are words us
 events nobody takes part in ("санкции" in a list of topics, "встреча" in a film title). The model scores
 each candidate from what the parse says about it: part of speech and relation of the trigger word, whether
 its actors come from the parse (a subject, a "с кем"), their types, a place and a date, its modality, the
-sentence's length and its people, whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`), and
-whether the sentence speaks in the first or second person (someone's words quoted: "я встречался с ...").
+sentence's length and its people, whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`) or a
+material conflict (QuadClass 4: arrests, violence, force, sanctions), and whether the sentence speaks in the
+first or second person (someone's words quoted: "я встречался с ...").
 The stage keeps every candidate and publishes this probability as ``events.event_probability``;
 :func:`keep` (at :data:`THRESHOLD`) is the cut the benchmarks report and readers may apply.
 
