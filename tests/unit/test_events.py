@@ -43,6 +43,8 @@ CASES = [
     ("Министр иностранных дел Южной Кореи Пак Чжин не встретился с Ван И.", "04", {"KOR"}, {"CHN"}, "negated"),
     ("Монголия могла стать местом для проведения саммита, где Дональд Трамп мог встретиться с Ким Чен Ыном.", "04", {"USA"}, {"PRK"}, "possible"),
     ("Спецслужбы КНДР похитили японских граждан.", "18", {"PRK"}, set(), "asserted"),
+    ("Суд Милана приговорил Сильвио Берлускони к четырём годам заключения.", "17", set(), set(), "asserted"),
+    ("Неизвестные застрелили журналиста Ивана Петрова в Киеве.", "18", set(), set(), "asserted"),
 ]
 
 
@@ -79,6 +81,16 @@ def test_meeting_in_third_country_is_044_with_place_and_date():
     assert ev["cameo_code"] == "044"
     assert mentions[ev["location"]]["text"] == "Нью-Йорке"
     assert (ev["event_date"], ev["date_precision"]) == ("2024-09-22", "day")
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Полиция задержала Джона Смита в пригороде Феникса.", "Феникса"),  # the genitive of a place noun
+    ("Президент Сербии Александр Вучич посетил Москву.", "Москву"),  # the destination of a visit
+])
+def test_place_beyond_a_bare_locative(text, place):
+    events, mentions = _events(text)
+    assert events and events[0]["location"] is not None, (text, events)
+    assert mentions[events[0]["location"]]["text"] == place
 
 
 def test_no_event_without_an_actor():

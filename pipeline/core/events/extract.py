@@ -9,7 +9,8 @@ Steps per sentence (natasha's sentences, lemmas and syntax, shared with NER thro
    "с кем" and "между X и Y" → actor2; genitive modifiers of a noun trigger ("переговоры Японии и КНДР").
    "Стороны"/"он" take the actors of the previous event or the last person; without a parse, mentions
    before and after the trigger. Country adjectives ("японский премьер") add actor countries.
-3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора").
+3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора"), else
+   the LOC in the genitive of a place noun of one ("в пригороде Феникса") or a visit's object ("посетил Москву").
 4. Date (:mod:`.when`; a date governed by a reporting word — "заявил 5 мая", "в речи 22 сентября" — is the
    report's, not the event's), money (:mod:`.money`) and modality (:func:`modality_for`, read from the
    trigger's own clause).
@@ -224,7 +225,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             rows = actor_scorer.candidate_features(tokens, anchor, mention_tokens, mentions, set(actor1), set(actor2))
             actor1, actor2 = actor_scorer.select(actor_model, actor1, actor2, rows, tokens, anchor, mention_tokens,
                                                  mentions)
-            location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2))
+            location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2), tokens, anchor)
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"

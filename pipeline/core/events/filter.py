@@ -5,8 +5,9 @@ The lexicon (``data/cameo/triggers.tsv``) proposes candidates; many are words us
 events nobody takes part in ("санкции" in a list of topics, "встреча" in a film title). The model scores
 each candidate from what the parse says about it: part of speech and relation of the trigger word, whether
 its actors come from the parse (a subject, a "с кем"), their types, a place and a date, its modality, the
-sentence's length and its people, whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`), and
-whether the sentence speaks in the first or second person (someone's words quoted: "я встречался с ...").
+sentence's length and its people, whether the CAMEO code is a speech act (:data:`SPEECH_ACT_ROOTS`) or a
+material conflict (QuadClass 4: arrests, violence, force, sanctions), and whether the sentence speaks in the
+first or second person (someone's words quoted: "я встречался с ...").
 The stage keeps every candidate and publishes this probability as ``events.event_probability``;
 :func:`keep` (at :data:`THRESHOLD`) is the cut the benchmarks report and readers may apply.
 
@@ -39,7 +40,7 @@ SPEECH_ACT_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
 FEATURE_NAMES = (
     "verb", "noun", "participle", "trigger_is_root", "trigger_embedded", "trigger_nominal", "multiword",
     "syntax_actors", "has_actor1", "has_actor2", "actor_person", "actor_place_only", "symmetric", "has_place", "has_date", "not_asserted", "reported", "past", "log_tokens", "log_persons",
-    "first_sentence", "nsubj_child", "has_mention_child", "speech_act", "first_second_person",
+    "first_sentence", "nsubj_child", "has_mention_child", "speech_act", "first_second_person", "material_conflict",
 )
 
 
@@ -66,6 +67,7 @@ def features(tokens: list[Token], ev, mentions, sentence_mentions: list[int]) ->
         float(ontology()[ev.code].root in SPEECH_ACT_ROOTS),
         # "я встречался с Аркадием": a first or second person in the sentence, the speech of someone quoted
         float(any((x.feats or {}).get("Person") in ("1", "2") for x in tokens)),
+        float(ontology()[ev.code].quad_class == 4),
     ]
 
 

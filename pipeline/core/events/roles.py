@@ -207,9 +207,42 @@ def _in_locative(body: str, mention) -> bool:
     return mention.type == "LOC" and _LOCATIVE_BEFORE.search(body[max(0, mention.start - 25):mention.start]) is not None
 
 
-def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set[int]) -> int | None:
+#: nouns that name a part or a site of a place: the LOC in their genitive is where it happens ("в центре Киева",
+#: "в пригороде Феникса", "в аэропорту Буэнос-Айреса", "на территории Израиля")
+PLACE_NOUNS = frozenset({"центр", "пригород", "окрестность", "район", "аэропорт", "столица", "территория", "провинция",
+                         "область", "штат", "город", "округ", "порт", "посольство", "здание", "регион", "село",
+                         "деревня", "поселок", "улица", "граница", "побережье", "юг", "север", "запад", "восток"})
+#: triggers whose object is where the event happens ("посетил Москву")
+VISIT_LEMMAS = frozenset({"посетить", "посещать"})
+
+
+def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set[int],
+                 tokens: list[Token] | None = None, anchor: int | None = None) -> int | None:
+    """The event's place: a LOC mention in a locative phrase ("в Сеуле"); failing that (with the parse), a LOC in
+    the genitive of a place noun of a locative phrase ("в центре Киева") or the place a visit trigger governs
+    ("посетил Москву")."""
     for m in sentence_mentions:
         if m not in exclude and _in_locative(body, mentions[m]):
+            return m
+    if tokens is None:
+        return None
+    for m in sentence_mentions:
+        men = mentions[m]
+        if m in exclude or men.type != "LOC" or men.text[:1].islower():
+            continue
+        first = next((t for t in tokens if men.start <= t.start < men.end), None)
+        if first is None:
+            continue
+        inside = {t.index for t in tokens if men.start <= t.start < men.end}
+        head = first
+        while head.parent is not None and head.parent in inside:
+            head = tokens[head.parent]
+        up = tokens[head.parent] if head.parent is not None else None
+        if up is None:
+            continue
+        if head.rel == "nmod" and up.lemma in PLACE_NOUNS and _case_words(tokens, up.index) & LOCATIVE_CASES:
+            return m
+        if anchor is not None and up.index == anchor and head.rel == "obj" and up.lemma in VISIT_LEMMAS:
             return m
     return None
 
