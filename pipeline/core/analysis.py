@@ -39,7 +39,7 @@ class AnalysisFailure:
 def analysis_notes(doc, truncated: bool, normalized: bool = False) -> list[str]:
     """``articles.notes`` of the caps the analysis applied (``doc``: natasha's analysis of the text it read, None
     for an empty one): ``analysis_truncated`` (only a prefix of the body was read), ``long_sentence`` (a sentence
-    too long for events, its syntax parsed in windows), ``names_normalized`` (NER and linking read the text
+    too long for events, not read for them; a parse it needs for ORG names runs in windows), ``names_normalized`` (NER and linking read the text
     normalized: :func:`.entities.invisible.for_ner` changed it)."""
     from .entities.ner import MAX_SYNTAX_TOKENS
     from .events.extract import MAX_SENTENCE_TOKENS

@@ -38,3 +38,28 @@ def test_a_cached_partial_analysis_is_completed_when_more_is_asked():
     ner._ANALYSES.clear()
     assert not any(ner.is_parsed(s) for s in ner.analyze(text, syntax=False).sents)
     ner._ANALYSES.clear()
+
+
+def test_org_normal_forms_read_the_parse_so_org_sentences_are_parsed():
+    text = "Сотрудники Министерства иностранных дел прибыли утром. Погода была ясной."
+    ner._ANALYSES.clear()
+    doc = ner.analyze(text, syntax=False)
+    assert [ner.is_parsed(s) for s in doc.sents] == [True, False]  # the ORG's sentence only
+    org = next(s for s in doc.spans if s.type == "ORG")
+    org.normalize(ner.models().vocab)
+    assert org.normal == "Министерство иностранных дел"  # natasha inflects the head it finds on the parse
+    for token in doc.sents[0].tokens:  # without a parse every word is inflected
+        token.id = token.head_id = token.rel = None
+    org.normalize(ner.models().vocab)
+    assert org.normal != "Министерство иностранных дел"
+    ner._ANALYSES.clear()
+
+
+def test_every_trigger_pattern_makes_its_sentence_parsed():
+    from types import SimpleNamespace
+
+    from pipeline.core.events.ontology import triggers
+
+    for trigger in triggers():
+        tokens = [SimpleNamespace(lemma=lemma, text=lemma) for lemma in trigger.lemmas]
+        assert needs_syntax(SimpleNamespace(tokens=tokens)), trigger
