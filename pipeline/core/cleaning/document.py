@@ -81,6 +81,10 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" |-–—:")
 
 
+#: how many lines after the region's first line a heading may be and still be taken for the title
+TITLE_LOOKAHEAD = 2
+
+
 def choose_title(lines: list[LogicalLine], feats: list[Features], reasons: list[str | None],
                  start: int) -> tuple[int | None, int]:
     """Index of the title line and the (possibly advanced) region start."""
@@ -88,6 +92,14 @@ def choose_title(lines: list[LogicalLine], feats: list[Features], reasons: list[
         ln = lines[i]
         if ln.heading and reasons[i] is None and 2 <= feats[i].words <= 40 and feats[i].link_density < 0.5:
             return i, max(start, i + 1)
+    for i in range(start + 1, min(start + 1 + TITLE_LOOKAHEAD, len(lines))):
+        # an unpunctuated first line right above a heading (a caption, a kicker, a date bar): the heading is
+        # the title
+        if feats[start].terminal:
+            break
+        ln = lines[i]
+        if ln.heading and reasons[i] is None and 2 <= feats[i].words <= 40 and feats[i].link_density < 0.5:
+            return i, i + 1
     first = lines[start]
     if not feats[start].terminal or first.text.rstrip().endswith(("?", "!")):
         if 2 <= feats[start].words <= 30 and reasons[start] is None:
@@ -96,6 +108,40 @@ def choose_title(lines: list[LogicalLine], feats: list[Features], reasons: list[
         if reasons[i] is None and 3 <= feats[i].words <= 30 and feats[i].link_density < 0.5:
             return i, start
     return None, start
+
+
+#: a line is the page's stated title when this share of its words are in ``<title>``/``og:title`` ...
+STATED_TITLE_SHARE = 0.8
+#: ... and it holds at least this share of the stated title's words (the rest: the site's name, a rubric)
+STATED_TITLE_COVER = 0.4
+
+
+def stated_title_line(lines: list[LogicalLine], feats: list[Features], page_title: str | None, start: int,
+                      end: int, chosen: int | None) -> int | None:
+    """The line that states the page's own title (``<title>``/``og:title``/JSON-LD headline of an HTML page),
+    where the title chosen from the region's neighbourhood is not it: a teaser's headline, a caption, a
+    rubric or date line picked by position. Most of the line's words are in the stated title and it holds a
+    good share of it; of several such lines, the nearest to the region's start (at or before it first).
+    None where the chosen title already matches, or no line does."""
+    if not page_title:
+        return None
+    wanted = set(words_of(page_title.lower()))
+    if len(wanted) < 2:
+        return None
+
+    def matches(i: int) -> bool:
+        toks = words_of(lines[i].text.lower())
+        if len(toks) < 2 or feats[i].link_density >= 0.5:
+            return False
+        inside = sum(1 for t in toks if t in wanted)
+        return inside >= STATED_TITLE_SHARE * len(toks) and len(set(toks) & wanted) >= STATED_TITLE_COVER * len(wanted)
+
+    if chosen is not None and matches(chosen):
+        return None
+    candidates = [i for i in range(len(lines)) if matches(i)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (i > start, abs(start - i)))
 
 
 def choose_lead(paragraphs: list[str], markups: list[str], has_lead_profile: bool) -> int | None:
@@ -190,6 +236,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     feats, reasons = a.feats, a.reasons
     start, end = a.region
     prob = None
+    threshold = 0.5
     if model != RULES and (len(lines) > MAX_MODEL_LINES or
                            any(len(line.text) > MAX_MODEL_LINE_CHARS for line in lines)):
         model = RULES
@@ -206,17 +253,29 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             start, end = model_region(prob, lines, threshold)
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
+        start, end = _prose_margin(feats, reasons, prob, start, end)
         for i in range(start, end):
-            if prob[i] < threshold and reasons[i] is None:
+            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(feats[i], prob[i]):
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
-    title_idx, start = choose_title(lines, feats, reasons, start)
+    title_idx, title_start = choose_title(lines, feats, reasons, start)
+    stated = stated_title_line(lines, feats, page_title, start, end, title_idx)
+    extra: list[int] = []
+    if stated is not None:
+        # the line chosen by position goes back to the region's judgement; one before the region (a standfirst
+        # or a dated lead, taken for a headline) is kept where the model takes it for article text
+        if title_idx is not None and title_idx < start and reasons[title_idx] is None and \
+                (prob[title_idx] >= FALLBACK_THRESHOLD if prob is not None else is_prose(feats[title_idx])):
+            extra.append(title_idx)
+        title_idx = stated
+    else:
+        start = title_start
 
     kept: list[int] = []
-    for i in range(start, end):
+    for i in [*extra, *range(start, end)]:
         f, r = feats[i], reasons[i]
-        if r is not None:
+        if r is not None or i == title_idx:
             continue
         if lines[i].heading and f.words >= 2:
             kept.append(i)
@@ -252,6 +311,23 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     url = find_url(doc.text)
     return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
                          group, doc.text, len(lines), title_idx, (start, end))
+
+
+def _uncertain_prose(f: Features, p: float) -> bool:
+    """A line of running prose (sentences, stop words) the model scores under its threshold but not under
+    :data:`FALLBACK_THRESHOLD`: a paragraph of an article whose layout the model knows less well (the last
+    paragraph before a teaser list, a quote). Kept where it lies in or next to the region."""
+    return p >= FALLBACK_THRESHOLD and is_prose(f)
+
+
+def _prose_margin(feats, reasons, prob, start: int, end: int) -> tuple[int, int]:
+    """The region grown over the uncertain prose lines (:func:`_uncertain_prose`) that adjoin it, on either
+    side, so a closing or opening paragraph scored a little under the threshold is not cut off."""
+    while end < len(feats) and reasons[end] is None and _uncertain_prose(feats[end], prob[end]):
+        end += 1
+    while start > 0 and reasons[start - 1] is None and _uncertain_prose(feats[start - 1], prob[start - 1]):
+        start -= 1
+    return start, end
 
 
 def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: float) -> bool:
