@@ -259,3 +259,15 @@ def test_uncertain_prose_next_to_the_region_is_kept():
     clean = document.extract_lines(doc, lines, None, None, model=model)
     assert "Встреча в столице продлилась почти два часа." in clean.body
     assert "Подписка" not in clean.body
+
+
+def test_a_paragraph_repeating_the_title_is_dropped():
+    from pipeline.core.cleaning import document
+
+    head = "Япония и Монголия провели переговоры в Улан-Баторе"
+    text = PAGE.replace("# " + head, "# " + head + "\n\n" + head + ".")  # the headline again, as a sentence
+    doc, lines = _document(text)
+    clean = document.extract_lines(doc, lines, None, None, model=document.RULES)
+    assert clean.title == head
+    assert head not in clean.body and "Министр иностранных дел Японии" in clean.body
+    assert any(r.reason == "repeated" and r.text == head + "." for r in clean.removed)

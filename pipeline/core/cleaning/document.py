@@ -203,7 +203,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             kept.append(i)
         else:
             reasons[i] = "caption_or_fragment"
-    kept = _drop_repeats(lines, kept, reasons)
+    kept = _drop_repeats(lines, kept, reasons, title_idx)
     paragraphs = [lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
@@ -294,9 +294,11 @@ def _mark_captions(lines: list[LogicalLine], feats: list[Features], reasons: lis
                     reasons[i] = "caption"
 
 
-def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None]) -> list[int]:
-    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence."""
-    seen: set[str] = set()
+def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None],
+                  title: int | None = None) -> list[int]:
+    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence. The title
+    counts as one: a paragraph that repeats it (the headline again above the text, an image's alt text) goes."""
+    seen: set[str] = {template_key(lines[title].text)} if title is not None else set()
     out = []
     for i in kept:
         key = template_key(lines[i].text)
