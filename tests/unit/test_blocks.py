@@ -204,3 +204,70 @@ def test_script_gap_sets_apart_a_line_in_another_script_than_the_page_prose():
     zh = "# 日本与蒙古举行会谈\n\n日本外务大臣与蒙古外长举行会谈，双方讨论了地区安全问题。\n\nCopyright reserved by the site"
     lines, x = _features(zh)
     assert x[2, col("script_gap")] > 0.5 > x[1, col("script_gap")]
+
+
+def _document(text: str):
+    from pipeline.core.documents import document_from_bytes
+
+    doc = document_from_bytes("page.md", text.encode("utf-8"))
+    return doc, logical_lines(doc.text)
+
+
+def test_a_heading_right_below_an_unpunctuated_first_line_is_the_title():
+    """A photo caption or date bar that opens the region is not the headline when a heading follows it."""
+    from pipeline.core.cleaning import document
+
+    text = "\n\n".join([PAGE.split("\n\n# ")[0], "Фото пресс-службы МИД Японии",
+                        "# Япония и Монголия провели переговоры в Улан-Баторе", *PAGE.split("\n\n")[-2:]])
+    doc, lines = _document(text)
+    clean = document.extract_lines(doc, lines, None, None, model=document.RULES)
+    assert clean.title.startswith("Япония и Монголия")
+
+
+def test_the_line_stating_the_page_title_is_the_title():
+    """Where the line chosen by position (an unpunctuated standfirst above the region) is not the page's stated
+    title, the line that states it is; the standfirst stays in the article where it reads as prose."""
+    from pipeline.core.cleaning import document
+
+    teaser = "[Курс рубля снова вырос на торгах в понедельник утром](/n/1)"
+    head = "Япония и Монголия провели переговоры в Улан-Баторе"
+    lines = logical_lines("\n\n".join([head, "Стороны обсудили безопасность в регионе", teaser,
+                                       *PAGE.split("\n\n")[-2:]]))
+    a = analyse_lines(lines, None, None)
+    stated = document.stated_title_line(lines, a.feats, head + " — Новости региона", 3, 5, 1)
+    assert stated == 0
+    assert document.stated_title_line(lines, a.feats, head + " — Новости региона", 3, 5, 0) is None
+    assert document.stated_title_line(lines, a.feats, None, 3, 5, 1) is None
+    assert document.stated_title_line(lines, a.feats, "Совсем другой заголовок страницы", 3, 5, 1) is None
+
+
+def test_uncertain_prose_next_to_the_region_is_kept():
+    """A closing paragraph the model scores between FALLBACK_THRESHOLD and its threshold is kept where it
+    adjoins the region; a menu line at the same score is not (it is no prose)."""
+    from pipeline.core.cleaning import document
+
+    # a model that scores headings and long lines high, the last paragraph (short, prose) at .35, links low
+    mid = float(np.log(0.35 / 0.65))
+    data = {"format": MODEL_FORMAT, "features": list(FEATURE_NAMES), "init": 0.0, "learning_rate": 1.0,
+            "trees": [_stump("log_chars", 4.4, mid, 2.0), _stump("link_density", 0.5, 0.0, -6.0)]}
+    model = BlockModel.from_dict(data)
+    text = PAGE + "\n\nВстреча в столице продлилась почти два часа." + "\n\nПодписка на рассылку"
+    doc, lines = _document(text)
+    prob = model.probability(_features(text)[1])
+    last = next(i for i, ln in enumerate(lines) if ln.text.startswith("Встреча в столице"))
+    assert document.FALLBACK_THRESHOLD <= prob[last] < 0.5
+    clean = document.extract_lines(doc, lines, None, None, model=model)
+    assert "Встреча в столице продлилась почти два часа." in clean.body
+    assert "Подписка" not in clean.body
+
+
+def test_a_paragraph_repeating_the_title_is_dropped():
+    from pipeline.core.cleaning import document
+
+    head = "Япония и Монголия провели переговоры в Улан-Баторе"
+    text = PAGE.replace("# " + head, "# " + head + "\n\n" + head + ".")  # the headline again, as a sentence
+    doc, lines = _document(text)
+    clean = document.extract_lines(doc, lines, None, None, model=document.RULES)
+    assert clean.title == head
+    assert head not in clean.body and "Министр иностранных дел Японии" in clean.body
+    assert any(r.reason == "repeated" and r.text == head + "." for r in clean.removed)

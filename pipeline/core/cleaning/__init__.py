@@ -12,7 +12,8 @@ The method, in small named steps, one module each:
    "prose minus furniture" score (:func:`.lines.line_score`; a maximum-sum subarray),
    which is where the article lives on a news page.
 4. Inside the region, captions, credits and teasers are dropped; the title
-   and lead are chosen (:func:`.document.choose_title`, :func:`.document.choose_lead`) and
+   and lead are chosen (:func:`.titles.choose_title`, :func:`.titles.stated_title_line`,
+   :func:`.titles.choose_lead`) and
    paragraphs cut by page breaks are rejoined (:func:`.document.reflow`), giving a
    :class:`.document.CleanDocument` (:func:`.document.extract_lines`).
 

@@ -21,6 +21,7 @@ from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
 from .templates import TemplateIndex, template_key
+from .titles import choose_lead, choose_title, clean_title, stated_title_line
 
 MIN_BODY_WORDS = 20
 #: the block model's threshold on a page where its region at the model's own threshold is too thin
@@ -75,43 +76,6 @@ class CleanDocument:
     @property
     def boilerplate_share(self) -> float:
         return round(len(self.removed) / self.line_count, 4) if self.line_count else 0.0
-
-
-def _clean_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" |-–—:")
-
-
-def choose_title(lines: list[LogicalLine], feats: list[Features], reasons: list[str | None],
-                 start: int) -> tuple[int | None, int]:
-    """Index of the title line and the (possibly advanced) region start."""
-    for i in range(start, max(-1, start - 15), -1):
-        ln = lines[i]
-        if ln.heading and reasons[i] is None and 2 <= feats[i].words <= 40 and feats[i].link_density < 0.5:
-            return i, max(start, i + 1)
-    first = lines[start]
-    if not feats[start].terminal or first.text.rstrip().endswith(("?", "!")):
-        if 2 <= feats[start].words <= 30 and reasons[start] is None:
-            return start, start + 1
-    for i in range(start - 1, max(-1, start - 6), -1):
-        if reasons[i] is None and 3 <= feats[i].words <= 30 and feats[i].link_density < 0.5:
-            return i, start
-    return None, start
-
-
-def choose_lead(paragraphs: list[str], markups: list[str], has_lead_profile: bool) -> int | None:
-    """The standfirst: an emphasized first paragraph, or a short one-sentence opener before ≥3 paragraphs."""
-    if len(paragraphs) < 2:
-        return None
-    first, raw = paragraphs[0], markups[0].strip()
-    if raw.startswith(("**", "__", "*", "_")) and raw.rstrip().endswith(("**", "__", "*", "_")):
-        return 0
-    sentences = [s for s in re.split(r"(?<=[.!?…])\s+(?=[А-ЯЁA-Z«\"])", first) if s]
-    n_words = len(words_of(first))
-    if has_lead_profile and n_words <= 60:
-        return 0
-    if len(sentences) == 1 and 8 <= n_words <= 40 and len(paragraphs) >= 4:
-        return 0
-    return None
 
 
 def reflow(paragraphs: list[str], markups: list[str]) -> tuple[list[str], list[str]]:
@@ -190,6 +154,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     feats, reasons = a.feats, a.reasons
     start, end = a.region
     prob = None
+    threshold = 0.5
     if model != RULES and (len(lines) > MAX_MODEL_LINES or
                            any(len(line.text) > MAX_MODEL_LINE_CHARS for line in lines)):
         model = RULES
@@ -206,17 +171,29 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             start, end = model_region(prob, lines, threshold)
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
+        start, end = _prose_margin(feats, reasons, prob, start, end)
         for i in range(start, end):
-            if prob[i] < threshold and reasons[i] is None:
+            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(feats[i], prob[i]):
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
-    title_idx, start = choose_title(lines, feats, reasons, start)
+    title_idx, title_start = choose_title(lines, feats, reasons, start)
+    stated = stated_title_line(lines, feats, page_title, start, end, title_idx)
+    extra: list[int] = []
+    if stated is not None:
+        # the line chosen by position goes back to the region's judgement; one before the region (a standfirst
+        # or a dated lead, taken for a headline) is kept where the model takes it for article text
+        if title_idx is not None and title_idx < start and reasons[title_idx] is None and \
+                (prob[title_idx] >= FALLBACK_THRESHOLD if prob is not None else is_prose(feats[title_idx])):
+            extra.append(title_idx)
+        title_idx = stated
+    else:
+        start = title_start
 
     kept: list[int] = []
-    for i in range(start, end):
+    for i in [*extra, *range(start, end)]:
         f, r = feats[i], reasons[i]
-        if r is not None:
+        if r is not None or i == title_idx:
             continue
         if lines[i].heading and f.words >= 2:
             kept.append(i)
@@ -226,7 +203,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             kept.append(i)
         else:
             reasons[i] = "caption_or_fragment"
-    kept = _drop_repeats(lines, kept, reasons)
+    kept = _drop_repeats(lines, kept, reasons, title_idx)
     paragraphs = [lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
@@ -238,7 +215,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             continue
         removed.append(RemovedLine(ln.text, reasons[i] or "outside_main_text", i, ln.block))
 
-    title = _clean_title(lines[title_idx].text) if title_idx is not None else ""
+    title = clean_title(lines[title_idx].text) if title_idx is not None else ""
     lead_idx = choose_lead(paragraphs, markups, has_lead_profile)
     lead = paragraphs.pop(lead_idx) if lead_idx is not None else None
     if lead_idx is not None:
@@ -252,6 +229,23 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     url = find_url(doc.text)
     return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
                          group, doc.text, len(lines), title_idx, (start, end))
+
+
+def _uncertain_prose(f: Features, p: float) -> bool:
+    """A line of running prose (sentences, stop words) the model scores under its threshold but not under
+    :data:`FALLBACK_THRESHOLD`: a paragraph of an article whose layout the model knows less well (the last
+    paragraph before a teaser list, a quote). Kept where it lies in or next to the region."""
+    return p >= FALLBACK_THRESHOLD and is_prose(f)
+
+
+def _prose_margin(feats, reasons, prob, start: int, end: int) -> tuple[int, int]:
+    """The region grown over the uncertain prose lines (:func:`_uncertain_prose`) that adjoin it, on either
+    side, so a closing or opening paragraph scored a little under the threshold is not cut off."""
+    while end < len(feats) and reasons[end] is None and _uncertain_prose(feats[end], prob[end]):
+        end += 1
+    while start > 0 and reasons[start - 1] is None and _uncertain_prose(feats[start - 1], prob[start - 1]):
+        start -= 1
+    return start, end
 
 
 def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: float) -> bool:
@@ -300,9 +294,11 @@ def _mark_captions(lines: list[LogicalLine], feats: list[Features], reasons: lis
                     reasons[i] = "caption"
 
 
-def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None]) -> list[int]:
-    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence."""
-    seen: set[str] = set()
+def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str | None],
+                  title: int | None = None) -> list[int]:
+    """Pages often carry the same text twice (print or mobile copies): keep the first occurrence. The title
+    counts as one: a paragraph that repeats it (the headline again above the text, an image's alt text) goes."""
+    seen: set[str] = {template_key(lines[title].text)} if title is not None else set()
     out = []
     for i in kept:
         key = template_key(lines[i].text)
