@@ -207,10 +207,11 @@ def _cache_path(doc_id: str, text: str) -> Path:
 def analysed(doc_id: str, text: str, use_cache: bool | None = None):
     """(natasha Doc, linked mentions) of one text, from the cache when ``--cache`` is on (or ``use_cache``)."""
     from pipeline.core.entities.linking import link_article
-    from pipeline.core.entities.ner import _ANALYSES, analyze
+    from pipeline.core.entities.ner import _ANALYSES, analyze, natasha
 
     path = _cache_path(doc_id, text) if (_USE_CACHE[0] if use_cache is None else use_cache) else None
     if path is not None and path.exists():
+        natasha()  # the pymorphy compat goes in before unpickling imports natasha (see pipeline/core/entities/ner.py)
         doc, mentions = pickle.loads(path.read_bytes())
         _ANALYSES[text] = doc
         return doc, mentions

@@ -229,3 +229,20 @@ def test_organisations_named_by_common_nouns_are_learned_from_the_linked_corpus(
     inside = Span(body.index("правительства"), body.index("правительства") + 13, "ORG", "x", "x", (), ())
     assert "правительства" not in {s.text for s in common_org_spans(body, [inside], ix, parse_word)}  # covered
     assert common_org_spans(body, [], kbm.AliasIndex(), parse_word) == []
+
+
+def test_a_known_persons_surname_standing_alone_becomes_a_mention():
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import known_surname_spans
+
+    ix = kbm.AliasIndex.from_links([("Владимир Путин", "PERSON", "Q7747")] * 2 + [("Путина", "PERSON", "Q7747"),
+                                    ("Союз", "ORGANIZATION", "Q1"), ("Союза", "PERSON", "Q2"),
+                                    ("Союзом", "PERSON", "Q2"), ("Союзу", "PERSON", "Q2"),
+                                    ("Мария Кюри", "PERSON", "Q7186")])
+    body = "Путин встретился с коллегой. Союз распался. Кюри открыла полоний. Встречу провёл Путин."
+    found = [(s.text, s.normal, s.type, body[s.start:s.end]) for s in known_surname_spans(body, [], ix, parse_word)]
+    # "Путин" twice (3 links, persons only); "Союз": the key also names an organisation; "Кюри": 1 link only
+    assert found == [("Путин", "Путин", "PER", "Путин")] * 2
+    putin = Span(0, 5, "PER", "Путин", "Путин", (), ())
+    assert [s.start for s in known_surname_spans(body, [putin], ix, parse_word)] == [body.rindex("Путин")]
+    assert known_surname_spans(body, [], kbm.AliasIndex(), parse_word) == []

@@ -134,8 +134,8 @@ def analyze_many(texts: Sequence[str], syntax=True) -> list:
 
     missing = [t for t in dict.fromkeys(texts) if t not in _ANALYSES]
     _evict(set(texts), sum(len(t) for t in missing))
-    m = models() if missing or syntax is not False else None
     if missing:
+        m = models()
         nt = natasha()
         docs = []
         for text in missing:
@@ -154,7 +154,7 @@ def analyze_many(texts: Sequence[str], syntax=True) -> list:
         _ANALYSES.move_to_end(text)
         doc = _ANALYSES[text]
         if syntax is not False:
-            parse_syntax_capped(doc, m.syntax, wanted=syntax)
+            parse_syntax_capped(doc, None, wanted=syntax)  # loads the parser only if a sentence needs it
         found.append(doc)
     if len(texts) > 1:  # a batch being primed stays whole until the next batch, however large
         _CAPACITY[0] = max(ANALYSIS_CACHE_SIZE, len(texts))
@@ -192,11 +192,14 @@ def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS, wanted
     """natasha's ``doc.parse_syntax`` on the sentences ``wanted`` selects (True: all; a predicate on a sentence)
     that are not parsed yet. Sentences of at most ``max_tokens`` tokens are parsed whole, as natasha does;
     when a longer one is among them, every sentence is parsed in consecutive windows of at most ``max_tokens``
-    tokens, each window's root attached to the sentence root. Returns True when a cap applied."""
+    tokens, each window's root attached to the sentence root. Returns True when a cap applied. ``parser`` None:
+    the process's parser, loaded only when a sentence is to be parsed."""
     todo = [(sent_id, sent) for sent_id, sent in enumerate(doc.sents, 1)
             if (wanted is True or wanted(sent)) and sent.tokens and not is_parsed(sent)]
     if not todo:
         return False
+    if parser is None:
+        parser = models().syntax
     capped = any(len(sent.tokens) > max_tokens for _, sent in todo)
     windows = []  # (sentence number, first token index, tokens)
     for sent_id, sent in todo:

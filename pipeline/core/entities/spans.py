@@ -279,6 +279,43 @@ def repeated_surname_spans(text: str, spans: list[Span], parse) -> list[Span]:
     return out
 
 
+#: links (direct, and as the last word of a linked full name) the alias index must hold for a lone word's key
+#: before :func:`known_surname_spans` takes the word for a person's surname
+MIN_SURNAME_LINKS = 3
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?")
+
+
+def known_surname_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
+    """A known person's surname standing alone where NER found no span: natasha misses a bare surname that opens
+    a sentence ("Путин встретился с Си Цзиньпином", "Исиба и Ли Чжэ Мён провели саммит"). A capitalized Cyrillic
+    word of at least 4 letters outside every span is a PER mention when the alias index links its key to persons
+    only, at least :data:`MIN_SURNAME_LINKS` times, and pymorphy reads the word as a surname or a name, or does
+    not know it (a capitalized common word, "Мир", "Союз", has a dictionary reading and is left alone). Its normal
+    form is the last word of the index's label for the best-linked person."""
+    if not index.counts:
+        return []
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    out = []
+    for m in _CYRILLIC_WORD.finditer(text):
+        word = m.group()
+        if len(word) < 4 or any(covered[m.start():m.end()]):
+            continue
+        links = index.counts.get(stem_key(word), {})
+        if not links or any(fine != "PERSON" for fine, _ in links):
+            continue
+        if sum(direct + derived for direct, derived in links.values()) < MIN_SURNAME_LINKS:
+            continue
+        if not _surname_reading(word, parse):
+            continue
+        best = max(links, key=lambda c: (sum(links[c]), c[1]))[1]
+        label = tokens(index.labels.get(best, ("", ""))[1])
+        normal = label[-1] if label and stem_key(label[-1]) == stem_key(word) else word
+        out.append(Span(m.start(), m.end(), "PER", word, normal, ("",), ((m.start(), m.end()),)))
+    return out
+
+
 def _opens_sentence(text: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and text[j] in " \t«\"(":
@@ -333,12 +370,14 @@ def latin_name_spans(text: str, spans: list[Span], index) -> list[Span]:
 
 def linked_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
     """What the linking adds to the name spans (``index``: the alias index; ``parse``: pymorphy's parses):
-    place and person adjectives, nested names, organisations named by common nouns, repeated surnames."""
+    place and person adjectives, nested names, organisations named by common nouns, repeated surnames, known
+    persons' surnames standing alone."""
     spans = spans + place_adjective_spans(text, spans, index, parse)
     spans = spans + nested_spans(text, spans, index, parse)
     spans = spans + common_org_spans(text, spans, index, parse)
     spans = spans + latin_name_spans(text, spans, index)
-    return spans + repeated_surname_spans(text, spans, parse)
+    spans = spans + repeated_surname_spans(text, spans, parse)
+    return spans + known_surname_spans(text, spans, index, parse)
 
 
 def name_spans(text: str) -> list[Span]:
