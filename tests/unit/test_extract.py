@@ -152,3 +152,35 @@ def test_exact_and_near_duplicates_point_at_the_earliest_copy():
     assert by_id["c"]["duplicate_of"] == "a" and by_id["c"]["duplicate_similarity"] in (1.0,) or \
         by_id["c"]["duplicate_of"] == "a"
     assert by_id["d"]["duplicate_of"] is None
+
+
+def _lines(*blocks: str):
+    from pipeline.core.cleaning.lines import line_features
+    from pipeline.core.cleaning.rules import phrase_rules
+    from pipeline.core.markdown import logical_lines
+
+    lines = logical_lines("\n\n".join(blocks))
+    return lines, [line_features(ln, phrase_rules().stopwords) for ln in lines]
+
+
+def test_intertitle_between_paragraphs_but_not_a_caption_under_the_headline_or_by_an_image():
+    from pipeline.core.cleaning.document import _is_intertitle
+
+    lines, feats = _lines(PROSE[0], "Реакция соседей", PROSE[1])
+    assert _is_intertitle(lines, feats, 1)
+    lines, feats = _lines("# Заголовок о переговорах в Монголии", "Схема переговоров", PROSE[1])
+    assert not _is_intertitle(lines, feats, 1)  # a caption right under the headline
+    lines, feats = _lines(PROSE[0], "![](/photo.jpg) Министр в Улан-Баторе", PROSE[1])
+    assert not _is_intertitle(lines, feats, 1)
+    lines, feats = _lines(PROSE[0], "Министр (справа), 2019 год", PROSE[1])
+    assert not _is_intertitle(lines, feats, 1)
+
+
+def test_a_chinese_paragraph_is_not_a_short_caption_line():
+    from pipeline.core.cleaning.document import _is_standalone_caption
+
+    para = "各省、自治区、直辖市、计划单列市财政厅(局)、国家税务局、地方税务局，新疆生产建设兵团财务局："
+    lines, feats = _lines(PROSE[0], para, PROSE[1])
+    assert not _is_standalone_caption(lines, feats, 1)
+    lines, feats = _lines(PROSE[0], "资料图片", PROSE[1])
+    assert _is_standalone_caption(lines, feats, 1)

@@ -33,6 +33,12 @@ _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 CJK_CHARS_PER_WORD = 2
 #: sentence-final punctuation of Chinese and Japanese text (full-width)
 CJK_TERMINAL = ("。", "！", "？", "」", "』", "）", "…")
+#: an intertitle (:func:`_is_intertitle`) has at most this many words (``_mark_captions``' short line)
+INTERTITLE_MAX_WORDS = 6
+#: a line holding an image (markdown dumps and html2text's output), or HTML image markup left in a text dump
+_IMAGE_MARKUP = re.compile(r"!\[|<img\b|<figure\b", re.I)
+#: what an intertitle may open with: a letter, a digit or an opening quote (not markup such as "==" or "|")
+_OPENING_QUOTES = "«\"'“„‘"
 #: rule verdicts a confident block model may overturn inside its region (the model sees them as features)
 MODEL_OVERRIDABLE = frozenset({"template", "caption", "link_list"})
 #: pages with more logical lines than this are cleaned by the rules alone: the block model's features and
@@ -197,7 +203,8 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             continue
         if lines[i].heading and f.words >= 2:
             kept.append(i)
-        elif _is_standalone_caption(lines, feats, i):
+        elif _is_standalone_caption(lines, feats, i) and \
+                not (prob is not None and prob[i] >= threshold and _is_intertitle(lines, feats, i)):
             reasons[i] = "caption"
         elif is_prose(f) or (f.terminal and f.words >= 3) or (prob is not None and f.letters >= 4):
             kept.append(i)
@@ -313,7 +320,8 @@ def _drop_repeats(lines: list[LogicalLine], kept: list[int], reasons: list[str |
 def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
     """A short line alone in its block, without sentence punctuation, not continued by a lowercase line."""
     f = feats[i]
-    if f.terminal or f.words > 12 or lines[i].heading or lines[i].list_item:
+    # short by its length as read: a Chinese paragraph is one or two tokens (:func:`body_word_count`)
+    if f.terminal or body_word_count(lines[i].text) > 12 or lines[i].heading or lines[i].list_item:
         return False
     if lines[i].text.rstrip().endswith(CJK_TERMINAL):  # a Chinese or Japanese sentence, not a caption
         return False
@@ -321,6 +329,35 @@ def _is_standalone_caption(lines: list[LogicalLine], feats: list[Features], i: i
         (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
     continued = i + 1 < len(lines) and feats[i + 1].starts_lower
     return alone and not continued
+
+
+def _is_intertitle(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
+    """A short unpunctuated line set between two paragraphs of running text, the article's own subheading
+    rather than a photo caption: the line before it is a finished paragraph (not the headline: a caption
+    sits right under it), the line after it is prose, no image is on it or next to it, it is at most
+    :data:`INTERTITLE_MAX_WORDS` long, holds no comma or parenthesis (a caption's "(left)", ", 2019") and
+    opens on a letter, digit or quote (not markup). Chinese and Japanese lines are measured and ended as
+    such (:func:`body_word_count`, :data:`CJK_TERMINAL`)."""
+    if i == 0 or i + 1 >= len(lines) or lines[i - 1].heading:
+        return False
+    text = lines[i].text.strip()
+    prev = lines[i - 1].text.rstrip()
+    if not (feats[i - 1].terminal or prev.endswith(CJK_TERMINAL)) or not _is_paragraph(lines, feats, i - 1) \
+            or not _is_paragraph(lines, feats, i + 1):
+        return False
+    if any(_IMAGE_MARKUP.search(lines[j].raw) for j in (i - 1, i, i + 1)):
+        return False
+    if body_word_count(text) > INTERTITLE_MAX_WORDS or any(ch in text for ch in ",()"):
+        return False
+    return text[:1].isalnum() or text[:1] in _OPENING_QUOTES
+
+
+def _is_paragraph(lines: list[LogicalLine], feats: list[Features], i: int) -> bool:
+    """Running prose (:func:`is_prose`), or a Chinese or Japanese line of as many words, few of them linked."""
+    if is_prose(feats[i]):
+        return True
+    text = lines[i].text
+    return bool(_CJK_CHAR.search(text)) and body_word_count(text) >= 6 and feats[i].link_density < 0.35
 
 
 def outlet_group(doc: RawDocument, html_meta: dict | None = None) -> str | None:
