@@ -258,9 +258,7 @@ def repeated_surname_spans(text: str, spans: list[Span], parse) -> list[Span]:
             surnames.setdefault(stem_key(words[-1]), normal_words[-1] if normal_words else words[-1])
     if not surnames:
         return []
-    covered = bytearray(len(text) + 1)
-    for s in spans:
-        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    covered = _covered(text, spans)
     out = []
     for m in _WORD_RE.finditer(text):
         word = m.group()
@@ -294,9 +292,7 @@ def known_surname_spans(text: str, spans: list[Span], index, parse) -> list[Span
     form is the last word of the index's label for the best-linked person."""
     if not index.counts:
         return []
-    covered = bytearray(len(text) + 1)
-    for s in spans:
-        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    covered = _covered(text, spans)
     out = []
     for m in _CYRILLIC_WORD.finditer(text):
         word = m.group()
@@ -314,6 +310,14 @@ def known_surname_spans(text: str, spans: list[Span], index, parse) -> list[Span
         normal = label[-1] if label and stem_key(label[-1]) == stem_key(word) else word
         out.append(Span(m.start(), m.end(), "PER", word, normal, ("",), ((m.start(), m.end()),)))
     return out
+
+
+def _covered(text: str, spans: list[Span]) -> bytearray:
+    """One byte per character of ``text``, 1 where a span covers it."""
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    return covered
 
 
 def _opens_sentence(text: str, i: int) -> bool:
@@ -341,9 +345,7 @@ def latin_name_spans(text: str, spans: list[Span], index) -> list[Span]:
     index has seen linked is taken."""
     if not index.counts:
         return []
-    covered = bytearray(len(text) + 1)
-    for s in spans:
-        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    covered = _covered(text, spans)
     words = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(text)
              if not any(covered[m.start():m.end()]) and not (m.start() and text[m.start() - 1].isalnum())
              and not (m.end() < len(text) and text[m.end()].isalnum())]
