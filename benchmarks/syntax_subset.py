@@ -11,7 +11,8 @@ first lemma occurs (``events.extract.needs_syntax``). For each text this compare
   for field;
 
 and prints the share of sentences parsed and the CPU seconds of the whole analysis both ways, interleaved text
-by text (process time, so a loaded machine changes less). ``tests/realdata/test_syntax_subset.py`` runs the comparisons on a sample.
+by text (process time, so a loaded machine changes less). ``tests/realdata/test_syntax_subset.py`` runs the
+comparisons on a sample.
 
     .venv/bin/python benchmarks/syntax_subset.py                 # every NEREL and factRuEval dev text
     .venv/bin/python benchmarks/syntax_subset.py --limit 100

@@ -39,8 +39,9 @@ class AnalysisFailure:
 def analysis_notes(doc, truncated: bool, normalized: bool = False) -> list[str]:
     """``articles.notes`` of the caps the analysis applied (``doc``: natasha's analysis of the text it read, None
     for an empty one): ``analysis_truncated`` (only a prefix of the body was read), ``long_sentence`` (a sentence
-    too long for events, not read for them; a parse it needs for ORG names runs in windows), ``names_normalized`` (NER and linking read the text
-    normalized: :func:`.entities.invisible.for_ner` changed it)."""
+    too long for events, not read for them; a parse it needs for ORG names runs in windows),
+    ``names_normalized`` (NER and linking read the text normalized: :func:`.entities.invisible.for_ner` changed
+    it)."""
     from .entities.ner import MAX_SYNTAX_TOKENS
     from .events.extract import MAX_SENTENCE_TOKENS
 
@@ -83,7 +84,8 @@ def _analyze_one(article_id: str, body: str, published, truncated: bool = False)
                           key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
         events = event_rows(article_id, body, mentions, published_date)
-        notes = analysis_notes(analyze(body, syntax=False) if body.strip() else None, truncated, for_ner(body) is not None)
+        doc = analyze(body, syntax=False) if body.strip() else None  # the cached analysis, no further parse
+        notes = analysis_notes(doc, truncated, for_ner(body) is not None)
         return mention_rows, events, notes
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
