@@ -9,7 +9,11 @@ trigger): actor P = predicted actor mentions overlapping a gold participant / pr
 actor R = gold participants overlapped / gold participants (micro-averaged); place accuracy = share of the
 compared events whose gold event has TAKES_PLACE_IN and whose predicted location overlaps one of those
 places; date rate = share of the compared events whose gold event has POINT_IN_TIME that carry an
-event_date.
+event_date; role accuracy (who did it to whom) = over the actors of the compared events that are not
+symmetric and whose gold event has an AGENT or whose act is not a consultation, cooperation or agreement
+(CAMEO roots 04-06, where NEREL often marks no AGENT), and that overlap a gold participant: the share on the
+right side (actor1 an AGENT, actor2 a participant that is no AGENT: "убийство Ким Чен Нама" has its victim as
+actor2).
 
 Folds: documents are split into ``--folds`` deterministic folds by sha256(doc_id). Every document is tagged
 with the trigger filter off (every candidate, with its features); the report gives
@@ -78,10 +82,12 @@ def gold_events(doc: dict) -> list[dict]:
             if ev is None or ev["type"] != "EVENT" or r["arg1"] not in entities:
                 continue
             g = out.setdefault(ev["id"], {"trigger": (ev["start"], ev["end"]), "participants": [],
-                                          "places": [], "times": []})
+                                          "agents": [], "places": [], "times": []})
             span = (entities[r["arg1"]]["start"], entities[r["arg1"]]["end"])
             if span not in g["participants"]:
                 g["participants"].append(span)
+            if r["type"] == "AGENT" and span not in g["agents"]:
+                g["agents"].append(span)
     for r in doc["relations"]:
         if r["arg1"] in out and r["arg2"] in entities:
             span = (entities[r["arg2"]]["start"], entities[r["arg2"]]["end"])
@@ -98,7 +104,7 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
     gold = gold_events(doc)
     mentions = tagged["mentions"]
     c = {"docs": 1, "gold_events": len(gold), "predicted": 0, "on_target": 0, "actor_pred": 0, "actor_pred_ok": 0,
-         "actor_gold": 0, "actor_gold_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
+         "actor_gold": 0, "actor_gold_ok": 0, "role_scored": 0, "role_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
          "by_code": {}}
     for ev in tagged["events"]:
         c["predicted"] += 1
@@ -131,6 +137,16 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
         c["actor_pred_ok"] += sum(1 for a in actors if any(_overlaps(a, p) for p in g["participants"]))
         c["actor_gold"] += len(g["participants"])
         c["actor_gold_ok"] += sum(1 for p in g["participants"] if any(_overlaps(a, p) for a in actors))
+        if not ev.get("symmetric") and (g["agents"] or ev["cameo_code"][:2] not in ("04", "05", "06")):
+            # who did it to whom: an actor1 that is an AGENT, an actor2 that is a participant but no AGENT
+            sides = [(1, mentions[i]) for i in ev["actor1"]] + [(2, mentions[i]) for i in ev["actor2"]]
+            for side, m in sides:
+                span = (m["start"], m["end"])
+                if not any(_overlaps(span, p) for p in g["participants"]):
+                    continue
+                agent = any(_overlaps(span, p) for p in g["agents"])
+                c["role_scored"] += 1
+                c["role_ok"] += int(agent == (side == 1))
         if g["places"]:
             c["place_gold"] += 1
             loc = ev.get("location")
@@ -168,6 +184,7 @@ def nerel_figures(counts: list[dict]) -> dict:
     return {"documents": t.get("docs", 0), "gold_events": t.get("gold_events", 0), "predicted": t.get("predicted", 0),
             "trigger_p": _ratio(t.get("on_target", 0), t.get("predicted", 0)),
             "actor_p": p, "actor_r": r, "actor_f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "role_acc": _ratio(t.get("role_ok", 0), t.get("role_scored", 0)), "role_scored": t.get("role_scored", 0),
             "place": f"{t.get('place_ok', 0)}/{t.get('place_gold', 0)}",
             "place_acc": _ratio(t.get("place_ok", 0), t.get("place_gold", 0)),
             "date_rate": _ratio(t.get("time_dated", 0), t.get("time_gold", 0)),
@@ -257,7 +274,7 @@ def filtered(tagged: dict, model: dict | None) -> dict:
 
 def _fold_summary(per_fold: list[dict]) -> dict:
     cv = {}
-    for key in ("trigger_p", "actor_p", "actor_r", "actor_f1", "place_acc", "date_rate"):
+    for key in ("trigger_p", "actor_p", "actor_r", "actor_f1", "role_acc", "place_acc", "date_rate"):
         vals = [f[key] for f in per_fold if f["predicted"]]
         cv[key] = {"mean": round(sum(vals) / len(vals), 3) if vals else 0.0,
                    "min": min(vals, default=0.0), "max": max(vals, default=0.0)}

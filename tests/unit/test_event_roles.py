@@ -227,3 +227,24 @@ def test_fallback_actor_comes_from_the_triggers_own_clause():
     token_mentions = {0: 0, 4: 1}  # Иванов is mention 0, Петров mention 1
     assert clause_mentions(tokens, 5, [0, 1], token_mentions) == [1]
     assert clause_mentions(tokens, 1, [0, 1], token_mentions) == [0]
+
+
+def test_the_genitive_of_an_act_done_to_someone_is_its_target():
+    # "убийство X": X was killed, not the killer (triggers.tsv marks the noun's genitive as the target)
+    events, mentions = _tag("Полиция Малайзии расследует убийство Ким Чен Нама в аэропорту Куала-Лумпура.")
+    ev = next(e for e in events if e["cameo_code"] == "180")
+    assert "Ким Чен Нама" in _texts(ev, mentions, "actor2")
+    assert "Ким Чен Нама" not in _texts(ev, mentions, "actor1")
+
+
+def test_the_genitive_of_a_visit_is_who_travels():
+    events, mentions = _tag("Визит Владимира Путина в Пхеньян продлится два дня.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert _texts(ev, mentions, "actor1") == ["Владимира Путина"]
+
+
+def test_whoever_a_passive_trigger_names_without_a_subject_undergoes_it():
+    events, mentions = _tag("Иван Петров вернулся в Москву. Позднее он был арестован в аэропорту.")
+    ev = next(e for e in events if e["cameo_code"] == "173")
+    assert _texts(ev, mentions, "actor2") == ["Иван Петров"]
+    assert ev["actor1"] == []

@@ -24,7 +24,7 @@ import math
 from functools import lru_cache
 
 from .logistic import probability, read_model
-from .roles import _clause_head
+from .roles import _clause_head, is_passive
 from .syntax import Token, _case_words
 
 MODEL_FILE = "models/event_actors.json"
@@ -123,8 +123,12 @@ def _argument(tokens: list[Token], j: int, stops: set[int]) -> int:
 
 
 def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[int, list[float]],
-           tokens: list[Token], anchor: int, candidates: dict[int, list[int]], mentions) -> tuple[list[int], list[int]]:
-    """actor1 and actor2 after the model's check (unchanged without a model or candidates)."""
+           tokens: list[Token], anchor: int, candidates: dict[int, list[int]], mentions,
+           symmetric_root: bool = True) -> tuple[list[int], list[int]]:
+    """actor1 and actor2 after the model's check (unchanged without a model or candidates). An added candidate
+    that is no subject joins actor2, or actor1 when that is empty and the act is one of consultation, cooperation
+    or agreement (``symmetric_root``), where either side may be named first; of an act done to someone
+    ("ареста Стросс-Кана") it is the target."""
     if model is None or not rows:
         return actor1, actor2
     threshold = model.get("threshold", THRESHOLD)
@@ -135,6 +139,7 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         best = max((k for k in actor1 + actor2 if k in p), key=lambda k: p[k], default=None)
         keep1, keep2 = ([best], []) if best in actor1 else ([], [best] if best is not None else [])
     stops = {anchor, trigger_verb(tokens, anchor)}
+    passive = is_passive(tokens, anchor)
     person_phrases = {_argument(tokens, mention_head(tokens, candidates[k]), stops)
                       for k in keep1 + keep2 if k in candidates and mentions[k].type == "PER"}
     for k in sorted(p, key=lambda k: (-p[k], k)):
@@ -143,8 +148,9 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
-        subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor
-        (keep1 if subject or not keep1 else keep2).append(k)
+        # a nominative before the trigger acts, save before a passive one ("Картер был арестован")
+        subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor and not passive
+        (keep1 if subject or (not keep1 and symmetric_root) else keep2).append(k)
     ids1 = {mentions[k].entity_id for k in keep1}
     keep2 = [k for k in keep2 if mentions[k].entity_id not in ids1]
     return sorted(keep1), sorted(keep2)

@@ -39,7 +39,7 @@ from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, location_for
+from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for
 from .sentence import rule_sides, sentence_view
 
 
@@ -224,7 +224,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                 continue
             rows = actor_scorer.candidate_features(tokens, anchor, mention_tokens, mentions, set(actor1), set(actor2))
             actor1, actor2 = actor_scorer.select(actor_model, actor1, actor2, rows, tokens, anchor, mention_tokens,
-                                                 mentions)
+                                                 mentions, root in SYMMETRIC_ROOTS)
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2), tokens, anchor)
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):

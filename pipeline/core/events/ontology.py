@@ -22,6 +22,7 @@ class Code:
 class Trigger:
     lemmas: tuple[str, ...]
     code: str
+    target_genitive: bool = False  # a noun whose genitive is whom the act is done to ("арест Михайлова")
 
 
 @lru_cache(maxsize=1)
@@ -34,11 +35,21 @@ def ontology() -> dict[str, Code]:
 def triggers() -> tuple[Trigger, ...]:
     out = []
     known = ontology()
-    for lemmas, code in tsv_rows("cameo/triggers.tsv", header=True):
+    for lemmas, code, *rest in tsv_rows("cameo/triggers.tsv", header=True):
         if code not in known:
             raise ValueError(f"trigger {lemmas!r} uses code {code} missing from cameo/ontology.tsv")
-        out.append(Trigger(tuple(lemmas.split()), code))
+        genitive = rest[0].strip() if rest else ""
+        if genitive not in ("", "target"):
+            raise ValueError(f"trigger {lemmas!r}: genitive must be empty or 'target', not {genitive!r}")
+        out.append(Trigger(tuple(lemmas.split()), code, genitive == "target"))
     return tuple(sorted(out, key=lambda t: (-len(t.lemmas), t.lemmas)))
+
+
+@lru_cache(maxsize=1)
+def target_genitive_nouns() -> frozenset[str]:
+    """Lemmas of the one-word noun triggers whose genitive is the act's target (``genitive`` = ``target`` in
+    ``triggers.tsv``): "убийство Ким Чен Нама" puts Kim Jong Nam on the actor2 side."""
+    return frozenset(t.lemmas[0] for t in triggers() if t.target_genitive and len(t.lemmas) == 1)
 
 
 @lru_cache(maxsize=1)

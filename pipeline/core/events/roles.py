@@ -4,6 +4,7 @@ phrase, never an actor)."""
 
 from __future__ import annotations
 
+from .ontology import target_genitive_nouns
 from .syntax import LOCATIVE_CASES, Token, _LOCATIVE_BEFORE, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of
 
 
@@ -17,6 +18,12 @@ ANAPHORIC_PLACE = {"который", "там", "где"}
 
 
 # ---------------------------------------------------------------- actors
+def is_passive(tokens: list[Token], anchor: int) -> bool:
+    """A trigger in the passive voice ("был арестован", "убиты", "арестованный"): whoever it names without a
+    parse to go by (a pronoun, the nearest name before it) undergoes the act rather than doing it."""
+    return (tokens[anchor].feats or {}).get("Voice") == "Pass"
+
+
 def _prefer_actors(mention_ids: list[int], mentions) -> list[int]:
     """People and organisations are the actors; countries and cities only when nothing else is there
     (metonymy: "Токио и Пхеньян"). Regions and unknown places never act."""
@@ -144,8 +151,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 partners.append(j)
             elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
                     not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, head)):
-                # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger
-                _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, j, token_mentions, mentions))
+                # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger;
+                # "арест Михайлова", "убийство Ким Чен Нама": the genitive of an act done to someone is its target
+                target = tokens[head].lemma in target_genitive_nouns()
+                _add_actors(a2_idx if target else a1_idx, a2_groups if target else a1_groups,
+                            _conjunct_actors(tokens, j, token_mentions, mentions))
     for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
         groups = _conjunct_actors(tokens, j, token_mentions, mentions)
         if groups and not any(a1_groups):

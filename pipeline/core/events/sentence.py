@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .ontology import ontology
 from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
-                    _in_locative, _prefer_actors, actors_for, clause_mentions, split_conjoined)
+                    _in_locative, _prefer_actors, actors_for, clause_mentions, is_passive, split_conjoined)
 from .syntax import Token
 
 
@@ -53,13 +53,17 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
                                                                         mentions, code, covered)
     root = ontology()[code].root
+    passive = is_passive(tokens, anchor) and root not in SYMMETRIC_ROOTS
     if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
         a1g, a2g = [previous.actor1], [previous.actor2] if previous.actor2 else a2g
         coordinated = coordinated or previous.symmetric
     elif not a1g and subject in PRONOUN_SUBJECTS:
         last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
         if last_person:
-            a1g = [[last_person[-1]]]
+            if passive:  # "Он был арестован": the person undergoes the act
+                a2g = a2g + [[last_person[-1]]]
+            else:
+                a1g = [[last_person[-1]]]
     if not a1g and not a2g and not a1c:
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
         free = [k for k in view.sentence_mentions if k not in view.places]
@@ -69,8 +73,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
-        a1g = [b[-1:]] if b else []
-        a2g = [a[:1]] if a else []
+        a1g = [b[-1:]] if b and not passive else []
+        a2g = ([b[-1:]] if b and passive else []) + ([a[:1]] if a else [])
     actor1 = [m for g in a1g for m in g][:MAX_ACTORS_PER_SIDE]
     actor1_entities = {mentions[m].entity_id for m in actor1}
     actor2 = [m for g in a2g for m in g if m not in actor1
