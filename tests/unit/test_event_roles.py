@@ -248,3 +248,18 @@ def test_whoever_a_passive_trigger_names_without_a_subject_undergoes_it():
     ev = next(e for e in events if e["cameo_code"] == "173")
     assert _texts(ev, mentions, "actor2") == ["Иван Петров"]
     assert ev["actor1"] == []
+
+
+def test_of_two_triggers_of_one_root_the_first_in_the_sentence_is_the_event():
+    events, mentions = _tag("Повторные переговоры Японии и КНДР должны были состояться в октябре, но встреча так и "
+                            "не была согласована.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert ev["trigger"] == "переговоры"
+    assert {*_texts(ev, mentions, "actor1"), *_texts(ev, mentions, "actor2")} == {"Японии", "КНДР"}
+    assert ev["modality"] == "unrealized"
+
+
+def test_a_name_reached_twice_is_one_actor():
+    events, mentions = _tag("Лавров встретился с Ваном И и обсудил ситуацию на Корейском полуострове.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert _texts(ev, mentions, "actor2") == ["Ваном И"]

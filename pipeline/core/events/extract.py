@@ -112,10 +112,11 @@ def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
     used_root: set[str] = set()
     found = []
     lemmas = [t.lemma for t in tokens]
-    for trig in triggers():
+    matches = []  # (-pattern length, anchor not a verb, anchor position, pattern order, code, covered)
+    for order, trig in enumerate(triggers()):
         first = trig.lemmas[0]
         for i, lemma in enumerate(lemmas):
-            if lemma != first or i in used_anchor:
+            if lemma != first:
                 continue
             covered = [i]
             for other in trig.lemmas[1:]:
@@ -125,12 +126,19 @@ def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
                     break
                 covered.append(min(window, key=lambda j: abs(j - i)))
             else:
-                root = ontology()[trig.code].root
-                if root in used_root:
-                    continue
-                used_anchor.update(covered)
-                used_root.add(root)
-                found.append((_syntactic_head(tokens, covered), trig.code, sorted(covered)))
+                matches.append((-len(trig.lemmas), tokens[i].pos != "VERB", i, order, trig.code, covered))
+    # longer patterns first; among patterns of one length a verb (the predicate that asserts the act: a headline's
+    # "Встреча с послом" run into the sentence "посол встретился с ..." names no one), then the one that comes
+    # first ("Повторные переговоры Японии и КНДР ..., но встреча так и не была согласована": the talks)
+    for _, _, i, _, code, covered in sorted(matches, key=lambda m: m[:4]):
+        if i in used_anchor:
+            continue
+        root = ontology()[code].root
+        if root in used_root:
+            continue
+        used_anchor.update(covered)
+        used_root.add(root)
+        found.append((_syntactic_head(tokens, covered), code, sorted(covered)))
     return sorted(found)
 
 

@@ -75,10 +75,11 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
         a1g = [b[-1:]] if b and not passive else []
         a2g = ([b[-1:]] if b and passive else []) + ([a[:1]] if a else [])
-    actor1 = [m for g in a1g for m in g][:MAX_ACTORS_PER_SIDE]
+    # a mention reached twice ("с Ваном И": the name's two words both hang on the verb) is one actor
+    actor1 = list(dict.fromkeys(m for g in a1g for m in g))[:MAX_ACTORS_PER_SIDE]
     actor1_entities = {mentions[m].entity_id for m in actor1}
-    actor2 = [m for g in a2g for m in g if m not in actor1
-              and mentions[m].entity_id not in actor1_entities][:MAX_ACTORS_PER_SIDE]
+    actor2 = list(dict.fromkeys(m for g in a2g for m in g if m not in actor1
+                                and mentions[m].entity_id not in actor1_entities))[:MAX_ACTORS_PER_SIDE]
     symmetric = False
     if root in SYMMETRIC_ROOTS and len(a1g) > 1 and not actor2:
         # "Монголия и Япония достигли соглашения": coordinated subjects act on each other
