@@ -115,12 +115,13 @@ def gold_trigger_rows(doc: dict, use_cache: bool = True) -> tuple[list[list[floa
     from pipeline.core.events.actor_model import candidate_features
     from pipeline.core.events.extract import MAX_SENTENCE_TOKENS, _syntactic_head, find_triggers
     from pipeline.core.events.sentence import rule_sides, sentence_view
-    from pipeline.core.events.syntax import _sentence_tokens
+    from pipeline.core.events.syntax import _sentence_tokens, line_segments
 
     analysis, mentions = analysed(doc["doc_id"], doc["text"], use_cache)
     gold = gold_events(doc)
     x, y = [], []
-    for sent in analysis.sents:
+    for sent in (segment for natasha_sentence in analysis.sents
+                 for segment in line_segments(natasha_sentence, doc["text"])):
         inside = [g for g in gold if sent.start <= g["trigger"][0] and g["trigger"][1] <= sent.stop]
         tokens = _sentence_tokens(sent) if inside else []
         if not inside or len(tokens) > MAX_SENTENCE_TOKENS:

@@ -138,6 +138,9 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
     if not keep1 and not keep2:
         best = max((k for k in actor1 + actor2 if k in p), key=lambda k: p[k], default=None)
         keep1, keep2 = ([best], []) if best in actor1 else ([], [best] if best is not None else [])
+    elif not keep2 and actor2 and not symmetric_root:
+        # "США ввели санкции против КНДР": the side an act is done to keeps its best rule actor
+        keep2 = [max(actor2, key=lambda k: p.get(k, 1.0))]
     stops = {anchor, trigger_verb(tokens, anchor)}
     passive = is_passive(tokens, anchor)
     person_phrases = {_argument(tokens, mention_head(tokens, candidates[k]), stops)

@@ -37,7 +37,7 @@ from .logistic import probability
 from .money import find_money
 from .ontology import country_adjectives, ontology, triggers
 from .when import find_event_date
-from .syntax import Token, _children, _sentence_tokens, token_lemma
+from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
 from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for
 from .sentence import rule_sides, sentence_view
@@ -203,7 +203,8 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
     doc = analyze(body, syntax=needs_syntax)
     events: list[EventDraft] = []
     previous_location: int | None = None
-    for sent_index, sent in enumerate(doc.sents):
+    segments = (segment for natasha_sentence in doc.sents for segment in line_segments(natasha_sentence, body))
+    for sent_index, sent in enumerate(segments):
         sentence_mentions = [k for k, m in enumerate(mentions) if m.start >= sent.start and m.end <= sent.stop]
         if len(sent.tokens) > MAX_SENTENCE_TOKENS:
             previous_location = None

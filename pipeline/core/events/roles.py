@@ -70,6 +70,29 @@ def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[l
         groups.append(group)
 
 
+#: clauses that share the subject of the clause they hang on when they have none of their own: "прибыл и провел
+#: переговоры" (conj), "прибыл, чтобы обсудить" (advcl), "посетила Москву, где провела переговоры" (a relative
+#: clause of place)
+SUBJECT_SHARING = ("conj", "advcl")
+PLACE_RELATIVES = frozenset({"где", "куда"})
+
+
+def _inherited_subject(tokens: list[Token], verb: int, anchor: int) -> list[int]:
+    """The subject a verb without one shares with the clause above it (one step up, the way enhanced Universal
+    Dependencies propagate subjects), or nothing."""
+    t = tokens[verb]
+    up = t.parent
+    if up is None:
+        return []
+    if t.rel == "acl:relcl" and any(tokens[k].lemma in PLACE_RELATIVES for k in t.kids):
+        up = tokens[up].parent  # "посетила Москву, где ...": the verb that governs the place noun
+    elif t.rel not in SUBJECT_SHARING:
+        return []
+    if up is None or tokens[up].pos != "VERB":
+        return []
+    return [j for j in _children(tokens, up) if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor][:1]
+
+
 def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
                code: str, covered: list[int] | tuple[int, ...] = ()) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool]:
     """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject
@@ -91,6 +114,8 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         subject_holders.append(tokens[verb].parent if tokens[verb].parent is not None else verb)
     subjects = [j for h in subject_holders for j in _children(tokens, h)
                 if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor]
+    if not subjects and tokens[verb].pos == "VERB":
+        subjects = _inherited_subject(tokens, verb, anchor)
     coordinated = False
     for j in subjects[:1]:
         subject_lemma = tokens[j].lemma

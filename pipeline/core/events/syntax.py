@@ -143,9 +143,36 @@ def token_lemma(tok) -> str:
     return (tok.lemma or tok.text).lower().replace("ё", "е")
 
 
+@dataclass
+class LineSegment:
+    """The part of a natasha sentence on one line of the text, with natasha's tokens of that part (``start``,
+    ``stop``, ``tokens``: the attributes of a natasha sentence the stage reads)."""
+    start: int
+    stop: int
+    tokens: list
+
+
+def line_segments(sent, text: str) -> list:
+    """A natasha sentence cut at the line breaks inside it. natasha's sentence splitter does not stop at a line
+    break, so a headline, a caption or a subheading without a final full stop runs into the next paragraph's
+    first sentence ("Моторолу убили в Донецке\n\nМоторола\nВ воскресенье ... убит один из командиров"); the
+    stage reads events line by line, so a name in a caption never acts in the sentence below it. A sentence on
+    one line is returned as it is."""
+    tokens = list(sent.tokens)
+    cuts = [k for k in range(1, len(tokens)) if "\n" in text[tokens[k - 1].stop:tokens[k].start]]
+    if not cuts:
+        return [sent]
+    bounds = [0, *cuts, len(tokens)]
+    return [LineSegment(tokens[a].start, tokens[b - 1].stop, tokens[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
 def _sentence_tokens(sent) -> list[Token]:
+    """The stage's tokens of a natasha sentence or :class:`LineSegment`; a head outside a segment is no head
+    (the token is a root of its line)."""
     out = []
+    ids = {tok.id for tok in sent.tokens}
     for i, tok in enumerate(sent.tokens):
-        out.append(Token(i, tok.id, tok.text, token_lemma(tok), tok.start, tok.stop, tok.head_id,
-                         tok.rel or "", tok.pos or "", dict(tok.feats or {})))
+        inside = tok.head_id in ids
+        out.append(Token(i, tok.id, tok.text, token_lemma(tok), tok.start, tok.stop, tok.head_id if inside else "",
+                         (tok.rel or "") if inside or not tok.rel else "root", tok.pos or "", dict(tok.feats or {})))
     return _link(out)
