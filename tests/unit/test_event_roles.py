@@ -263,3 +263,32 @@ def test_a_name_reached_twice_is_one_actor():
     events, mentions = _tag("Лавров встретился с Ваном И и обсудил ситуацию на Корейском полуострове.")
     ev = next(e for e in events if e["cameo_code"].startswith("04"))
     assert _texts(ev, mentions, "actor2") == ["Ваном И"]
+
+
+@pytest.mark.parametrize("sentence,planned,expected", [
+    ("В понедельник его арестовали.", False, ("2024-09-23", "day")),  # PUB is Monday 23 September 2024
+    ("В пятницу его арестовали.", False, ("2024-09-20", "day")),
+    ("В прошлый понедельник его арестовали.", False, ("2024-09-16", "day")),
+    ("Лидеры встретятся в пятницу.", True, ("2024-09-27", "day")),
+    ("В следующий вторник они встретятся.", False, ("2024-09-24", "day")),
+    ("Вчера его арестовали.", False, ("2024-09-22", "day")),
+    ("В прошлом году его арестовали.", False, ("2023-01-01", "year")),
+    ("В июне прошлого года суд признал его виновным.", False, ("2023-06-01", "month")),
+    ("В прошлом месяце его задержали.", False, ("2024-08-01", "month")),
+    ("Летом 2014 года его арестовали.", False, ("2014-01-01", "year")),
+    ("Вчера стало известно, что 3 сентября его арестовали.", False, ("2024-09-03", "day")),
+])
+def test_dates_relative_to_publication(sentence, planned, expected):
+    when = find_event_date(sentence, PUB, future=planned)
+    assert (when.value.isoformat(), when.precision) == expected
+
+
+def test_a_relative_date_without_a_publication_date_is_no_date():
+    assert find_event_date("В понедельник его арестовали.", None) is None
+    assert find_event_date("Вчера его арестовали.", None) is None
+
+
+def test_a_planned_meeting_on_a_weekday_is_dated_ahead():
+    events, _ = _tag("Путин и Си Цзиньпин встретятся в пятницу в Пекине.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert ev["modality"] == "planned" and ev["event_date"] == "2024-09-27"

@@ -238,13 +238,15 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
-            when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor))
+            modality = modality_for(tokens, anchor)
+            when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor),
+                                   future=modality == "planned")
             ev = EventDraft(code, anchor, " ".join(tokens[j].text for j in covered), sent.start, sent.stop,
                             min(tokens[j].start for j in covered), max(tokens[j].end for j in covered),
                             actor1, actor2, a1c, a2c, location,
                             when.value if when else None, when.precision if when else None,
                             when.text if when else None, when.end if when else None,
-                            modality_for(tokens, anchor), syntax_actors=from_syntax, symmetric=symmetric,
+                            modality, syntax_actors=from_syntax, symmetric=symmetric,
                             sentence_index=sent_index)
             if root in ("06", "07"):
                 money = find_money(sentence_text)

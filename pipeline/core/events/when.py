@@ -6,8 +6,12 @@ What the text states is kept, in ISO 8601 (``text``) beside the resolved ``value
 - "22 сентября" → ``--09-22``; the year is taken from the publication date when there is one (the previous
   year when that would put it more than six months after publication), precision ``day``; without a
   publication date the value stays null and the precision is ``day_of_year_unknown`` (nothing assumed);
-- "в мае 2024 года" → month ``2024-05``; "в 2018 году" → year ``2018``; "ранее в этом месяце" → month of
-  publication;
+- "в мае 2024 года" → month ``2024-05``; "в 2018 году", "в начале 2018 года", "летом 2018 года" → year ``2018``;
+  "ранее в этом месяце" → month of publication;
+- relative to the publication date, when there is one (the resolved ISO date is the ``text``): "вчера",
+  "сегодня" → day; "в понедельник" → the last Monday on or before publication (the next one for a planned
+  event, "в следующий понедельник"; "в прошлую пятницу" → strictly before); "в прошлом году" → year;
+  "в июне прошлого года", "в прошлом месяце" → month;
 - "с 1977 по 1983 годы", "в 1977–1983 годах" → ``year_range`` ``1977/1983`` (value = first day, end = last
   day); "в 1990-х годах" → ``decade`` ``1990/1999``; "в 1970–1980-х" → ``decade`` ``1970/1989``.
 
@@ -34,6 +38,19 @@ _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\s?[-–]\s?\d{1,2})?\s" + _MONTH +
 _MONTH_YEAR = re.compile(r"(?:в|во|к|с|до|на)\s" + r"(январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)\s(\d{4})", re.I)
 _YEAR = re.compile(r"(?:в|во)\s(\d{4})(?:\s?(?:году|г\.))", re.I)
 _THIS_MONTH = re.compile(r"в этом месяце|в текущем месяце", re.I)
+#: "в начале 2010 года", "летом 2014 года": a part of a year states the year
+_PART_OF_YEAR = re.compile(r"(?:(?:в|во)\s(?:начале|конце|середине|первой половине|второй половине)|летом|зимой|весной|"
+                           r"осенью)\s(\d{4})\s?(?:года|г\.)", re.I)
+# dates stated relative to the day of publication (resolved only when the article has one)
+_RELATIVE_DAY = re.compile(r"(?<!\w)(позавчера|вчера|сегодня)(?!\w)", re.I)
+_DAY_OFFSETS = {"позавчера": -2, "вчера": -1, "сегодня": 0}
+_WEEKDAY = re.compile(r"(?<!\w)(?:в|во)\s(?:(прошл\w+|минувш\w+|прошедш\w+|следующ\w+|ближайш\w+)\s)?"
+                      r"(понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)(?!\w)", re.I)
+_WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
+_RELATIVE_YEAR = re.compile(r"(?<!\w)(?:в|во)\s(?:(январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|"
+                            r"ноябре|декабре)\s)?(?:(прошлом|этом|текущем|нынешнем)\s+году|(прошлого|этого|текущего|"
+                            r"нынешнего)\s+года)(?!\w)", re.I)
+_LAST_MONTH = re.compile(r"(?<!\w)в\s(?:прошлом|минувшем|прошедшем)\s+месяце(?!\w)", re.I)
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _YEAR_RANGE = re.compile(r"(?:(?:с|со)\s(\d{4})(?:\s?(?:года|г\.))?\s(?:по|до)\s(\d{4})"
                          r"|(?<!\d)(\d{4})\s?[-–—]\s?(\d{4})(?!\d)(?!-)(?:\s?(?:гг\.|годах|годы|года|год))?)", re.I)
@@ -48,10 +65,12 @@ class EventDate:
     end: date | None = None  # last day of a range or decade
     start_char: int = 0  # offset of the date in the sentence
     end_char: int = 0
+    relative: bool = False  # resolved from the publication date ("вчера", "в понедельник")
 
 
-def date_candidates(sentence: str, published: date | None) -> list[EventDate]:
-    """Every date the sentence states, in order of appearance (ranges before the years inside them)."""
+def date_candidates(sentence: str, published: date | None, future: bool = False) -> list[EventDate]:
+    """Every date the sentence states, in order of appearance (ranges before the years inside them). ``future``:
+    the event is planned, so a bare weekday ("встретятся в понедельник") is the next one, not the last."""
     out: list[EventDate] = []
     covered: list[tuple[int, int]] = []
 
@@ -105,21 +124,62 @@ def date_candidates(sentence: str, published: date | None) -> list[EventDate]:
         year = int(m.group(1))
         if 1900 <= year <= 2100:
             add(EventDate(date(year, 1, 1), "year", f"{year:04d}", None, m.start(), m.end()))
+    for m in _PART_OF_YEAR.finditer(sentence):
+        year = int(m.group(1))
+        if 1900 <= year <= 2100:
+            add(EventDate(date(year, 1, 1), "year", f"{year:04d}", None, m.start(), m.end()))
     if published is not None:
         for m in _THIS_MONTH.finditer(sentence):
             add(EventDate(date(published.year, published.month, 1), "month",
                           f"{published.year:04d}-{published.month:02d}", None, m.start(), m.end()))
+        for ed in _relative_dates(sentence, published, future):
+            add(ed)
     return sorted(out, key=lambda e: e.start_char)
+
+
+def _relative_dates(sentence: str, published: date, future: bool) -> list[EventDate]:
+    """Dates stated relative to the day of publication: "вчера", "в понедельник" (the last Monday on or before
+    it; the next one after it for a planned event or "в следующий понедельник"; "в прошлую пятницу": strictly
+    before), "в прошлом году", "в июне прошлого года", "в прошлом месяце"."""
+    out = []
+    for m in _RELATIVE_DAY.finditer(sentence):
+        d = published + timedelta(days=_DAY_OFFSETS[m.group(1).lower()])
+        out.append(EventDate(d, "day", d.isoformat(), None, m.start(), m.end(), True))
+    for m in _WEEKDAY.finditer(sentence):
+        which, weekday = (m.group(1) or "").lower(), _WEEKDAYS[m.group(2).lower()]
+        back = (published.weekday() - weekday) % 7
+        if which.startswith(("следующ", "ближайш")) or (future and not which):
+            d = published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
+        else:
+            d = published - timedelta(days=back or (7 if which else 0))
+        out.append(EventDate(d, "day", d.isoformat(), None, m.start(), m.end(), True))
+    for m in _RELATIVE_YEAR.finditer(sentence):
+        which = (m.group(2) or m.group(3)).lower()
+        year = published.year - 1 if which.startswith("прошл") else published.year
+        if m.group(1):
+            mo = month_number(m.group(1))
+            out.append(EventDate(date(year, mo, 1), "month", f"{year:04d}-{mo:02d}", None, m.start(), m.end(), True))
+        else:
+            out.append(EventDate(date(year, 1, 1), "year", f"{year:04d}", None, m.start(), m.end(), True))
+    for m in _LAST_MONTH.finditer(sentence):
+        first = published.replace(day=1) - timedelta(days=1)
+        out.append(EventDate(first.replace(day=1), "month", f"{first.year:04d}-{first.month:02d}", None, m.start(),
+                             m.end(), True))
+    return out
 
 
 _RANK = {"day": 0, "day_of_year_unknown": 1, "month": 2, "year": 3, "year_range": 4, "decade": 5}
 
 
 def find_event_date(sentence: str, published: date | None,
-                    exclude: Callable[[int, int], bool] | None = None) -> EventDate | None:
+                    exclude: Callable[[int, int], bool] | None = None, future: bool = False) -> EventDate | None:
     """The event's date in the sentence: the most precise stated date (first among equals) that ``exclude``
-    (offsets within the sentence) does not rule out, e.g. the date of the report or speech; or None."""
-    found = [c for c in date_candidates(sentence, published) if not (exclude and exclude(c.start_char, c.end_char))]
+    (offsets within the sentence) does not rule out, e.g. the date of the report or speech; or None. Of equal
+    precision, a date stated outright comes before one resolved from the publication date."""
+    found = [c for c in date_candidates(sentence, published, future)
+             if not (exclude and exclude(c.start_char, c.end_char))]
     if not found:
         return None
-    return sorted(found, key=lambda c: (_RANK[c.precision], c.start_char))[0]
+    # a date the text states outright wins over one resolved from the publication date ("Сегодня стало известно,
+    # что 3 сентября ...")
+    return sorted(found, key=lambda c: (_RANK[c.precision], c.relative, c.start_char))[0]
