@@ -72,6 +72,7 @@ REJECT_REASONS = (
     "no_html_records",
     "quarantined",
     "off_topic",
+    "unsupported_language",
 )
 #: ``entities`` rejects an article whose analysis exhausted memory; ``relevance`` rejects an article whose relevance
 #: to the configured topic profile is under the threshold (``off_topic``, pipeline/core/relevance.py); ``validate``

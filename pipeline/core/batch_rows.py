@@ -92,6 +92,8 @@ def _article_for(page: PreparedPage, templates: TemplateIndex, cache: DocumentCa
         return Reject.internal_error(page.source_path, page.raw_sha256, EXTRACT_STAGE, exc)
     try:
         return build_article(clean)
+    except RejectError as exc:  # an article in a language the NLP stages do not read
+        return Reject(page.source_path, page.raw_sha256, METADATA_STAGE, exc.reason, exc.message)
     except (MemoryError, RecursionError) as exc:
         return _exhausted(page, METADATA_STAGE, exc)
     except Exception as exc:  # a parser bug must cost one document, not the run

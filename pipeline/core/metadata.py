@@ -18,7 +18,8 @@ from datetime import timezone
 
 from .dates import DEFAULT_TIMEZONE, find_dates, to_utc
 from .cleaning.document import CleanDocument, RemovedLine
-from .language import detect_language
+from .errors import RejectError
+from .language import detect_language, unsupported_language
 from .metadata_agencies import agency_variants
 from .markdown import words_of
 from .metadata_bounds import public_url, published_in_range
@@ -249,6 +250,10 @@ def build_article(doc: CleanDocument) -> dict:
     rubrics = meta.get("sections") or parse_rubrics(zone, profile)
     body = doc.body
     text_for_language = "\n".join(filter(None, [doc.title, doc.lead, body]))
+    language = detect_language(text_for_language)
+    unsupported = unsupported_language(language, text_for_language)
+    if unsupported:
+        raise RejectError("unsupported_language", unsupported)
     return {
         "article_id": article_id(url, doc.raw_sha256),
         "source_path": doc.source_path,
@@ -266,7 +271,7 @@ def build_article(doc: CleanDocument) -> dict:
         "rubrics": rubrics,
         "views": parse_views(zone),
         "cited_agencies": parse_cited_agencies(doc.removed, body),
-        "language": detect_language(text_for_language),
+        "language": language,
         "word_count": len(words_of(text_for_language)),
         "boilerplate_share": doc.boilerplate_share,
         "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),

@@ -54,3 +54,18 @@ def test_stats_counts_a_release_and_says_when_there_is_nothing(tmp_path):
     assert cmd_stats(None, str(tmp_path), "", io.StringIO(), err) == 2
     assert "no tables under" in err.getvalue()
     assert main(["stats", "--release", "9.9.9", "--releases", str(tmp_path)]) == 2
+
+
+def test_run_rejects_an_article_in_a_language_the_stages_do_not_read(tmp_path):
+    english = tmp_path / "english.txt"
+    english.write_text("# Japan and South Korea hold talks in Seoul\n\n" + "The foreign ministers of Japan and South "
+                       "Korea met in Seoul on Monday to discuss trade, security and the North Korean missile "
+                       "programme, officials in both capitals said after the talks ended. " * 3, encoding="utf-8")
+    chinese = tmp_path / "chinese.txt"
+    chinese.write_text("# 日韩外长在首尔举行会谈\n\n" + "日本和韩国外长周一在首尔举行会谈，讨论贸易、安全和朝鲜导弹计划等问题。"
+                       "两国官员在会谈结束后表示，双方同意加强合作。" * 3, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert cmd_run([str(english), str(chinese)], out, err) == 1
+    errors = {r["source_path"]: r for r in map(json.loads, out.getvalue().splitlines()) if "error" in r}
+    assert {errors[str(english)]["error"], errors[str(chinese)]["error"]} == {"unsupported_language"}
+    assert "language en" in errors[str(english)]["message"]

@@ -111,3 +111,17 @@ def test_site_header_today_gives_way_to_an_earlier_byline_date():
     # a page-wide first date is kept when the only other date is later
     later = ["Обновлено 03.01.2012", "26.05.2012 реклама"]
     assert parse_published(later, None, {"2012-01-03"}).local == "2012-01-03"
+
+
+@pytest.mark.parametrize("language,text,supported", [
+    ("ru", "Премьер-министр Японии провел встречу.", True),
+    ("und", "Премьер Японии и КНДР: встреча в Пхеньяне", True),  # unsure, but Cyrillic
+    ("en", "Japan and South Korea hold talks", False),
+    ("uk", "Прем'єр-міністр Японії провів зустріч.", False),
+    ("und", "日韩外长在首尔举行会谈", False),
+    ("und", "Ιαπωνία και Νότια Κορέα", False),
+])
+def test_unsupported_language(language, text, supported):
+    from pipeline.core.language import unsupported_language
+
+    assert (unsupported_language(language, text) is None) == supported
