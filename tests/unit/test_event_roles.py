@@ -292,3 +292,17 @@ def test_a_planned_meeting_on_a_weekday_is_dated_ahead():
     events, _ = _tag("Путин и Си Цзиньпин встретятся в пятницу в Пекине.")
     ev = next(e for e in events if e["cameo_code"].startswith("04"))
     assert ev["modality"] == "planned" and ev["event_date"] == "2024-09-27"
+
+
+def test_who_speaks_of_an_act_done_to_someone_does_not_do_it():
+    events, mentions = _tag("Президент Южной Кореи Юн Сок Ёль осудил убийство Ким Чен Нама.")
+    ev = next(e for e in events if e["cameo_code"] == "180")
+    assert "Юн Сок Ёль" not in _texts(ev, mentions, "actor1")
+    assert "Ким Чен Нама" in _texts(ev, mentions, "actor2")
+
+
+def test_the_subject_of_a_support_verb_does_the_act():
+    events, mentions = _tag("Полиция Малайзии провела арест Ри Чжон Чхоля.")
+    ev = next(e for e in events if e["cameo_code"] == "173")
+    assert "Ри Чжон Чхоля" in _texts(ev, mentions, "actor2")
+    assert _texts(ev, mentions, "actor1") or ev["actor1_countries"]

@@ -124,11 +124,12 @@ def _argument(tokens: list[Token], j: int, stops: set[int]) -> int:
 
 def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[int, list[float]],
            tokens: list[Token], anchor: int, candidates: dict[int, list[int]], mentions,
-           symmetric_root: bool = True) -> tuple[list[int], list[int]]:
+           symmetric_root: bool = True, other_triggers: frozenset[int] = frozenset()) -> tuple[list[int], list[int]]:
     """actor1 and actor2 after the model's check (unchanged without a model or candidates). An added candidate
     that is no subject joins actor2, or actor1 when that is empty and the act is one of consultation, cooperation
     or agreement (``symmetric_root``), where either side may be named first; of an act done to someone
-    ("ареста Стросс-Кана") it is the target."""
+    ("ареста Стросс-Кана") it is the target. The subject of another trigger of the sentence (``other_triggers``: their
+    anchors) is never added: "Юн Сок Ёль осудил убийство ...": he condemns, he does not kill."""
     if model is None or not rows:
         return actor1, actor2
     threshold = model.get("threshold", THRESHOLD)
@@ -151,6 +152,11 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
+        phrase = h  # "Президент ... Юн Сок Ёль": the name stands in apposition to the phrase's head
+        while phrase.rel in ("appos", "flat", "flat:name") and phrase.parent is not None:
+            phrase = tokens[phrase.parent]
+        if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent in other_triggers:
+            continue
         # a nominative before the trigger acts, save before a passive one ("Картер был арестован")
         subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor and not passive
         (keep1 if subject or (not keep1 and symmetric_root) else keep2).append(k)

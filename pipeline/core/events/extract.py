@@ -233,7 +233,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                 continue
             rows = actor_scorer.candidate_features(tokens, anchor, mention_tokens, mentions, set(actor1), set(actor2))
             actor1, actor2 = actor_scorer.select(actor_model, actor1, actor2, rows, tokens, anchor, mention_tokens,
-                                                 mentions, root in SYMMETRIC_ROOTS)
+                                                 mentions, root in SYMMETRIC_ROOTS, frozenset(anchors - {anchor}))
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2), tokens, anchor)
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):

@@ -70,6 +70,9 @@ def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[l
         groups.append(group)
 
 
+#: support verbs: their subject does the act the noun they govern names ("провести арест", "совершить убийство")
+SUPPORT_VERBS = frozenset({"провести", "проводить", "совершить", "совершать", "осуществить", "осуществлять",
+                           "устроить", "организовать", "учинить", "произвести", "производить"})
 #: clauses that share the subject of the clause they hang on when they have none of their own: "прибыл и провел
 #: переговоры" (conj), "прибыл, чтобы обсудить" (advcl), "посетила Москву, где провела переговоры" (a relative
 #: clause of place)
@@ -107,8 +110,10 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.parent is not None and (
             anchor_tok.rel == "obj" or (anchor_tok.rel == "obl" and tokens[anchor_tok.parent].pos == "VERB"
                                         and _case_words(tokens, anchor) & {"в", "во", "на", "после", "по"})):
-        # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part
-        verb = anchor_tok.parent
+        # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part; of an act
+        # done to someone only through a support verb ("полиция провела арест", not "Кисида осудил убийство")
+        if anchor_tok.lemma not in target_genitive_nouns() or tokens[anchor_tok.parent].lemma in SUPPORT_VERBS:
+            verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
         subject_holders.append(tokens[verb].parent if tokens[verb].parent is not None else verb)
@@ -178,7 +183,9 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                     not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, head)):
                 # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger;
                 # "арест Михайлова", "убийство Ким Чен Нама": the genitive of an act done to someone is its target
-                target = tokens[head].lemma in target_genitive_nouns()
+                # ("похищение Северной Кореей японских граждан": the instrumental is who does it)
+                target = tokens[head].lemma in target_genitive_nouns() and \
+                    (tokens[j].feats or {}).get("Case") != "Ins"
                 _add_actors(a2_idx if target else a1_idx, a2_groups if target else a1_groups,
                             _conjunct_actors(tokens, j, token_mentions, mentions))
     for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
