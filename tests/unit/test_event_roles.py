@@ -306,3 +306,12 @@ def test_the_subject_of_a_support_verb_does_the_act():
     ev = next(e for e in events if e["cameo_code"] == "173")
     assert "Ри Чжон Чхоля" in _texts(ev, mentions, "actor2")
     assert _texts(ev, mentions, "actor1") or ev["actor1_countries"]
+
+
+def test_coordinated_actors_of_a_relative_clause_are_the_two_sides():
+    events, mentions = _tag("Вопрос решат глава «Газпрома» Алексей Миллер и министр энергетики Белоруссии "
+                            "Александр Озерец, которые сегодня встречаются в Москве.")
+    ev = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert ev["symmetric"] is True
+    assert _texts(ev, mentions, "actor1") == ["Алексей Миллер"]
+    assert _texts(ev, mentions, "actor2") == ["Александр Озерец"]

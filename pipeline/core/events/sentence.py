@@ -86,6 +86,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
         symmetric = True
     elif root in SYMMETRIC_ROOTS and coordinated and not actor2:
+        # "Миллер и Озерец, которые встречаются": one phrase of coordinated actors; the first is actor1, the
+        # others its counterparts, as for coordinated subjects
+        if len({mentions[m].entity_id for m in actor1}) > 1:
+            first = mentions[actor1[0]].entity_id
+            actor1, actor2 = ([m for m in actor1 if mentions[m].entity_id == first],
+                              [m for m in actor1 if mentions[m].entity_id != first])
         symmetric = True
     elif root in SYMMETRIC_ROOTS and len(a1g) == 1 and not actor2 and split_conjoined(tokens, actor1, mentions):
         # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
