@@ -2,7 +2,8 @@
 
 Generates N documents (benchmarks/corpus.py, folders of ``--batch-size``) or takes ``--raw DIR``, and builds
 them in a child process exactly as the CLI does (:func:`pipeline.core.corpus.build_corpus` with a document
-cache in a temporary folder and ``--workers`` NER processes; relevance threshold 0, as benchmarks/scale.py),
+cache in a temporary folder, or none with ``--no-cache`` as ``verify`` builds, and ``--workers`` NER processes;
+relevance threshold 0, as benchmarks/scale.py),
 then runs the gating GX suites (:func:`pipeline.core.quality_tables.validate_tables`) and writes the working
 tables (:func:`pipeline.core.tables.write_working_tables`). Nothing in the pipeline is changed: phases are
 told apart by wrapping ``learn_templates``, ``shutdown_pools`` and ``consolidate_checked`` on
@@ -132,7 +133,7 @@ class Sampler:
             self._close()
 
 
-def child(raw: Path, workers: int) -> dict:
+def child(raw: Path, workers: int, cached: bool = True, keep: str = "") -> dict:
     import pipeline.core.corpus as corpus
     from pipeline.core.document_cache import DocumentCache
     from pipeline.core.quality_tables import validate_tables
@@ -168,17 +169,24 @@ def child(raw: Path, workers: int) -> dict:
         s.sample_once()
         return shutdown()
 
-    def consolidate_checked(*a, **k):
+    def consolidate_checked(store, *a, **k):
         enter("consolidate+quarantine")
-        return consolidate(*a, **k)
+        if keep:  # a copy of the per-batch dataset, to study consolidation alone
+            import shutil
 
-    corpus.learn_templates, corpus.shutdown_pools, corpus.consolidate_checked = learn_templates, shutdown_pools, consolidate_checked
+            for root in set(store.roots.values()):
+                shutil.copytree(root, keep, dirs_exist_ok=True)
+            s.reset()
+        return consolidate(store, *a, **k)
+
+    corpus.learn_templates, corpus.shutdown_pools = learn_templates, shutdown_pools
+    corpus.consolidate_checked = consolidate_checked
     thread = threading.Thread(target=s.run, daemon=True)
     with tempfile.TemporaryDirectory(prefix="vostok-memory-") as tmp:
         enter("ingest+segment")
         thread.start()
-        built = corpus.build_corpus(raw, DocumentCache(Path(tmp) / "cache.sqlite"), workers,
-                                    relevance=RelevanceConfig(threshold=0.0))
+        cache = DocumentCache(Path(tmp) / "cache.sqlite" if cached else None)
+        built = corpus.build_corpus(raw, cache, workers, relevance=RelevanceConfig(threshold=0.0))
         enter("validate")
         reports = validate_tables(built.tables, built.reference)
         enter("write")
@@ -214,13 +222,17 @@ def report(n: int, r: dict) -> str:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        print(json.dumps(child(Path(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(child(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "cache",
+                               sys.argv[5] if len(sys.argv) > 5 else "")))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--raw", type=Path, default=None, help="build this raw folder instead")
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="no document cache, as `python -m pipeline verify` and `build` without --cache")
+    parser.add_argument("--keep-store", type=Path, default=None, help="copy the per-batch dataset here")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vostok-memory-raw-") as tmp:
@@ -231,7 +243,9 @@ def main() -> None:
             raw = Path(tmp) / "raw"
             generate(raw, args.n, batch_size=args.batch_size)
         n = sum(1 for p in raw.rglob("*") if p.is_file())
-        done = subprocess.run([sys.executable, __file__, "--child", str(raw), str(args.workers)], cwd=REPO,
+        done = subprocess.run([sys.executable, __file__, "--child", str(raw), str(args.workers),
+                               "none" if args.no_cache else "cache",
+                               str(args.keep_store or "")], cwd=REPO,
                               stdout=subprocess.PIPE, text=True, check=True)
     result = {"n": n, **json.loads(done.stdout.strip().splitlines()[-1])}
     print(report(n, result))
