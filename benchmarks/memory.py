@@ -119,7 +119,8 @@ class Sampler:
                 if not st:
                     continue
                 total += st.get("VmRSS", 0)
-                w = self.workers.setdefault(pid, {"label": _label(pid), "phases": {}})
+                w = self.workers.setdefault(pid, {"label": "worker", "phases": {}})
+                w["label"] = _label(pid)  # a process just forked shows its parent's command line until it execs
                 w["phases"][self.phase] = max(w["phases"].get(self.phase, 0), st.get("VmHWM", 0) / MIB)
             self.tree_peak[self.phase] = max(self.tree_peak.get(self.phase, 0), total / MIB)
 
