@@ -90,7 +90,8 @@ def _analyzer():
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+#: ~1.2 KiB an entry (a tuple of pymorphy parses): at most ~75 MiB per worker (200,000 allowed ~230 MiB)
+@lru_cache(maxsize=65_536)
 def parse_word(word: str) -> tuple:
     """pymorphy's parses of one word (none for odd tokens pymorphy fails on)."""
     try:
