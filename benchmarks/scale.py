@@ -31,13 +31,14 @@ sys.path.insert(0, str(REPO))
 
 # ---------------------------------------------------------------- children (run in their own process)
 def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
-    from pipeline.core.batch_rows import batch_rows
+    from pipeline.core.batch_rows import batches_rows
     from pipeline.core.batch_store import BatchStore, write_batch_rows
     from pipeline.core.batches import learn_templates, list_batches, prepare_batch
     from pipeline.core.consolidate import consolidate_checked
     from pipeline.core.document_cache import DocumentCache
     from pipeline.core.quality_tables import validate_tables
     from pipeline.core.relevance import RelevanceConfig
+    from pipeline.core.workers import shutdown_pools
 
     from benchmarks.consolidation import phase_peak, reports_digest, reset_peak
     from pipeline.core.tables import write_checksums, write_parquet
@@ -45,20 +46,28 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     phases = {}
     cache = DocumentCache(cache_path)
     t = time.perf_counter()
-    prepared = [prepare_batch(raw, b, cache, fp) for b, fp in list_batches(raw).items()]  # as build_corpus
+    fingerprints = list_batches(raw)
+    # as build_corpus: a batch's pages wait in the cache for their turn (only its manifest stays in memory), the
+    # workers tag one batch while this process cleans the next, and the pool stops before consolidation
+    manifests = [prepare_batch(raw, b, cache, fp).manifest() for b, fp in fingerprints.items()]
     phases["ingest+segment"] = time.perf_counter() - t
     t = time.perf_counter()
-    templates = learn_templates(p.manifest() for p in prepared)
+    templates = learn_templates(manifests)
+    del manifests
     phases["templates"] = time.perf_counter() - t
     t = time.perf_counter()
     store = out / "batches"
-    for p in prepared:
-        write_batch_rows(batch_rows(p, templates, cache, workers), store)
+    names = []
+    for rows in batches_rows((prepare_batch(raw, b, cache, fp) for b, fp in fingerprints.items()), templates, cache,
+                             workers):
+        write_batch_rows(rows, store)
+        names.append(rows.batch)
+    shutdown_pools()
     phases["clean+metadata+NER+events"] = time.perf_counter() - t
     t = time.perf_counter()
     # threshold 0: every article is scored and kept, so the tables (and GX's work) are what they were before the
     # relevance stage; most synthetic documents (factRuEval, DAniEL) are not about the region
-    checked = consolidate_checked(BatchStore.at(store, [p.batch for p in prepared]),
+    checked = consolidate_checked(BatchStore.at(store, names),
                                   relevance=RelevanceConfig(threshold=0.0))
     tables = checked.tables
     phases["consolidate+quarantine"] = time.perf_counter() - t

@@ -29,10 +29,10 @@ from typing import Callable
 
 from .batch_rows import batch_rows, batches_rows
 from .batch_store import BatchStore, batch_file, write_batch_rows
-from .batches import BatchManifest, PreparedBatch, learn_templates, list_batches, prepare_batch, template_digest
+from .batches import BatchManifest, learn_templates, list_batches, prepare_batch, template_digest
 from .cleaning.templates import TemplateIndex
 from .consolidate import consolidate_checked
-from .document_cache import DocumentCache
+from .document_cache import DocumentCache, PageSpill
 from .relevance import RelevanceConfig
 from .workers import shutdown_pools
 
@@ -83,22 +83,21 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
     cache = cache or DocumentCache(None)
     raw_dir = Path(raw_dir)
     fingerprints = list_batches(raw_dir)
-    kept: dict[str, PreparedBatch] = {}
-    manifests = []
-    for batch, fp in fingerprints.items():
-        prepared = prepare_batch(raw_dir, batch, cache, fp)
-        manifests.append(prepared.manifest())
-        if cache.path is None:
-            kept[batch] = prepared  # nowhere to reload page content from
-        else:
+    with tempfile.TemporaryDirectory(prefix="vostok-batches-") as tmp:
+        # without a document cache, pages wait for their batch's turn in a temporary one, not in memory
+        pages = cache if cache.path is not None else PageSpill(Path(tmp) / "pages.sqlite")
+        manifests = []
+        for batch, fp in fingerprints.items():
+            prepared = prepare_batch(raw_dir, batch, pages, fp)
+            manifests.append(prepared.manifest())
             for page in prepared.pages:
                 page.content = None  # streamed: reloaded from the cache when the batch's turn comes
-    templates = learn_templates(manifests)
-    del manifests
-    again = (kept.pop(batch, None) or prepare_batch(raw_dir, batch, cache, fp) for batch, fp in fingerprints.items())
-    with tempfile.TemporaryDirectory(prefix="vostok-batches-") as tmp:
+            del prepared
+        templates = learn_templates(manifests)
+        del manifests
+        again = (prepare_batch(raw_dir, batch, pages, fp) for batch, fp in fingerprints.items())
         names = []
-        for rows in batches_rows(again, templates, cache, workers, progress):
+        for rows in batches_rows(again, templates, pages, workers, progress):
             write_batch_rows(rows, Path(tmp))  # each batch leaves memory once it is on disk
             names.append(rows.batch)
         shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first

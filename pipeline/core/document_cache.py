@@ -32,7 +32,7 @@ from typing import Iterable
 
 from .manifests import MANIFEST_DDL
 
-__all__ = ["CACHE_FORMAT", "DocumentCache", "cache_key"]
+__all__ = ["CACHE_FORMAT", "DocumentCache", "PageSpill", "cache_key"]
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +142,22 @@ class DocumentCache:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._local = threading.local()
+
+
+class PageSpill(DocumentCache):
+    """A temporary cache of prepared pages and batch manifests only, for a build run without a document cache
+    (``verify``, ``build`` without ``--cache``): a batch's converted, segmented pages wait on disk for their
+    turn instead of in memory (~56 KiB per page of the scale corpus, so 100k pages would hold ~5 GB). The
+    other levels are neither read nor written, so the build computes what it computes without a cache."""
+
+    STAGES = frozenset({"prepare"})
+
+    def get(self, stage: str, key: str):
+        if stage not in self.STAGES:
+            self.misses[stage] += 1
+            return None
+        return super().get(stage, key)
+
+    def put_many(self, stage: str, items: Iterable[tuple[str, object]]) -> None:
+        if stage in self.STAGES:
+            super().put_many(stage, items)

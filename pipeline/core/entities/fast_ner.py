@@ -26,7 +26,9 @@ BATCH_SIZE = 16
 #: depend on the batch, see above), and ordinary ones (16 x 4,096 tokens) keep their batches
 NER_PADDED_TOKENS = 16 * 4096
 _ENCODED_WORDS: dict[str, tuple[int, int]] = {}
-_MAX_MEMO = 500_000
+#: distinct words whose ids are memoized per worker (~230 bytes each: at most ~45 MiB); the first ones seen are
+#: kept, which in news text are the frequent ones, and a word past the cap is encoded again (same ids)
+_MAX_MEMO = 200_000
 
 
 def _encode(words_vocab, shapes_vocab, word: str) -> tuple[int, int]:

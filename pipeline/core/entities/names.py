@@ -68,7 +68,8 @@ def _is_acronym(token: str) -> bool:
     return len(token) >= 2 and token.isupper()
 
 
-@lru_cache(maxsize=262_144)
+#: ~220 bytes an entry: at most ~28 MiB per worker (262,144 allowed ~55 MiB; 216k names were kept at 4k documents)
+@lru_cache(maxsize=131_072)
 def stem_key(text: str) -> str:
     """Spelling- and case-insensitive key of a name (see module docstring). Acronyms (США, ОАЭ) keep their letters."""
     out = []
@@ -89,7 +90,8 @@ def _analyzer():
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+#: ~1.2 KiB an entry (a tuple of pymorphy parses): at most ~75 MiB per worker (200,000 allowed ~230 MiB)
+@lru_cache(maxsize=65_536)
 def parse_word(word: str) -> tuple:
     """pymorphy's parses of one word (none for odd tokens pymorphy fails on)."""
     try:

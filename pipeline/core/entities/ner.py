@@ -217,6 +217,9 @@ def parse_syntax_capped(doc, parser, max_tokens: int = MAX_SYNTAX_TOKENS, wanted
 
 
 _LEMMAS: dict[tuple, str] = {}
+#: (word, POS, features) lemmas memoized per worker: ~520 bytes each (the key's features tuple), so at most
+#: ~100 MiB (1,000,000 allowed ~500 MiB per worker on a large real corpus); later ones are lemmatized again
+MAX_LEMMAS = 200_000
 
 
 def lemma(text: str, pos, feats) -> str:
@@ -228,7 +231,7 @@ def lemma(text: str, pos, feats) -> str:
             hit = models().vocab.lemmatize(text, pos, feats)
         except Exception:
             hit = text.lower()
-        if len(_LEMMAS) < 1_000_000:
+        if len(_LEMMAS) < MAX_LEMMAS:
             _LEMMAS[key] = hit
     return hit
 

@@ -1,0 +1,79 @@
+"""Peak RSS inside ``consolidate_checked``, step by step, on a per-batch dataset (``benchmarks/memory.py
+--keep-store DIR`` keeps one; ``benchmarks/consolidation.py prepare`` makes a replicated one).
+
+Each step function (scan, near duplicates, gathering, sorting, entities, clusters, quarantine checks) is wrapped in
+this process only: RSS before it, its own VmHWM (reset at its start) and RSS after it, in call order. Then the
+sha256 of each table's Parquet bytes (to compare two checkouts) and each table's Arrow size.
+
+    nice -n 10 .venv/bin/python benchmarks/consolidation_steps.py STORE [FIRST_N_BATCHES] [--repo CHECKOUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _status() -> tuple[float, float]:
+    d = {line.split(":")[0]: int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+         if line.startswith(("VmRSS", "VmHWM"))}
+    return d["VmRSS"] / 1024, d["VmHWM"] / 1024
+
+
+def _reset() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path)
+    parser.add_argument("batches", type=int, nargs="?", default=None, help="only the first N batches")
+    parser.add_argument("--repo", type=Path, default=REPO)
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.repo))
+    import pipeline.core.consolidate as C
+    import pipeline.core.duplicates as D
+    import pipeline.core.quality_chunks as Q
+    from pipeline.core.batch_store import BatchStore
+    from pipeline.core.relevance import RelevanceConfig
+    from pipeline.core.tables import write_parquet
+
+    log = []
+
+    def wrap(module, name):
+        fn = getattr(module, name)
+
+        def timed(*a, **k):
+            before, _ = _status()
+            _reset()
+            try:
+                return fn(*a, **k)
+            finally:
+                after, peak = _status()
+                log.append((name, before, peak, after))
+        setattr(module, name, timed)
+
+    for module, name in [(C, "scan_batches"), (D, "mark_duplicates"), (C, "_gather"), (C, "sort_table"),
+                         (C, "_by_article"), (C, "_entities"), (C, "_clustered"), (Q, "failing_articles_chunked")]:
+        wrap(module, name)
+    names = [unquote(p.name.split("=", 1)[1]) for p in sorted((args.store / "articles").iterdir())][:args.batches]
+    start, _ = _status()
+    checked = C.consolidate_checked(BatchStore.at(args.store, names), relevance=RelevanceConfig(threshold=0.0))
+    print(f"{len(names)} batches; RSS at start {start:.0f} MiB, peak {max(p for _, _, p, _ in log):.0f} MiB")
+    print("| step | RSS before | peak in it | RSS after |\n|---|---:|---:|---:|")
+    for name, before, peak, after in log:
+        print(f"| {name} | {before:.0f} | {peak:.0f} | {after:.0f} |")
+    with tempfile.TemporaryDirectory() as tmp:
+        print({k: hashlib.sha256(write_parquet(v, Path(tmp) / f"{k}.parquet").read_bytes()).hexdigest()[:16]
+               for k, v in checked.tables.items()})
+    print({k: f"{v.nbytes / 2**20:.1f} MiB" for k, v in checked.tables.items()})
+
+
+if __name__ == "__main__":
+    main()
