@@ -266,13 +266,14 @@ EVENTS = Table(
         Column("location_id", pa.string(), True, "Entity id of the place (a LOC mention in a locative phrase, in the "
                "sentence or in a following \"встреча состоялась в ...\" sentence); places are never actors."),
         Column("event_date", pa.date32(), True, "Date stated for the event (never the date of the report or speech); a day "
-               "and month without a year take the publication year (see event_date_text); first day of a month, year, "
-               "range or decade; null when none (never the publication date alone)."),
+               "and month without a year take the publication year (see event_date_text), and dates relative to the "
+               "publication date (\"вчера\", \"в понедельник\", \"в прошлом году\") are resolved against it; first "
+               "day of a month, year, range or decade; null when none (never the publication date alone)."),
         Column("date_precision", pa.string(), True, "day, month, year, year_range, decade, or day_of_year_unknown (day and "
                "month stated, no year and no publication date: event_date null); null when no date is stated.",
                allowed=DATE_PRECISIONS),
         Column("event_date_text", pa.string(), True, "The date as the text states it, ISO 8601: 2024-09-22, --09-22 (no year), "
-               "2024-05, 2018, 1977/1983 (range or decade)."),
+               "2024-05, 2018, 1977/1983 (range or decade); for a date relative to publication, the resolved date."),
         Column("event_date_end", pa.date32(), True, "Last day of a year_range or decade; null otherwise."),
         Column("fallback_date", pa.date32(), True, "event_date when there is one, else the article's publication date "
                "(GDELT-style, for users who need a date on every row); null when neither is known."),
@@ -286,7 +287,7 @@ EVENTS = Table(
         Column("trigger", pa.string(), False, "The words that triggered the code."),
         Column("trigger_start", pa.int32(), False, "Offset of the first trigger word in the article's full body (inclusive)."),
         Column("trigger_end", pa.int32(), False, "Offset of the end of the last trigger word in the full body (exclusive)."),
-        Column("sentence", pa.string(), True, "The sentence, exactly body[start:end] of the full body; in a release, null where it lies beyond the published snippet or under text_policy none."),
+        Column("sentence", pa.string(), True, "The sentence (natasha's, cut at line breaks: a headline or caption without a full stop is its own), exactly body[start:end] of the full body; in a release, null where it lies beyond the published snippet or under text_policy none."),
         Column("start", pa.int32(), False, "Offset of the sentence in the article's full body (inclusive), as for mentions."),
         Column("end", pa.int32(), False, "Offset of the sentence in the article's body (exclusive)."),
         Column("confidence", pa.float64(), False, "Heuristic confidence in [0, 1]: parse-based actors, counterpart, place and date raise it."),
