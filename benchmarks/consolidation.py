@@ -9,6 +9,7 @@ DuckDB queries; ``validate_all`` on whole frames in a checkout without it). Prin
 RSS of each phase (VmHWM, reset at its start), and digests of the tables and of the validation reports.
 
     nice -n 10 .venv/bin/python benchmarks/consolidation.py prepare RAW_DIR CACHE STORE -n 20000
+    nice -n 10 .venv/bin/python benchmarks/consolidation.py replicate KEPT_STORE STORE --copies 4
     nice -n 10 .venv/bin/python benchmarks/consolidation.py run STORE [--repo OTHER_CHECKOUT]
 """
 
@@ -33,7 +34,6 @@ def _new_id(copy: int, old: str, width: int) -> str:
 
 def prepare(raw: Path, cache_path: Path, store: Path, n: int) -> None:
     """Build ``raw`` once (through the cache) into a per-batch dataset, then replicate it to ``n`` documents."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     sys.path.insert(0, str(REPO))
@@ -52,7 +52,18 @@ def prepare(raw: Path, cache_path: Path, store: Path, n: int) -> None:
     shutdown_pools()
     batches = [p.batch for p in prepared]
     docs = sum(pq.read_metadata(batch_file(seed, "inventory", b)).num_rows for b in batches)
-    copies = max(1, round(n / docs))
+    replicate(seed, batches, store, max(1, round(n / docs)))
+
+
+def replicate(seed: Path, batches: list[str], store: Path, copies: int) -> None:
+    """Copy every batch of the per-batch dataset ``seed`` ``copies`` times into ``store``, with new ids."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sys.path.insert(0, str(REPO))
+    from pipeline.core.batch_store import batch_file
+
+    docs = sum(pq.read_metadata(batch_file(seed, "inventory", b)).num_rows for b in batches)
 
     def rewrite(table: pa.Table, copy: int, columns: dict[str, int]) -> pa.Table:
         for name, width in columns.items():
@@ -157,6 +168,10 @@ def main() -> None:
     p.add_argument("cache", type=Path)
     p.add_argument("store", type=Path)
     p.add_argument("-n", type=int, default=20000)
+    c = sub.add_parser("replicate", help="replicate a kept per-batch dataset (benchmarks/memory.py --keep-store)")
+    c.add_argument("seed", type=Path)
+    c.add_argument("store", type=Path)
+    c.add_argument("--copies", type=int, required=True)
     r = sub.add_parser("run")
     r.add_argument("store", type=Path)
     r.add_argument("--repo", type=Path, default=REPO)
@@ -164,6 +179,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.cmd == "prepare":
         prepare(args.raw, args.cache, args.store, args.n)
+    elif args.cmd == "replicate":
+        from urllib.parse import unquote
+
+        names = [unquote(p.name.split("=", 1)[1]) for p in sorted((args.seed / "inventory").iterdir())]
+        replicate(args.seed, names, args.store, args.copies)
     elif args.child:
         print(json.dumps(run(args.store, args.repo)))
     else:

@@ -190,16 +190,22 @@ def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None) -> dic
     by_batch: dict[str, dict[str, dict]] = {}
     for row in kept:
         by_batch.setdefault(row["_batch"], {})[row["source_path"]] = row
-    article_table = _gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
-        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))
+    # each table is sorted as soon as it is gathered, handed over in a list so that its unsorted columns are
+    # dropped as their sorted copies are made (the same work on the same rows as before: fewer copies alive)
+    article_table = sort_table([_gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
+        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))], ARTICLES)
     ids = {b: {row["article_id"] for row in rows.values()} for b, rows in by_batch.items()}
-    mentions = _by_article(_gather(store, "mentions", MENTIONS, ids, "article_id"))
-    events = _by_article(_gather(store, "events", EVENTS, ids, "article_id"))
+    del kept, by_batch
+    mentions = _by_article([_gather(store, "mentions", MENTIONS, ids, "article_id")])
+    entities = to_arrow(ENTITIES, _entities(mentions))  # from the mentions grouped by article, as before
+    held, mentions = [mentions], None
+    mentions = sort_table(held, MENTIONS)
+    events = sort_table([_clustered(_by_article([_gather(store, "events", EVENTS, ids, "article_id")]))], EVENTS)
     return {
-        "articles": sort_table(article_table, ARTICLES),
-        "mentions": sort_table(mentions, MENTIONS),
-        "entities": to_arrow(ENTITIES, _entities(mentions)),
-        "events": sort_table(_clustered(events), EVENTS),
+        "articles": article_table,
+        "mentions": mentions,
+        "entities": entities,
+        "events": events,
         "rejects": to_arrow(REJECTS, [r.as_row() for r in rejects]),
     }
 
@@ -238,21 +244,39 @@ def _gather(store: BatchStore, name: str, schema_table, keep: dict[str, dict | s
 
 def _order_by(table, columns: tuple[str, ...]):
     """``table`` in the order of :func:`pipeline.core.tables.to_arrow`: a stable sort on each column as text
-    (``str`` of the value, null as the empty string)."""
+    (``str`` of the value, null as the empty string), one chunk per column.
+
+    ``table``: an Arrow table, or a list holding the only reference to one, which is then taken over: its
+    columns are reordered one at a time, each concatenated and its chunks dropped before it is reordered (Arrow's
+    take concatenates a chunked column anyway, and keeps the chunks), so a whole unsorted and a whole sorted copy
+    are never alive together: at most the table and one column more (the same rows, one chunk per column, as
+    ``table.take(order).combine_chunks()``)."""
     import pyarrow.compute as pc
 
+    if isinstance(table, list):
+        table = table.pop()  # the caller handed it over: ours is now the only reference
     keys = {}
     for i, c in enumerate(columns):
         column = table.column(c)
         if not (pa.types.is_string(column.type) or pa.types.is_integer(column.type)):
             raise TypeError(f"sort column {c} is {column.type}: only text and integers sort as their text")
         keys[f"k{i}"] = pc.fill_null(column if pa.types.is_string(column.type) else pc.cast(column, pa.string()), "")
-    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending") for k in keys]) if len(table) else None
-    return (table.take(order) if order is not None else table).combine_chunks()
+    if not len(table):
+        return table.combine_chunks()
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending") for k in keys])
+    del keys
+    schema, arrays = table.schema, []
+    while table.num_columns:
+        column = table.column(0).combine_chunks()  # Arrow's take would concatenate the chunks itself, keeping them
+        table = table.remove_column(0)  # the unsorted chunks go now: one unsorted copy of one column remains
+        arrays.append(column.take(order))
+        del column
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def sort_table(table, schema_table):
-    """The final table: sorted by the schema's key, one chunk per column, the schema's metadata."""
+    """The final table: sorted by the schema's key, one chunk per column, the schema's metadata. ``table``: an
+    Arrow table, or a list holding the only reference to one (taken over, see :func:`_order_by`)."""
     from ..schema import arrow_schema
 
     return _order_by(table, schema_table.sort_by).cast(arrow_schema(schema_table))
@@ -260,7 +284,7 @@ def sort_table(table, schema_table):
 
 def _by_article(table):
     """Rows grouped by article id (sorted), each article's rows in their own order: the order consolidation
-    feeds the corpus-level work."""
+    feeds the corpus-level work. ``table`` as for :func:`_order_by`."""
     return _order_by(table, ("article_id",))
 
 

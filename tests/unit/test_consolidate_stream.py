@@ -41,6 +41,11 @@ def test_the_arrow_sort_writes_the_same_bytes_as_the_row_sort(tmp_path):
     arrow = consolidate_module.sort_table(pa.concat_tables(parts), MENTIONS)
     assert arrow.to_pylist() == to_arrow(MENTIONS, shuffled).to_pylist()
     assert write_parquet(arrow, tmp_path / "arrow.parquet").read_bytes() == expected
+    # handed over in a list (consolidation's way: the unsorted columns are dropped one by one), same table
+    handed = [pa.concat_tables(parts)]
+    taken = consolidate_module.sort_table(handed, MENTIONS)
+    assert handed == [] and taken.equals(arrow) and all(c.num_chunks == 1 for c in taken.columns)
+    assert write_parquet(taken, tmp_path / "taken.parquet").read_bytes() == expected
 
 
 def test_entities_built_by_chunks_equal_entities_built_at_once(monkeypatch):
