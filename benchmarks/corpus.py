@@ -79,6 +79,15 @@ def generate(out_dir: Path, n: int, batch_size: int = 200, start: int = 0) -> li
     return paths
 
 
+def raw_folder(given: Path | None, tmp: str, n: int, batch_size: int) -> tuple[Path, int]:
+    """The raw folder a benchmark builds: ``given``, or ``n`` generated documents under ``tmp``; and its file count."""
+    raw = given
+    if raw is None:
+        raw = Path(tmp) / "raw"
+        generate(raw, n, batch_size=batch_size)
+    return raw, sum(1 for p in raw.rglob("*") if p.is_file())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

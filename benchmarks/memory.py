@@ -237,13 +237,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vostok-memory-raw-") as tmp:
-        raw = args.raw
-        if raw is None:
-            from benchmarks.corpus import generate
+        from benchmarks.corpus import raw_folder
 
-            raw = Path(tmp) / "raw"
-            generate(raw, args.n, batch_size=args.batch_size)
-        n = sum(1 for p in raw.rglob("*") if p.is_file())
+        raw, n = raw_folder(args.raw, tmp, args.n, args.batch_size)
         done = subprocess.run([sys.executable, __file__, "--child", str(raw), str(args.workers),
                                "none" if args.no_cache else "cache",
                                str(args.keep_store or "")], cwd=REPO,

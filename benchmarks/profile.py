@@ -166,13 +166,9 @@ def main() -> None:
     prof = Profile()
     prof.install()
     with tempfile.TemporaryDirectory(prefix="vostok-profile-") as tmp:
-        raw = args.raw
-        if raw is None:
-            from benchmarks.corpus import generate
+        from benchmarks.corpus import raw_folder
 
-            raw = Path(tmp) / "raw"
-            generate(raw, args.n, batch_size=args.batch_size)
-        n = sum(1 for p in raw.rglob("*") if p.is_file())
+        raw, n = raw_folder(args.raw, tmp, args.n, args.batch_size)
         sampler = threading.Thread(target=prof.sample, daemon=True)
         sampler.start()
         started, cpu = time.perf_counter(), time.process_time()
