@@ -13,7 +13,7 @@ from functools import lru_cache
 MIN_CONFIDENCE = 0.5
 SAMPLE_CHARS = 3000
 #: an article is read as Russian when at least this share of its words is Cyrillic (on the DAniEL pages every
-#: Russian one has over 80 % of its letters Cyrillic, every English, Chinese, Greek and Polish one under 50 %)
+#: Russian one, markdown and HTML, has at least 86 %, every English, Chinese, Greek and Polish one none)
 MIN_CYRILLIC_SHARE = 0.5
 
 
