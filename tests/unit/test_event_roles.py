@@ -315,3 +315,23 @@ def test_coordinated_actors_of_a_relative_clause_are_the_two_sides():
     assert ev["symmetric"] is True
     assert _texts(ev, mentions, "actor1") == ["Алексей Миллер"]
     assert _texts(ev, mentions, "actor2") == ["Александр Озерец"]
+
+
+def test_a_parse_with_cycles_becomes_a_forest():
+    # slovnet picks every token's head on its own: a token may head itself, two tokens each other
+    from pipeline.core.events.syntax import Token, _link
+
+    def token(i, head, rel="appos"):
+        return Token(i, str(i + 1), f"w{i}", f"w{i}", 3 * i, 3 * i + 2, head, rel, "NOUN", {})
+
+    # ids are index + 1: w1 and w2 head each other, w3 heads itself, w4 hangs on w3
+    tokens = _link([token(0, "0", "root"), token(1, "3"), token(2, "2"), token(3, "4"), token(4, "4")])
+    for t in tokens:  # every walk up the heads ends at a root
+        seen, j = set(), t.index
+        while j is not None:
+            assert j not in seen
+            seen.add(j)
+            j = tokens[j].parent
+    assert tokens[2].parent is None and tokens[1].parent == 2  # the link closing the cycle is cut
+    assert tokens[3].parent is None and tokens[4].parent == 3  # the self-loop is cut, a link into it kept
+    assert tokens[2].kids == [1] and tokens[3].kids == [4]

@@ -38,9 +38,29 @@ def _link(tokens: list[Token]) -> list[Token]:
     by_id = {t.id: k for k, t in enumerate(tokens)}
     for k, t in enumerate(tokens):
         t.parent = by_id.get(t.head)
-        if t.parent is not None and t.parent != k:
+    _break_cycles(tokens)
+    for k, t in enumerate(tokens):
+        if t.parent is not None:
             tokens[t.parent].kids.append(k)
     return tokens
+
+
+def _break_cycles(tokens: list[Token]) -> None:
+    """Make the heads a forest. slovnet picks each token's head on its own, so a token can head itself or two
+    tokens each other; every walk up the heads must end. Walking up from each token in order, the head link that
+    closes a cycle is cut (that token becomes a root)."""
+    DONE, ON_PATH = 2, 1
+    state = [0] * len(tokens)
+    for k in range(len(tokens)):
+        path, j = [], k
+        while j is not None and state[j] == 0:
+            state[j] = ON_PATH
+            path.append(j)
+            j = tokens[j].parent
+        if j is not None and state[j] == ON_PATH:
+            tokens[path[-1]].parent = None
+        for i in path:
+            state[i] = DONE
 
 
 def root_of(code: str) -> str:
