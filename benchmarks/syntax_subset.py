@@ -1,8 +1,8 @@
 """The dependency parse only where the events stage reads it: same parses, same events, less CPU.
 
 The parse has two readers: natasha's normalizer of ORG names, which reads the sentences holding an ORG span
-(``entities.ner.org_sentences``), and the events stage, which reads only sentences where a trigger pattern's
-first lemma occurs (``events.extract.needs_syntax``). For each text this compares
+(``entities.ner.org_sentences``), and the events stage, which reads only sentences that hold every lemma of
+some trigger pattern (``events.extract.needs_syntax``). For each text this compares
 
 * the parse of every sentence the stages' path (``analyze_many(..., syntax=needs_syntax)``, then the calls of
   linking and events) parsed, against natasha's parse of the whole document in one call, as the analysis ran

@@ -35,7 +35,7 @@ from . import actor_model as actor_scorer
 from .filter import features, shipped_model
 from .logistic import probability
 from .money import find_money
-from .ontology import country_adjectives, ontology, triggers
+from .ontology import NO_EVENT, country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
@@ -91,19 +91,26 @@ class EventDraft:
 
 # ---------------------------------------------------------------- triggers
 @lru_cache(maxsize=1)
-def trigger_first_lemmas() -> frozenset[str]:
-    """The lemmas a trigger pattern starts with: :func:`find_triggers` matches nothing in a sentence without one."""
-    return frozenset(t.lemmas[0] for t in triggers())
+def trigger_patterns_by_first_lemma() -> dict[str, tuple[frozenset[str], ...]]:
+    """The lexicon's event patterns by their first lemma: the other lemmas each needs (empty for one word)."""
+    out: dict[str, list[frozenset[str]]] = {}
+    for t in triggers():
+        if t.code != NO_EVENT:
+            out.setdefault(t.lemmas[0], []).append(frozenset(t.lemmas[1:]))
+    return {first: tuple(rests) for first, rests in out.items()}
 
 
 def needs_syntax(sent) -> bool:
     """True for a natasha sentence whose dependency parse the stage reads: one it does not skip as too long
-    (:data:`MAX_SENTENCE_TOKENS`) and where a trigger can match. Every other sentence only lends its place to
-    the next one (:func:`location_for` reads the text, not the parse), so the analysis parses only these."""
+    (:data:`MAX_SENTENCE_TOKENS`) and that holds every lemma of some trigger pattern (a superset of where
+    :func:`find_triggers` can match: a common first word such as "заявить" of "заявить протест" does not make a
+    sentence parsed alone). Every other sentence only lends its place to the next one (:func:`location_for`
+    reads the text, not the parse), so the analysis parses only these."""
     if len(sent.tokens) > MAX_SENTENCE_TOKENS:
         return False
-    first = trigger_first_lemmas()
-    return any(token_lemma(t) in first for t in sent.tokens)
+    lemmas = {token_lemma(t) for t in sent.tokens}
+    patterns = trigger_patterns_by_first_lemma()
+    return any(rest <= lemmas for first in lemmas & patterns.keys() for rest in patterns[first])
 
 
 def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
@@ -132,6 +139,9 @@ def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
     # first ("Повторные переговоры Японии и КНДР ..., но встреча так и не была согласована": the talks)
     for _, _, i, _, code, covered in sorted(matches, key=lambda m: m[:4]):
         if i in used_anchor:
+            continue
+        if code == NO_EVENT:  # the words' sense that is no event: they trigger nothing else either
+            used_anchor.update(covered)
             continue
         root = ontology()[code].root
         if root in used_root:

@@ -18,6 +18,10 @@ class Code:
     plover: str | None = None  # PLOVER category, None where PLOVER has none (public statements)
 
 
+#: the ``code`` of a trigger pattern that names a sense of its words that is no event ("освободить от должности")
+NO_EVENT = "-"
+
+
 @dataclass(frozen=True)
 class Trigger:
     lemmas: tuple[str, ...]
@@ -36,7 +40,7 @@ def triggers() -> tuple[Trigger, ...]:
     out = []
     known = ontology()
     for lemmas, code, *rest in tsv_rows("cameo/triggers.tsv", header=True):
-        if code not in known:
+        if code not in known and code != NO_EVENT:
             raise ValueError(f"trigger {lemmas!r} uses code {code} missing from cameo/ontology.tsv")
         genitive = rest[0].strip() if rest else ""
         if genitive not in ("", "target"):
@@ -49,7 +53,7 @@ def triggers() -> tuple[Trigger, ...]:
 def target_genitive_nouns() -> frozenset[str]:
     """Lemmas of the one-word noun triggers whose genitive is the act's target (``genitive`` = ``target`` in
     ``triggers.tsv``): "убийство Ким Чен Нама" puts Kim Jong Nam on the actor2 side."""
-    return frozenset(t.lemmas[0] for t in triggers() if t.target_genitive and len(t.lemmas) == 1)
+    return frozenset(t.lemmas[0] for t in triggers() if t.target_genitive and len(t.lemmas) == 1 and t.code != NO_EVENT)
 
 
 @lru_cache(maxsize=1)
