@@ -251,7 +251,7 @@ EVENTS = Table(
                "Shared by reports of one real event (same root, actor countries and place, dates within 3 days)."),
         Column("cluster_representative", pa.bool_(), False,
                "True on exactly one row per event_cluster_id (the most confident report): count these to count events, not reports."),
-        Column("cameo_code", pa.string(), False, "CAMEO event code, as a string (\"044\", \"071\")."),
+        Column("cameo_code", pa.string(), False, "CAMEO event code, as a string of 3 or 4 digits (\"044\", \"071\", \"0841\")."),
         Column("cameo_root", pa.string(), False, "CAMEO root code, 2 digits."),
         Column("quad_class", pa.int8(), False, "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict."),
         Column("goldstein", pa.float64(), False, "Goldstein scale value of the code (-10 .. +10)."),
