@@ -156,6 +156,7 @@ def _codes_unfiltered(text: str) -> list[str]:
     ("Южная Корея отозвала посла из Токио.", "161"),  # reduce or break diplomatic relations
     ("Власти Японии депортировали гражданина Китая.", "174"),  # expel or deport individuals
     ("Полиция Японии начала расследование.", "090"),  # investigate
+    ("Северокорейские пограничники открыли огонь по южнокорейским солдатам.", "190"),  # use conventional force
 ])
 def test_codebook_categories_in_the_lexicon(text, code):
     assert code in _codes_unfiltered(text)
