@@ -9,8 +9,8 @@ import random
 import pyarrow as pa
 import pytest
 
-from pipeline.core.consolidate import _cluster_parts, _clustered
-from pipeline.core.events.cluster import assign_clusters
+from pipeline.core.events.cluster import assign_clusters, cluster_parts, cluster_table
+
 
 COLUMNS = ["event_id", "event_date", "actor1_countries", "actor2_countries", "cameo_root", "location_id",
            "confidence", "article_id", "start", "event_cluster_id", "cluster_representative"]
@@ -53,19 +53,19 @@ def _whole(events: pa.Table) -> pa.Table:
 @pytest.mark.parametrize("n", [0, 1, 7, 60, 300])
 def test_clusters_by_part_equal_whole(seed, n):
     events = _events(seed, n)
-    assert _clustered(events).equals(_whole(events))
+    assert cluster_table(events).equals(_whole(events))
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_repeated_event_ids_cluster_as_one_part(seed):
     events = _events(seed, 80, repeat_ids=True)
-    assert [p.to_pylist() for p in _cluster_parts(events)] == [list(range(80))]
-    assert _clustered(events).equals(_whole(events))
+    assert [p.to_pylist() for p in cluster_parts(events)] == [list(range(80))]
+    assert cluster_table(events).equals(_whole(events))
 
 
 def test_parts_cover_every_row_once_in_order():
     events = _events(3, 200)
-    parts = [p.to_pylist() for p in _cluster_parts(events)]
+    parts = [p.to_pylist() for p in cluster_parts(events)]
     assert sorted(i for p in parts for i in p) == list(range(200))
     assert all(p == sorted(p) for p in parts)
     assert [p[0] for p in parts] == sorted(p[0] for p in parts)
