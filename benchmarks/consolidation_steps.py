@@ -3,9 +3,10 @@
 
 Each step function (scan, near duplicates, gathering, sorting, entities, clusters, quarantine checks) is wrapped in
 this process only: RSS before it, its own VmHWM (reset at its start) and RSS after it, in call order. Then the
-sha256 of each table's Parquet bytes (to compare two checkouts) and each table's Arrow size.
+sha256 of each table's Parquet bytes (to compare two checkouts) and each table's Arrow size. ``--validate``: then
+the gating GX suites (``validate_tables``) on the tables, each suite's row-level and table-level parts as steps.
 
-    nice -n 10 .venv/bin/python benchmarks/consolidation_steps.py STORE [FIRST_N_BATCHES] [--repo CHECKOUT]
+    nice -n 10 .venv/bin/python benchmarks/consolidation_steps.py STORE [FIRST_N_BATCHES] [--repo CHECKOUT] [--validate]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("store", type=Path)
     parser.add_argument("batches", type=int, nargs="?", default=None, help="only the first N batches")
     parser.add_argument("--repo", type=Path, default=REPO)
+    parser.add_argument("--validate", action="store_true", help="then the gating GX suites, table by table")
     args = parser.parse_args()
     sys.path.insert(0, str(args.repo))
     import pipeline.core.consolidate as C
@@ -56,7 +58,8 @@ def main() -> None:
                 return fn(*a, **k)
             finally:
                 after, peak = _status()
-                log.append((name, before, peak, after))
+                label = f"{name}({a[0]})" if a and isinstance(a[0], str) else name
+                log.append((label, before, peak, after))
         setattr(module, name, timed)
 
     for module, name in [(C, "scan_batches"), (D, "mark_duplicates"), (C, "_gather"), (C, "sort_table"),
@@ -65,6 +68,12 @@ def main() -> None:
     names = [unquote(p.name.split("=", 1)[1]) for p in sorted((args.store / "articles").iterdir())][:args.batches]
     start, _ = _status()
     checked = C.consolidate_checked(BatchStore.at(args.store, names), relevance=RelevanceConfig(threshold=0.0))
+    if args.validate:
+        import pipeline.core.quality_tables as V
+
+        for name in ("_row_level", "_table_level"):
+            wrap(V, name)
+        V.validate_tables(checked.tables, checked.reference)
     print(f"{len(names)} batches; RSS at start {start:.0f} MiB, peak {max(p for _, _, p, _ in log):.0f} MiB")
     print("| step | RSS before | peak in it | RSS after |\n|---|---:|---:|---:|")
     for name, before, peak, after in log:

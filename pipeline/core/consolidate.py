@@ -201,6 +201,7 @@ def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None) -> dic
     held, mentions = [mentions], None
     mentions = sort_table(held, MENTIONS)
     events = sort_table([_clustered(_by_article([_gather(store, "events", EVENTS, ids, "article_id")]))], EVENTS)
+    _release()
     return {
         "articles": article_table,
         "mentions": mentions,
@@ -239,6 +240,7 @@ def _gather(store: BatchStore, name: str, schema_table, keep: dict[str, dict | s
         if fill is not None:
             table = fill(table, [wanted[k] for k in table.column(key).to_pylist()])
         parts.append(table.select(schema_table.column_names).cast(schema))
+    _release()  # the batches' read and filtered copies
     return pa.concat_tables(parts) if parts else schema.empty_table()
 
 
@@ -269,9 +271,17 @@ def _order_by(table, columns: tuple[str, ...]):
     while table.num_columns:
         column = table.column(0).combine_chunks()  # Arrow's take would concatenate the chunks itself, keeping them
         table = table.remove_column(0)  # the unsorted chunks go now: one unsorted copy of one column remains
+        _release()  # the sorted column cannot reuse the gathered one's small chunks: give their memory back
         arrays.append(column.take(order))
         del column
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _release() -> None:
+    """Give the memory Arrow's pool holds but no longer uses back to the system (its default pool, mimalloc,
+    keeps freed pages for reuse; a whole column or a table's copy, freed, is then counted in the peak of every
+    later step). Only where a large copy was just dropped: it changes no value."""
+    pa.default_memory_pool().release_unused()
 
 
 def sort_table(table, schema_table):
@@ -294,7 +304,10 @@ ENTITY_CHUNK = 5_000
 
 
 def _entities(mentions) -> list[dict]:
-    """The entities table's rows, built from the mentions a chunk of entities at a time."""
+    """The entities table's rows, built from the mentions a chunk of entities at a time: the mentions in a
+    stable order by entity id, cut after at least :data:`ENTITY_CHUNK` of them where the entity id changes. Only
+    the order, the sorted entity ids (as Arrow) and one chunk's rows are held, never a sorted copy of the
+    mentions or a Python list of every mention's entity id."""
     import pyarrow.compute as pc
 
     from .entities.linking import Mention, build_entities
@@ -304,33 +317,44 @@ def _entities(mentions) -> list[dict]:
     order = pc.sort_indices(mentions.select(["entity_id"]), sort_keys=[("entity_id", "ascending")])  # stable
     columns = ["article_id", "start", "end", "type", "text", "normal", "entity_id", "link", "wikidata_id",
                "link_confidence"]
-    grouped = mentions.select(columns).take(order)
-    ids = grouped.column("entity_id").to_pylist()
-    rows, start = [], 0
-    while start < len(ids):
-        stop = min(start + ENTITY_CHUNK, len(ids))
-        while stop < len(ids) and ids[stop] == ids[stop - 1]:
-            stop += 1
-        chunk = grouped.slice(start, stop - start).to_pylist()
+    rows = []
+    for start, stop in _entity_chunks(mentions.column("entity_id").take(order), ENTITY_CHUNK):
+        chunk = mentions.select(columns).take(order.slice(start, stop - start)).to_pylist()
         rows += build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
                                         r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
                                         float(r.get("link_confidence") or 0.0)) for r in chunk])
-        start = stop
     return rows
 
 
-def _clustered(events):
-    """Events with ``event_cluster_id`` and ``cluster_representative`` set over the whole corpus."""
-    from .events.cluster import assign_clusters
+def _entity_chunks(ids, size: int) -> list[tuple[int, int]]:
+    """Row ranges of ``ids`` (sorted entity ids, Arrow) of at least ``size`` rows each, every one ending where the
+    id changes (or at the end), so that no entity is split: from each start, the first change at or after
+    ``start + size`` (equal ids, nulls included, never part)."""
+    import numpy as np
+    import pyarrow.compute as pc
 
-    needed = ["event_id", "event_date", "actor1_countries", "actor2_countries", "cameo_root", "location_id",
-              "confidence", "article_id", "start"]
-    rows = events.select(needed).to_pylist()
-    assign_clusters(rows)
-    for name in ("event_cluster_id", "cluster_representative"):
-        column = pa.array([r[name] for r in rows], type=events.schema.field(name).type)
-        events = events.set_column(events.schema.get_field_index(name), name, column)
-    return events
+    n = len(ids)
+    if n < 2:
+        return [(0, n)] if n else []
+    before, after = ids.slice(0, n - 1), ids.slice(1)
+    same = pc.or_kleene(pc.fill_null(pc.equal(before, after), False),
+                        pc.and_(pc.is_null(before), pc.is_null(after)))
+    changes = pc.indices_nonzero(pc.invert(same)).to_numpy() + 1  # rows whose id differs from the row before
+    out, start = [], 0
+    while start < n:
+        at = int(np.searchsorted(changes, start + size))
+        stop = int(changes[at]) if at < len(changes) else n
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+def _clustered(events):
+    """Events with ``event_cluster_id`` and ``cluster_representative`` set over the whole corpus, one (CAMEO
+    root, location) part at a time (:func:`.events.cluster.cluster_table`)."""
+    from .events.cluster import cluster_table
+
+    return cluster_table(events)
 
 
 @dataclass
