@@ -144,7 +144,7 @@ def tag_ner_docs(docs: Sequence, ner_api) -> None:
 # measurement of batching across documents moved 123 of 3,374 head attachments on the seeds; a later check of
 # 901 factRuEval sentences, alone, per document and across documents sorted by length, moved none).
 #: sentences per CNN batch for morphology (natasha runs 8 at a time, per document; so did this module until issue
-#: 20's fifth round, whose batches of 64 slovnet's ``map`` cut into 8s)
+#: 20's fifth round, whose batches of 64 slovnet's encoder cut into 8s)
 SENTENCE_BATCH = 64
 #: padded positions per morphology batch: one 25,000-token "sentence" padded 64 sentences to its length and took
 #: a worker from 0.5 to 1.2 GB; sentences up to 256 tokens keep full batches (tags are per token, batch-independent)
