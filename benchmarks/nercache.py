@@ -46,7 +46,7 @@ def spans_for(texts: list[str], batch: int = 16, progress: bool = False) -> list
     with CACHE.open("a", encoding="utf-8") as fh:
         for i in range(0, len(missing), batch):
             chunk = missing[i:i + batch]
-            analyze_many(chunk, syntax=False)  # recognize reads only the ORG sentences' parse
+            analyze_many(chunk, syntax=False, morph=False)  # recognize reads the span sentences only
             for t in chunk:
                 spans = recognize(t)
                 cache[_key(t)] = spans

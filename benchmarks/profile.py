@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -25,6 +26,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+# NER and events run in this process (--workers 1): single-threaded BLAS, as in the worker processes
+# (pipeline.core.workers.SINGLE_THREADED), before numpy loads. Threaded BLAS spins on slovnet's small products: on
+# 400 dev texts the morphology took 24.7 CPU s with two threads against 3.8 with one (issue 20, fifth round)
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 #: (module, attribute, label): the stage functions timed. Functions a caller imports at call time (``from .x
 #: import f`` inside a function) are wrapped on their own module; module-level imports on the caller's.

@@ -60,12 +60,13 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
     Runs in worker processes; natasha's models load once per process. A batch that runs out of memory is
     analysed again one article at a time, so only the article at fault fails."""
     from .entities.ner import analyze_many
-    from .events.extract import needs_syntax
+    from .events.extract import needs_syntax, trigger_candidate
 
     items = [(article_id, analyzed_text(body), published, len(body) > MAX_ANALYZED_CHARS)
              for article_id, body, published in items]
     try:
-        analyze_many([body for _, body, _, _ in items if body.strip()], syntax=needs_syntax)
+        analyze_many([body for _, body, _, _ in items if body.strip()], syntax=needs_syntax,
+                     morph=trigger_candidate)
     except MemoryError:
         pass  # each article is analysed alone below
     return [_analyze_one(*item) for item in items]
@@ -84,7 +85,7 @@ def _analyze_one(article_id: str, body: str, published, truncated: bool = False)
                           key=lambda m: (m.start, m.end))
         published_date = published.date() if published is not None and hasattr(published, "date") else None
         events = event_rows(article_id, body, mentions, published_date)
-        doc = analyze(body, syntax=False) if body.strip() else None  # the cached analysis, no further parse
+        doc = analyze(body, syntax=False, morph=False) if body.strip() else None  # cached: no more work
         notes = analysis_notes(doc, truncated, for_ner(body) is not None)
         return mention_rows, events, notes
     except (MemoryError, RecursionError) as exc:

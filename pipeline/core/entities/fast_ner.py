@@ -143,34 +143,76 @@ def tag_ner_docs(docs: Sequence, ner_api) -> None:
 # sentences that share a batch, so its choices among near-equal scores can depend on the batch (an early
 # measurement of batching across documents moved 123 of 3,374 head attachments on the seeds; a later check of
 # 901 factRuEval sentences, alone, per document and across documents sorted by length, moved none).
-#: sentences per CNN batch for morphology (natasha runs 8 at a time, per document)
+#: sentences per CNN batch for morphology (natasha runs 8 at a time, per document; so did this module until issue
+#: 20's fifth round, whose batches of 64 slovnet's encoder cut into 8s)
 SENTENCE_BATCH = 64
 #: padded positions per morphology batch: one 25,000-token "sentence" padded 64 sentences to its length and took
 #: a worker from 0.5 to 1.2 GB; sentences up to 256 tokens keep full batches (tags are per token, batch-independent)
 MORPH_PADDED_TOKENS = SENTENCE_BATCH * 256
 
 
-def _sentences_by_length(docs: Sequence) -> list:
-    """Every sentence of every document, shortest first, so batches pad little."""
-    return sorted((sent for doc in docs for sent in doc.sents), key=lambda sent: len(sent.tokens))
+_MORPH_ENCODED: dict[str, tuple[int, int]] = {}
+#: (part of speech, features) of each of the tagger's tag ids, parsed once (slovnet parses the tag string per token)
+_TAGS: dict[int, tuple[str, tuple]] = {}
 
 
-def _batched(api, items: list[list[str]]):
-    """slovnet's inference over ``items`` (sorted by length) in batches of at most :data:`SENTENCE_BATCH` items and
-    :data:`MORPH_PADDED_TOKENS` padded positions, results in input order."""
-    for batch in bounded_batches(items, len, SENTENCE_BATCH, MORPH_PADDED_TOKENS):
-        yield from api.infer(batch)
+def _morph_ids(encoder, word: str) -> tuple[int, int]:
+    """slovnet's ``TagEncoder.item`` for one word (word id, shape id), memoized per distinct word like the NER's."""
+    hit = _MORPH_ENCODED.get(word)
+    if hit is None:
+        from slovnet.shape import word_shape
+
+        hit = (encoder.words_vocab.encode(word.lower()), encoder.shapes_vocab.encode(word_shape(word)))
+        if len(_MORPH_ENCODED) < _MAX_MEMO:
+            _MORPH_ENCODED[word] = hit
+    return hit
+
+
+def _tag(decoder, tag_id: int) -> tuple[str, tuple]:
+    hit = _TAGS.get(tag_id)
+    if hit is None:
+        from slovnet.conll import parse_conll_tag
+
+        pos, feats = parse_conll_tag(decoder.tags_vocab.decode(tag_id))
+        hit = _TAGS[tag_id] = (pos, tuple(feats.items()))
+    return hit
+
+
+def morph_batch(tagger, word_lists: list[list[str]]) -> list:
+    """Tag ids of each word of each sentence of one batch: what slovnet's ``MorphInfer`` computes for a chunk (the
+    same encoder input, pad mask, model and argmax), without its markup objects."""
+    from slovnet.exec.mask import split_masked
+
+    infer = tagger.infer
+    inputs = infer.encoder.input([tuple(zip(*[_morph_ids(infer.encoder, w) for w in words])) for words in word_lists])
+    pred = infer.model.head.decode(infer.model(inputs.word_id, inputs.shape_id, inputs.pad_mask))
+    return list(split_masked(pred, ~inputs.pad_mask))
+
+
+def tag_morph_sentences(sents: Sequence, tagger) -> list:
+    """``inject_morph`` of natasha's tagger on these sentences (any documents'), batched across them: each token's
+    ``pos`` and ``feats`` (a dict of its own), as ``doc.tag_morph(tagger)`` sets them. Returns each sentence's tag
+    ids (the lemma memo's key).
+
+    slovnet's padding embeddings are zero, its encoder zeroes padded positions after every layer and the head decides
+    per token, so a sentence's tags do not depend on the sentences that share its batch, in exact arithmetic; in
+    float32 the BLAS products change in the last bits with the batch's shape (up to ~3e-5 on a score, against a
+    smallest gap of ~2e-4 between a token's two best tags on the dev texts), so the equality with natasha's
+    per-document tags is measured (``tests/realdata/test_fast_ner.py``, ``benchmarks/morph_subset.py``)."""
+    order = sorted(range(len(sents)), key=lambda k: len(sents[k].tokens))
+    order = [k for k in order if sents[k].tokens]
+    decoder = tagger.infer.decoder
+    out: list = [[] for _ in sents]
+    for batch in bounded_batches(order, lambda k: len(sents[k].tokens), SENTENCE_BATCH, MORPH_PADDED_TOKENS):
+        for k, ids in zip(batch, morph_batch(tagger, [[t.text for t in sents[k].tokens] for k in batch])):
+            ids = ids.tolist()
+            for token, tag_id in zip(sents[k].tokens, ids):
+                pos, feats = _tag(decoder, tag_id)
+                token.pos, token.feats = pos, dict(feats)
+            out[k] = ids
+    return out
 
 
 def tag_morph_docs(docs: Sequence, tagger) -> None:
-    """``doc.tag_morph(tagger)`` for many documents, batching sentences across them.
-
-    slovnet's padding embeddings are zero and its encoder zeroes padded positions after every layer, and the
-    morphology head decides per token, so a sentence's tags do not depend on its batch
-    (``tests/realdata/test_fast_ner.py`` checks every token)."""
-    from natasha.doc import inject_morph
-    from natasha.morph.tagger import adapt_markup
-
-    order = _sentences_by_length(docs)
-    for sent, markup in zip(order, _batched(tagger, [[t.text for t in s.tokens] for s in order])):
-        inject_morph(sent.tokens, adapt_markup(markup).tokens)
+    """``doc.tag_morph(tagger)`` for many documents, batching sentences across them (:func:`tag_morph_sentences`)."""
+    tag_morph_sentences([sent for doc in docs for sent in doc.sents], tagger)

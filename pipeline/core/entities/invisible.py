@@ -50,17 +50,22 @@ def _normal_cluster(cluster: str) -> str:
     return cluster
 
 
-def for_ner(text: str) -> NormalText | None:
-    """``text`` normalized for NER and linking, or ``None`` when nothing in it changes (see the module docstring).
+def _stable(ch: str) -> bool:
+    """True for a character that the loop of :func:`for_ner` gives back as it is when it stands alone (no combining
+    mark after it): not a format character, not a combining mark (which joins the cluster before it), and its own
+    :func:`_normal_cluster`."""
+    return not _is_format(ch) and not unicodedata.combining(ch) and _normal_cluster(ch) == ch
 
-    Each cluster (a character and the combining marks after it) is normalized on its own (:func:`_normal_cluster`),
-    so composition stays inside the cluster and every output character maps to the cluster it came from; format
-    characters go."""
-    if unicodedata.is_normalized("NFKC", text) and not _FORMAT.search(text):
-        return None
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+
+#: characters outside the stable ones among ASCII, Latin-1, Latin Extended, Greek, Cyrillic, general punctuation,
+#: currency and letterlike symbols (№), and beyond them: only these can change a text
+_UNSTABLE = re.compile("[^" + "".join(re.escape(chr(c)) for lo, hi in ((0, 0x5FF), (0x2000, 0x214F))
+                                      for c in range(lo, hi + 1) if _stable(chr(c))) + "]+")
+
+
+def _clusters(text: str):
+    """(first offset, offset after the cluster's last non-format character, normalized cluster) of each cluster
+    (a character and the combining marks and format characters after it; a format character alone is dropped)."""
     i, n = 0, len(text)
     while i < n:
         if _is_format(text[i]):
@@ -73,9 +78,43 @@ def for_ner(text: str) -> NormalText | None:
         last = j
         while _is_format(text[last - 1]):  # a format character after the cluster belongs to no character
             last -= 1
+        yield i, last, cluster
+        i = j
+
+
+def _unchanged(text: str) -> bool:
+    """True when ``text`` has no format character and each cluster holding a character that is not
+    :func:`_stable` comes out as it is, so :func:`for_ner`'s loop would give back ``text`` itself (every other
+    cluster is one stable character). Only the runs of such characters are read, not the whole text."""
+    if _FORMAT.search(text):
+        return False
+    for run in _UNSTABLE.finditer(text):
+        start, stop = run.span()
+        if start > 0 and unicodedata.combining(text[start]):
+            start -= 1  # the mark's cluster starts at the stable character before it
+        segment = text[start:stop]
+        if "".join(cluster for _, _, cluster in _clusters(segment)) != segment:
+            return False
+    return True
+
+
+def for_ner(text: str) -> NormalText | None:
+    """``text`` normalized for NER and linking, or ``None`` when nothing in it changes (see the module docstring).
+
+    Each cluster (a character and the combining marks after it) is normalized on its own (:func:`_normal_cluster`),
+    so composition stays inside the cluster and every output character maps to the cluster it came from; format
+    characters go. A text that comes out unchanged (:func:`_unchanged`, which reads only its unstable characters:
+    "…", "№", a no-break space) is answered without the loop over every character."""
+    if unicodedata.is_normalized("NFKC", text) and not _FORMAT.search(text):
+        return None
+    if _unchanged(text):
+        return None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, last, cluster in _clusters(text):
         out.append(cluster)
         starts.extend([i] * len(cluster))
         ends.extend([last] * len(cluster))
-        i = j
     normal = "".join(out)
     return None if normal == text else NormalText(normal, tuple(starts), tuple(ends))

@@ -100,6 +100,32 @@ def trigger_patterns_by_first_lemma() -> dict[str, tuple[frozenset[str], ...]]:
     return {first: tuple(rests) for first, rests in out.items()}
 
 
+_CAN_START: dict[str, bool] = {}
+#: distinct words whose answer is memoized per worker (~150 bytes each)
+MAX_CAN_START = 200_000
+
+
+def trigger_candidate(sent) -> bool:
+    """True for a natasha sentence where a trigger could match whatever the tagger says: a word of it has a
+    trigger's first lemma among the lemmas natasha's lemmatizer can give it (``ner.lemma_candidates``). Decided
+    before tagging, on the words alone, and a superset of :func:`needs_syntax` (and of its line segments), so the
+    analysis tags only these sentences for the stage (``ner.analyze_many``'s ``morph``): the stage reads the tags and
+    lemmas of no other sentence."""
+    return any(_can_start_trigger(t.text) for t in sent.tokens)
+
+
+def _can_start_trigger(word: str) -> bool:
+    hit = _CAN_START.get(word)
+    if hit is None:
+        from ..entities.ner import lemma_candidates
+
+        hit = not trigger_patterns_by_first_lemma().keys().isdisjoint(lemma.lower().replace("ё", "е")
+                                                    for lemma in lemma_candidates(word))
+        if len(_CAN_START) < MAX_CAN_START:
+            _CAN_START[word] = hit
+    return hit
+
+
 def needs_syntax(sent) -> bool:
     """True for a natasha sentence whose dependency parse the stage reads: one it does not skip as too long
     (:data:`MAX_SENTENCE_TOKENS`) and that holds every lemma of some trigger pattern (a superset of where
@@ -210,7 +236,7 @@ def extract_events(body: str, mentions, published: date | None, model: dict | st
 
 
 def _candidates(body: str, mentions, published: date | None, actor_model: dict | None = None) -> list[EventDraft]:
-    doc = analyze(body, syntax=needs_syntax)
+    doc = analyze(body, syntax=needs_syntax, morph=trigger_candidate)
     events: list[EventDraft] = []
     previous_location: int | None = None
     segments = (segment for natasha_sentence in doc.sents for segment in line_segments(natasha_sentence, body))
