@@ -285,19 +285,16 @@ MAX_LEMMAS = 200_000
 
 def lemma(text: str, pos, feats) -> str:
     """pymorphy lemma of a tagged token, memoized on (word, POS, features): the same word recurs in every article."""
-    key = (text, pos, tuple(sorted(feats.items())) if feats else None)
-    hit = _LEMMAS.get(key)
-    if hit is None:
-        hit = _lemmatize(text, pos, feats)
-        if len(_LEMMAS) < MAX_LEMMAS:
-            _LEMMAS[key] = hit
-    return hit
+    return _memoized_lemma((text, pos, tuple(sorted(feats.items())) if feats else None), text, pos, feats)
 
 
 def tagged_lemma(text: str, tag_id: int, pos, feats) -> str:
     """:func:`lemma` of a token the tagger gave ``tag_id`` (which stands for its ``pos`` and ``feats``), memoized on
     (word, tag id): cheaper to key than the features."""
-    key = (text, tag_id)
+    return _memoized_lemma((text, tag_id), text, pos, feats)
+
+
+def _memoized_lemma(key: tuple, text: str, pos, feats) -> str:
     hit = _LEMMAS.get(key)
     if hit is None:
         hit = _lemmatize(text, pos, feats)
