@@ -153,10 +153,8 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
         phrase = h  # "Президент ... Юн Сок Ёль": the name stands in apposition to the phrase's head
-        seen = {phrase.index}
-        while phrase.rel in ("appos", "flat", "flat:name") and phrase.parent is not None and phrase.parent not in seen:
+        while phrase.rel in ("appos", "flat", "flat:name") and phrase.parent is not None:  # a forest (syntax._link)
             phrase = tokens[phrase.parent]
-            seen.add(phrase.index)
         if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent in other_triggers:
             continue
         # a nominative before the trigger acts, save before a passive one ("Картер был арестован")

@@ -119,8 +119,7 @@ def _can_start_trigger(word: str) -> bool:
     if hit is None:
         from ..entities.ner import lemma_candidates
 
-        hit = not trigger_patterns_by_first_lemma().keys().isdisjoint(lemma.lower().replace("ё", "е")
-                                                    for lemma in lemma_candidates(word))
+        hit = not trigger_patterns_by_first_lemma().keys().isdisjoint(lemma_candidates(word))  # already folded
         if len(_CAN_START) < MAX_CAN_START:
             _CAN_START[word] = hit
     return hit
