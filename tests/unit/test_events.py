@@ -157,9 +157,30 @@ def _codes_unfiltered(text: str) -> list[str]:
     ("Власти Японии депортировали гражданина Китая.", "174"),  # expel or deport individuals
     ("Полиция Японии начала расследование.", "090"),  # investigate
     ("Северокорейские пограничники открыли огонь по южнокорейским солдатам.", "190"),  # use conventional force
+    ("Неизвестные избили журналиста Иванова.", "182"),  # physically assault
+    ("Россия аннексировала Крым.", "192"),  # occupy territory
 ])
 def test_codebook_categories_in_the_lexicon(text, code):
     assert code in _codes_unfiltered(text)
+
+
+@pytest.mark.parametrize("text,code,wrong", [
+    ("США сняли санкции с КНДР.", "085", "163"),  # ease sanctions, not impose them
+    ("Евросоюз отменил санкции против Ирана.", "085", "163"),
+    ("КНДР прервала переговоры с Южной Кореей.", "164", "046"),  # halt negotiations, not negotiate
+    ("Япония приостановила переговоры с Россией о мирном договоре.", "164", "046"),
+])
+def test_a_longer_pattern_gives_the_opposite_act_its_own_code(text, code, wrong):
+    codes = _codes_unfiltered(text)
+    assert code in codes and wrong not in codes
+
+
+def test_cancelling_is_the_event_itself_when_it_is_the_trigger():
+    # "отменить" says a noun trigger did not happen ("отменил визит"), but in "отменил санкции" it is the act (085)
+    events = tag_document("t", "Евросоюз отменил санкции против Ирана.", PUB, event_filter=False)["events"]
+    assert [(e["cameo_code"], e["modality"]) for e in events] == [("085", "asserted")]
+    visit = tag_document("t", "Путин отменил визит в Японию.", PUB, event_filter=False)["events"]
+    assert [(e["cameo_code"], e["modality"]) for e in visit] == [("042", "unrealized")]
 
 
 def test_a_sense_that_is_no_event_triggers_nothing():

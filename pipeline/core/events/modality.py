@@ -84,7 +84,8 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     if gov_lemmas & DENY_VERBS:
         return "denied"
     negated = _negated(tokens, nodes)
-    if tokens[pred].lemma in UNREALIZED_VERBS or (negated and (_tak_i_ne(tokens, nodes)
+    # only a noun trigger's head verb: in "отменили санкции" the cancelling is the event (085) itself
+    if (pred != anchor and tokens[pred].lemma in UNREALIZED_VERBS) or (negated and (_tak_i_ne(tokens, nodes)
                                                               or tokens[pred].lemma in REALIZE_VERBS)):
         return "unrealized"
     # "должны были состояться, но встреча так и не была согласована": the contrasting clause undoes the plan
