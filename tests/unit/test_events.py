@@ -169,6 +169,7 @@ def test_codebook_categories_in_the_lexicon(text, code):
     ("Евросоюз отменил санкции против Ирана.", "085", "163"),
     ("КНДР прервала переговоры с Южной Кореей.", "164", "046"),  # halt negotiations, not negotiate
     ("Япония приостановила переговоры с Россией о мирном договоре.", "164", "046"),
+    ("Путин и Абэ договорились о встрече в Токио.", "036", "057"),  # intent to meet, not an agreement signed
 ])
 def test_a_longer_pattern_gives_the_opposite_act_its_own_code(text, code, wrong):
     codes = _codes_unfiltered(text)
