@@ -184,3 +184,14 @@ def test_a_chinese_paragraph_is_not_a_short_caption_line():
     assert not _is_standalone_caption(lines, feats, 1)
     lines, feats = _lines(PROSE[0], "资料图片", PROSE[1])
     assert _is_standalone_caption(lines, feats, 1)
+
+
+def test_a_photo_credit_run_into_the_paragraph_does_not_remove_the_article():
+    # a text dump can join a photo credit and the paragraph after it: the whole article is that one line
+    body = "Фото: AFP. " + " ".join(PROSE)
+    tags = "Теги: " + ", ".join(f"Япония{i} Монголия{i} Корея{i}" for i in range(12))
+    text = "\n\n".join(["Отставка министра иностранных дел", body, tags])
+    [clean], rejects = extract_batch([_doc("credit.txt", text)])
+    assert not rejects
+    assert clean.paragraphs == [body]
+    assert {r.text: r.reason for r in clean.removed}[tags] == "phrase"  # a long list under a label still goes

@@ -55,8 +55,12 @@ def line_features(line: LogicalLine, stopwords: frozenset[str]) -> Features:
     )
 
 
+#: the least stop-word share of running prose
+PROSE_STOP_RATIO = 0.1
+
+
 def is_prose(f: Features) -> bool:
-    return f.words >= 6 and f.link_density < 0.35 and (f.stop_ratio >= 0.1 or f.terminal)
+    return f.words >= 6 and f.link_density < 0.35 and (f.stop_ratio >= PROSE_STOP_RATIO or f.terminal)
 
 
 def position_weight(position: float) -> float:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ...knowledge import phrase_lines
 from ..markdown import LogicalLine
-from .lines import Features
+from .lines import PROSE_STOP_RATIO, Features
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,19 @@ def _rule_phrase(c: LineContext) -> bool:
         for p in c.rules.starts:
             if low.startswith(p):
                 nxt = low[len(p):len(p) + 1]
-                if (not nxt or not nxt.isalpha()) and (c.f.words <= 25 or p.endswith(":") or
-                                                       low[len(p):].lstrip().startswith(":")):
+                if (not nxt or not nxt.isalpha()) and (c.f.words <= 25 or _label_list(c, p, low)):
                     return True
     if c.f.words < 25 and c.rules.short_contains_re.search(low) is not None:
         return True
     return c.rules.anywhere_re.search(low) is not None
+
+
+def _label_list(c: LineContext, phrase: str, low: str) -> bool:
+    """A long line under a label ("Теги: ...", "Рубрики: ...", "Фото: ...") is furniture when it is a list, not
+    running prose: a text dump can run a photo credit into the paragraph after it ("Фото: AFP. Борис Джонсон
+    ушел в отставку ..."), and that paragraph may be the whole article."""
+    labelled = phrase.endswith(":") or low[len(phrase):].lstrip().startswith(":")
+    return labelled and c.f.stop_ratio < PROSE_STOP_RATIO
 
 
 def _rule_contact(c: LineContext) -> bool:
