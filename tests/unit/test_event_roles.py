@@ -83,6 +83,8 @@ def test_declining_to_comment_is_not_a_rejection():
     ("Пхеньян опроверг, что Ким Чен Ын встречался с Путиным.", "denied"),
     ("Кисида заявил, что спецслужбы КНДР похитили японских граждан.", "reported"),
     ("Кисида встретился с Юн Сок Ёлем.", "asserted"),
+    ("Осуждённый за шпионаж Валентин Данилов будет освобождён условно-досрочно.", "planned"),  # "будет" + passive
+    ("Сергей Иванов был задержан в Москве.", "asserted"),
 ])
 def test_modality_follows_the_clause(text, modality):
     events, _ = _tag(text)
@@ -335,3 +337,10 @@ def test_a_parse_with_cycles_becomes_a_forest():
     assert tokens[2].parent is None and tokens[1].parent == 2  # the link closing the cycle is cut
     assert tokens[3].parent is None and tokens[4].parent == 3  # the self-loop is cut, a link into it kept
     assert tokens[2].kids == [1] and tokens[3].kids == [4]
+
+
+def test_who_condemns_a_visit_does_not_make_it():
+    # "осудил" is an event of its own (111); its subject does not become the visitor of the "визит" it governs
+    events, mentions = _tag("Премьер-министр Японии Наото Кан осудил визит Дмитрия Медведева на Курилы.")
+    visit = next(e for e in events if e["cameo_code"] == "042")
+    assert "Наото Кан" not in [mentions[i]["text"] for i in visit["actor1"]]

@@ -25,6 +25,7 @@ CONDITIONAL_MARKERS = {"если", "бы", "в случае"}
 #: words whose date is the date of the report, not of what it reports
 REPORT_WORDS = REPORT_VERBS | DENY_VERBS | {"выступить", "выступление", "речь", "заявление", "доклад", "сообщение",
                                             "брифинг", "пресс-конференция", "интервью", "опубликовать"}
+AUX_RELATIONS = ("aux", "aux:pass", "cop")
 MODALITIES = ("asserted", "negated", "unrealized", "planned", "conditional", "possible", "reported", "denied")
 
 
@@ -71,6 +72,14 @@ def _tak_i_ne(tokens: list[Token], nodes: list[int]) -> bool:
     return False
 
 
+def _future_auxiliary(t: Token) -> bool:
+    """"будет освобождён", "будут подписаны": the future sits on the auxiliary of a passive or a copula. A finite
+    "быть" that is not past is future in Russian (the tagger calls "будет" present)."""
+    feats = t.feats or {}
+    return feats.get("Tense") == "Fut" or (t.lemma == "быть" and feats.get("VerbForm") == "Fin"
+                                           and feats.get("Tense") != "Past")
+
+
 def modality_for(tokens: list[Token], anchor: int) -> str:
     """asserted, negated, unrealized, planned, conditional, possible, reported or denied, read from the trigger's
     own clause (its predicate, that predicate's auxiliaries and the predicates that embed it), not from the
@@ -78,7 +87,7 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     t = tokens[anchor]
     pred = _predicate(tokens, anchor)
     nodes = [anchor] if pred == anchor else [anchor, pred]
-    nodes += [j for n in list(nodes) for j in _children(tokens, n) if tokens[j].rel in ("aux", "aux:pass", "cop")]
+    nodes += [j for n in list(nodes) for j in _children(tokens, n) if tokens[j].rel in AUX_RELATIONS]
     governors = _governors(tokens, pred)
     gov_lemmas = {tokens[g].lemma for g in governors}
     if gov_lemmas & DENY_VERBS:
@@ -103,7 +112,9 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
         return "possible"
     feats = t.feats or {}
     pred_feats = tokens[pred].feats or {}
+    future_aux = any(_future_auxiliary(tokens[j]) for j in nodes if tokens[j].rel in AUX_RELATIONS)
     if aux_lemmas & (PLAN_VERBS | INTENT_VERBS) or feats.get("Tense") == "Fut" or pred_feats.get("Tense") == "Fut" \
+            or future_aux \
             or ("быть" in aux_lemmas and (feats.get("VerbForm") == "Inf" or pred_feats.get("VerbForm") == "Inf")):
         return "planned"
     if gov_lemmas & REPORT_VERBS:

@@ -57,6 +57,12 @@ def target_genitive_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def one_word_triggers() -> frozenset[str]:
+    """Lemmas that are an event's trigger on their own ("осудить", "обсудить", "потребовать")."""
+    return frozenset(t.lemmas[0] for t in triggers() if len(t.lemmas) == 1 and t.code != NO_EVENT)
+
+
+@lru_cache(maxsize=1)
 def country_adjectives() -> dict[str, str]:
     return {r[0]: r[1] for r in tsv_rows("cameo/country_adjectives.tsv")}
 

@@ -4,7 +4,7 @@ phrase, never an actor)."""
 
 from __future__ import annotations
 
-from .ontology import target_genitive_nouns
+from .ontology import one_word_triggers, target_genitive_nouns
 from .syntax import LOCATIVE_CASES, Token, _LOCATIVE_BEFORE, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of
 
 
@@ -112,7 +112,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                                         and _case_words(tokens, anchor) & {"в", "во", "на", "после", "по"})):
         # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part; of an act
         # done to someone only through a support verb ("полиция провела арест", not "Кисида осудил убийство")
-        if anchor_tok.lemma not in target_genitive_nouns() or tokens[anchor_tok.parent].lemma in SUPPORT_VERBS:
+        # nor when the verb is an event of its own with the noun as its object: who condemns, discusses or
+        # demands a visit or a release ("Кан осудил визит Медведева", "потребовала освобождения") does not do it
+        governor = tokens[anchor_tok.parent].lemma
+        if (anchor_tok.lemma not in target_genitive_nouns() or governor in SUPPORT_VERBS) and \
+                not (anchor_tok.rel == "obj" and governor in one_word_triggers()):
             verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
