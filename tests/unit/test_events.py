@@ -176,6 +176,13 @@ def test_a_longer_pattern_gives_the_opposite_act_its_own_code(text, code, wrong)
     assert code in codes and wrong not in codes
 
 
+def test_a_preposition_in_a_pattern_introduces_the_word_after_it():
+    # "договориться о встрече" is an intent to meet (036); in "в ходе встречи ... договорились о сотрудничестве"
+    # the window holds the same words, but the meeting took place and the agreement is its own event
+    codes = _codes_unfiltered("В ходе встречи Путин и Абэ договорились о сотрудничестве.")
+    assert "036" not in codes and {"040", "057"} <= set(codes)
+
+
 def test_cancelling_is_the_event_itself_when_it_is_the_trigger():
     # "отменить" says a noun trigger did not happen ("отменил визит"), but in "отменил санкции" it is the act (085)
     events = tag_document("t", "Евросоюз отменил санкции против Ирана.", PUB, event_filter=False)["events"]
