@@ -176,6 +176,20 @@ def test_a_longer_pattern_gives_the_opposite_act_its_own_code(text, code, wrong)
     assert code in codes and wrong not in codes
 
 
+def test_a_word_of_a_name_is_no_trigger():
+    from types import SimpleNamespace
+
+    from pipeline.core.events.extract import find_triggers
+
+    words = [("федеральный", "ADJ"), ("бюро", "NOUN"), ("расследование", "NOUN"), ("задержать", "VERB"),
+             ("джон", "PROPN")]
+    tokens = [SimpleNamespace(lemma=lemma, pos=pos, parent=None, kids=[], id=str(i), head="")
+              for i, (lemma, pos) in enumerate(words)]
+    assert [code for _, code, _ in find_triggers(tokens)] == ["090", "173"]
+    # "Федеральное бюро расследований" is an ORG mention: its words start no event
+    assert [code for _, code, _ in find_triggers(tokens, frozenset({0, 1, 2}))] == ["173"]
+
+
 def test_a_preposition_in_a_pattern_introduces_the_word_after_it():
     # "договориться о встрече" is an intent to meet (036); in "в ходе встречи ... договорились о сотрудничестве"
     # the window holds the same words, but the meeting took place and the agreement is its own event

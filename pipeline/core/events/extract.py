@@ -138,8 +138,10 @@ def needs_syntax(sent) -> bool:
     return any(rest <= lemmas for first in lemmas & patterns.keys() for rest in patterns[first])
 
 
-def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
-    """(anchor index, code, token indexes) for each trigger; longest patterns first, one per anchor and root."""
+def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -> list[tuple[int, str, list[int]]]:
+    """(anchor index, code, token indexes) for each trigger; longest patterns first, one per anchor and root. A word
+    of a name (``in_names``: token indexes inside a mention) starts none: "Федеральное бюро расследований", "Центр
+    по изучению отравлений", "площадь Освобождения" name no event."""
     used_anchor: set[int] = set()
     used_root: set[str] = set()
     found = []
@@ -149,7 +151,7 @@ def find_triggers(tokens: list[Token]) -> list[tuple[int, str, list[int]]]:
     for order, trig in enumerate(triggers()):
         first = trig.lemmas[0]
         for i, lemma in enumerate(lemmas):
-            if lemma != first:
+            if lemma != first or i in in_names:
                 continue
             covered = [i]
             for other in trig.lemmas[1:]:
@@ -262,7 +264,9 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
         tokens = _sentence_tokens(sent)
         view = sentence_view(body, sent, tokens, mentions, sentence_mentions)
         places, token_mentions, mention_tokens = view.places, view.token_mentions, view.mention_tokens
-        found = find_triggers(tokens)[:MAX_TRIGGERS_PER_SENTENCE]
+        in_names = frozenset(j for j, t in enumerate(tokens) for k in sentence_mentions
+                             if mentions[k].start <= t.start and t.end <= mentions[k].end)
+        found = find_triggers(tokens, in_names)[:MAX_TRIGGERS_PER_SENTENCE]
         anchors = {a for a, _, _ in found}
         sentence_text = body[sent.start:sent.stop]
         for anchor, code, covered in found:

@@ -6,8 +6,12 @@ from __future__ import annotations
 from .syntax import Token, _children
 
 
-INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "планировать", "собираться", "договориться", "решить",
-                "согласиться"}
+INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "намерен", "планировать", "собираться", "договориться",
+                "решить", "согласиться"}
+#: a noun trigger modified so that it lies ahead ("будущие переговоры", "намеченная забастовка") or governed by
+#: readiness ("готов к переговорам")
+FUTURE_MODIFIERS = {"будущий", "предстоящий", "грядущий", "намеченный", "запланированный", "планируемый"}
+READY_HEADS = {"готовый", "готовиться"}
 POSSIBLE_VERBS = {"мочь", "смочь"}
 PLAN_VERBS = {"планироваться", "должный", "предполагаться", "запланировать", "намечать", "намечаться",
               "наметить", "ожидаться", "готовиться"}
@@ -113,8 +117,11 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     feats = t.feats or {}
     pred_feats = tokens[pred].feats or {}
     future_aux = any(_future_auxiliary(tokens[j]) for j in nodes if tokens[j].rel in AUX_RELATIONS)
+    ahead = t.pos in ("NOUN", "PROPN") and (
+        any(tokens[j].rel == "amod" and tokens[j].lemma in FUTURE_MODIFIERS for j in _children(tokens, anchor))
+        or (t.parent is not None and tokens[t.parent].lemma in READY_HEADS))
     if aux_lemmas & (PLAN_VERBS | INTENT_VERBS) or feats.get("Tense") == "Fut" or pred_feats.get("Tense") == "Fut" \
-            or future_aux \
+            or future_aux or ahead \
             or ("быть" in aux_lemmas and (feats.get("VerbForm") == "Inf" or pred_feats.get("VerbForm") == "Inf")):
         return "planned"
     if gov_lemmas & REPORT_VERBS:
