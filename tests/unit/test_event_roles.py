@@ -347,3 +347,9 @@ def test_who_condemns_a_visit_does_not_make_it():
     events, mentions = _tag("Премьер-министр Японии Наото Кан осудил визит Дмитрия Медведева на Курилы.")
     visit = next(e for e in events if e["cameo_code"] == "042")
     assert "Наото Кан" not in [mentions[i]["text"] for i in visit["actor1"]]
+
+
+def test_who_condemns_an_attack_did_not_attack():
+    # no parse actor for the attack; the fallback must not take the subject of the verb that condemns it
+    events, _ = _tag("Япония осудила нападение на посольство в Пхеньяне.")
+    assert [e["cameo_code"] for e in events] == ["111"]

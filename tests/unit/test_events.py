@@ -170,6 +170,7 @@ def test_codebook_categories_in_the_lexicon(text, code):
     ("КНДР прервала переговоры с Южной Кореей.", "164", "046"),  # halt negotiations, not negotiate
     ("Япония приостановила переговоры с Россией о мирном договоре.", "164", "046"),
     ("Путин и Абэ договорились о встрече в Токио.", "036", "057"),  # intent to meet, not an agreement signed
+    ("Суд осудил Ивана Петрова на пять лет лишения свободы.", "173", "111"),  # convicted, not criticized
 ])
 def test_a_longer_pattern_gives_the_opposite_act_its_own_code(text, code, wrong):
     codes = _codes_unfiltered(text)
@@ -195,6 +196,11 @@ def test_a_preposition_in_a_pattern_introduces_the_word_after_it():
     # the window holds the same words, but the meeting took place and the agreement is its own event
     codes = _codes_unfiltered("В ходе встречи Путин и Абэ договорились о сотрудничестве.")
     assert "036" not in codes and {"040", "057"} <= set(codes)
+
+
+def test_condemning_an_attack_on_someone_is_no_conviction():
+    # the last preposition of "осудить на" must introduce a phrase of the verb, not of its object
+    assert _codes_unfiltered("Япония осудила нападение на посольство в Пхеньяне.") == ["111"]
 
 
 def test_cancelling_is_the_event_itself_when_it_is_the_trigger():

@@ -80,6 +80,15 @@ SUBJECT_SHARING = ("conj", "advcl")
 PLACE_RELATIVES = frozenset({"где", "куда"})
 
 
+def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
+    """A noun trigger that is the object of a verb which is an event of its own: who condemns, discusses or demands
+    a visit, an attack or a release ("Кан осудил визит Медведева", "Япония осудила нападение", "потребовала
+    освобождения") does not do it, so that verb's subject is none of the noun's actors."""
+    t = tokens[anchor]
+    return t.pos in ("NOUN", "PROPN") and t.rel == "obj" and t.parent is not None \
+        and tokens[t.parent].lemma in one_word_triggers()
+
+
 def _inherited_subject(tokens: list[Token], verb: int, anchor: int) -> list[int]:
     """The subject a verb without one shares with the clause above it (one step up, the way enhanced Universal
     Dependencies propagate subjects), or nothing."""
@@ -112,11 +121,9 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                                         and _case_words(tokens, anchor) & {"в", "во", "на", "после", "по"})):
         # "провел встречу", "в ходе встречи с Януковичем Эрдоган заявил": the verb's subject took part; of an act
         # done to someone only through a support verb ("полиция провела арест", not "Кисида осудил убийство")
-        # nor when the verb is an event of its own with the noun as its object: who condemns, discusses or
-        # demands a visit or a release ("Кан осудил визит Медведева", "потребовала освобождения") does not do it
         governor = tokens[anchor_tok.parent].lemma
         if (anchor_tok.lemma not in target_genitive_nouns() or governor in SUPPORT_VERBS) and \
-                not (anchor_tok.rel == "obj" and governor in one_word_triggers()):
+                not object_of_another_event(tokens, anchor):
             verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from .ontology import ontology
 from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
-                    _in_locative, _prefer_actors, actors_for, clause_mentions, is_passive, split_conjoined)
+                    _in_locative, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
+                    split_conjoined)
 from .syntax import Token
 
 
@@ -72,6 +73,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         before = [k for k in free if mentions[k].end <= tokens[anchor].start]
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
+        if object_of_another_event(tokens, anchor):
+            before = []  # "Япония осудила нападение": the one who condemns did not attack
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
         a1g = [b[-1:]] if b and not passive else []
         a2g = ([b[-1:]] if b and passive else []) + ([a[:1]] if a else [])
