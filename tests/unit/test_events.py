@@ -198,6 +198,31 @@ def test_a_preposition_in_a_pattern_introduces_the_word_after_it():
     assert "036" not in codes and {"040", "057"} <= set(codes)
 
 
+def test_an_act_done_to_people_is_another_act_when_done_to_things():
+    assert "174" not in _codes_unfiltered("Посольство Японии выслало документы в МИД России.")  # sent, not expelled
+    assert "0841" not in _codes_unfiltered("Войска Украины освободили Харьков.")  # took back, not released
+    assert "174" in _codes_unfiltered("Япония выслала российского дипломата Ивана Петрова.")
+    assert "0841" in _codes_unfiltered("КНДР освободила американца Кеннета Бэя.")
+
+
+def test_a_group_of_people_is_people():
+    from types import SimpleNamespace
+
+    from pipeline.core.events.extract import find_triggers
+
+    def token(i, lemma, pos, rel, parent, animacy=None):
+        return SimpleNamespace(lemma=lemma, pos=pos, rel=rel, parent=parent, kids=[], id=str(i), head=str(parent),
+                               feats={"Animacy": animacy} if animacy else {})
+
+    # "арестована группа военных": the passive subject is inanimate but heads animate people
+    tokens = [token(0, "арестовать", "VERB", "root", None), token(1, "группа", "NOUN", "nsubj:pass", 0, "Inan"),
+              token(2, "военный", "NOUN", "nmod", 1, "Anim")]
+    tokens[0].kids, tokens[1].kids = [1], [2]
+    assert [code for _, code, _ in find_triggers(tokens)] == ["173"]
+    tokens[2].feats = {"Animacy": "Inan"}  # "арестована группа счетов": things
+    assert find_triggers(tokens) == []
+
+
 def test_condemning_an_attack_on_someone_is_no_conviction():
     # the last preposition of "осудить на" must introduce a phrase of the verb, not of its object
     assert _codes_unfiltered("Япония осудила нападение на посольство в Пхеньяне.") == ["111"]

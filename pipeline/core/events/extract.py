@@ -161,6 +161,8 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
                     break
                 covered.append(min(window, key=lambda j: abs(j - i)))
             else:
+                if trig.person_object and parsed and _inanimate_object(tokens, i):
+                    continue
                 if len(covered) == 1 or not parsed or _prepositions_fit(tokens, covered):
                     matches.append((-len(trig.lemmas), tokens[i].pos != "VERB", i, order, trig.code, covered))
     # longer patterns first; among patterns of one length a verb (the predicate that asserts the act: a headline's
@@ -179,6 +181,20 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
         used_root.add(root)
         found.append((_syntactic_head(tokens, covered), code, sorted(covered)))
     return sorted(found)
+
+
+def _inanimate_object(tokens: list[Token], anchor: int) -> bool:
+    """Whether the verb at ``anchor`` acts on things: its objects and passive subjects are all inanimate ("выслать
+    документы", "освободили Харьков", "похищена картина"). A verb of an act done to people names another act then."""
+    undergoers = [j for j in tokens[anchor].kids if tokens[j].rel in ("obj", "nsubj:pass")]
+    return bool(undergoers) and all(_thing(tokens, j) for j in undergoers)
+
+
+def _thing(tokens: list[Token], j: int) -> bool:
+    """An inanimate noun that heads no people: "группа военных", "ряд ключевых фигур", "сотни рабов" are people."""
+    animacy = lambda k: (tokens[k].feats or {}).get("Animacy")  # noqa: E731
+    return tokens[j].pos in ("NOUN", "PROPN") and animacy(j) == "Inan" and \
+        not any(tokens[k].rel == "nmod" and animacy(k) == "Anim" for k in tokens[j].kids)
 
 
 def _prepositions_fit(tokens: list[Token], covered: list[int]) -> bool:

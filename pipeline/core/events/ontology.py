@@ -27,6 +27,7 @@ class Trigger:
     lemmas: tuple[str, ...]
     code: str
     target_genitive: bool = False  # a noun whose genitive is whom the act is done to ("арест Михайлова")
+    person_object: bool = False  # a verb whose act is done to people: an inanimate object names another act
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +46,10 @@ def triggers() -> tuple[Trigger, ...]:
         genitive = rest[0].strip() if rest else ""
         if genitive not in ("", "target"):
             raise ValueError(f"trigger {lemmas!r}: genitive must be empty or 'target', not {genitive!r}")
-        out.append(Trigger(tuple(lemmas.split()), code, genitive == "target"))
+        obj = rest[1].strip() if len(rest) > 1 else ""
+        if obj not in ("", "person"):
+            raise ValueError(f"trigger {lemmas!r}: object must be empty or 'person', not {obj!r}")
+        out.append(Trigger(tuple(lemmas.split()), code, genitive == "target", obj == "person"))
     return tuple(sorted(out, key=lambda t: (-len(t.lemmas), t.lemmas)))
 
 
