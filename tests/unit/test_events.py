@@ -205,6 +205,11 @@ def test_an_act_done_to_people_is_another_act_when_done_to_things():
     assert "0841" in _codes_unfiltered("КНДР освободила американца Кеннета Бэя.")
 
 
+def test_a_verb_that_is_the_act_only_with_an_object():
+    assert "070" not in _codes_unfiltered("Представитель Японии Кэн Сато выделил, что переговоры были трудными.")
+    assert "070" in _codes_unfiltered("Правительство Японии выделило Монголии средства на строительство школ.")
+
+
 def test_a_group_of_people_is_people():
     from types import SimpleNamespace
 

@@ -161,7 +161,8 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
                     break
                 covered.append(min(window, key=lambda j: abs(j - i)))
             else:
-                if trig.person_object and parsed and _inanimate_object(tokens, i):
+                if parsed and ((trig.person_object and _inanimate_object(tokens, i))
+                               or (trig.object_required and not _undergoers(tokens, i))):
                     continue
                 if len(covered) == 1 or not parsed or _prepositions_fit(tokens, covered):
                     matches.append((-len(trig.lemmas), tokens[i].pos != "VERB", i, order, trig.code, covered))
@@ -186,8 +187,13 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
 def _inanimate_object(tokens: list[Token], anchor: int) -> bool:
     """Whether the verb at ``anchor`` acts on things: its objects and passive subjects are all inanimate ("выслать
     документы", "освободили Харьков", "похищена картина"). A verb of an act done to people names another act then."""
-    undergoers = [j for j in tokens[anchor].kids if tokens[j].rel in ("obj", "nsubj:pass")]
+    undergoers = _undergoers(tokens, anchor)
     return bool(undergoers) and all(_thing(tokens, j) for j in undergoers)
+
+
+def _undergoers(tokens: list[Token], anchor: int) -> list[int]:
+    """The verb's objects and passive subjects."""
+    return [j for j in tokens[anchor].kids if tokens[j].rel in ("obj", "nsubj:pass")]
 
 
 def _thing(tokens: list[Token], j: int) -> bool:
