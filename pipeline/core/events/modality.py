@@ -101,9 +101,11 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     if (pred != anchor and tokens[pred].lemma in UNREALIZED_VERBS) or (negated and (_tak_i_ne(tokens, nodes)
                                                               or tokens[pred].lemma in REALIZE_VERBS)):
         return "unrealized"
-    # "должны были состояться, но встреча так и не была согласована": the contrasting clause undoes the plan
+    # "должны были состояться, но встреча так и не была согласована": the contrasting clause undoes a plan (not an
+    # event that took place: "встречался с ним, но к соглашению они так и не пришли")
+    planned_before = bool(({tokens[j].lemma for j in nodes} | gov_lemmas) & PLAN_VERBS)
     for j in _children(tokens, pred):
-        if tokens[j].rel == "conj" and any(tokens[c].lemma == "но" for c in _children(tokens, j)) \
+        if planned_before and tokens[j].rel == "conj" and any(tokens[c].lemma == "но" for c in _children(tokens, j)) \
                 and _negated(tokens, [j]) and _tak_i_ne(tokens, [j]):
             return "unrealized"
     if negated:
