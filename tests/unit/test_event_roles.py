@@ -355,3 +355,9 @@ def test_who_condemns_an_attack_did_not_attack():
     # no parse actor for the attack; the fallback must not take the subject of the verb that condemns it
     events, _ = _tag("Япония осудила нападение на посольство в Пхеньяне.")
     assert [e["cameo_code"] for e in events] == ["111"]
+
+
+def test_a_place_of_another_clause_is_no_fallback_actor():
+    # no parse actor for the passive "был осужден"; Mariupol belongs to the participle's clause, not to the act
+    events, mentions = _tag("Врач, заразивший троих детей Мариуполя ВИЧ-инфекцией, был осужден на 5 лет.")
+    assert all("Мариуполя" not in _texts(e, mentions, "actor2") + _texts(e, mentions, "actor1") for e in events)

@@ -69,7 +69,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
         free = [k for k in view.sentence_mentions if k not in view.places]
         own = clause_mentions(tokens, anchor, free, token_mentions)
-        free = own or free
+        # a place of another clause is no fallback actor ("Врач, заразивший детей Мариуполя, был осужден")
+        free = own or [k for k in free if mentions[k].type != "LOC"]
         before = [k for k in free if mentions[k].end <= tokens[anchor].start]
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
