@@ -8,7 +8,7 @@ from .syntax import Token, _children
 
 INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "намерен", "планировать", "собираться", "договориться",
                 "решить", "согласиться"}
-#: a noun trigger modified so that it lies ahead ("будущие переговоры", "намеченная забастовка") or governed by
+#: a noun trigger modified so that it lies ahead ("будущие переговоры", "забастовки, запланированной на среду") or governed by
 #: readiness ("готов к переговорам")
 FUTURE_MODIFIERS = {"будущий", "предстоящий", "грядущий", "намеченный", "запланированный", "планируемый"}
 READY_HEADS = {"готовый", "готовиться"}
@@ -120,7 +120,8 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     pred_feats = tokens[pred].feats or {}
     future_aux = any(_future_auxiliary(tokens[j]) for j in nodes if tokens[j].rel in AUX_RELATIONS)
     ahead = t.pos in ("NOUN", "PROPN") and (
-        any(tokens[j].rel == "amod" and tokens[j].lemma in FUTURE_MODIFIERS for j in _children(tokens, anchor))
+        any(tokens[j].rel in ("amod", "acl") and tokens[j].lemma in FUTURE_MODIFIERS | PLAN_VERBS
+            for j in _children(tokens, anchor))
         or (t.parent is not None and tokens[t.parent].lemma in READY_HEADS))
     if aux_lemmas & (PLAN_VERBS | INTENT_VERBS) or feats.get("Tense") == "Fut" or pred_feats.get("Tense") == "Fut" \
             or future_aux or ahead \
