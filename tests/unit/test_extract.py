@@ -195,3 +195,15 @@ def test_a_photo_credit_run_into_the_paragraph_does_not_remove_the_article():
     assert not rejects
     assert clean.paragraphs == [body]
     assert {r.text: r.reason for r in clean.removed}[tags] == "phrase"  # a long list under a label still goes
+
+
+def test_a_teaser_run_into_the_last_paragraph_is_cut():
+    from pipeline.core.cleaning.document import cut_inline_teaser
+
+    article = "Дэвис решил подать в отставку. Рейсы были отменены авиаперевозчиком."
+    assert cut_inline_teaser(article + " Подписывайтесь на наш канал https://t.me/x. Источник: x") == article
+    assert cut_inline_teaser(article + " Читайте также: Пилоты Ryanair начали забастовку") == article
+    # not inside a sentence, nor at the start of the paragraph (whole teaser lines are the line rules' job)
+    quote = "Министр сказал, что читайте также его интервью."
+    assert cut_inline_teaser(quote) == quote
+    assert cut_inline_teaser("Читайте также: " + article) == "Читайте также: " + article

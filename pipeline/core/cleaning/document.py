@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from ...knowledge import phrase_lines
 from ..documents import RawDocument
 from ..errors import RejectError
 from ..html import html_metadata, to_markdown
@@ -214,6 +216,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     paragraphs = [lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
+    paragraphs = [cut_inline_teaser(p) for p in paragraphs]
 
     removed: list[RemovedLine] = []
     kept_set = set(kept)
@@ -236,6 +239,19 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     url = find_url(doc.text)
     return CleanDocument(doc.source_path, doc.raw_sha256, title, lead, paragraphs, removed, url,
                          group, doc.text, len(lines), title_idx, (start, end))
+
+
+@lru_cache(maxsize=1)
+def _inline_teaser() -> re.Pattern:
+    phrases = sorted(phrase_lines("inline_teasers.txt"), key=lambda p: (-len(p), p))
+    return re.compile(r"(?<=[.!?…»\"”)])\s+(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.I)
+
+
+def cut_inline_teaser(paragraph: str) -> str:
+    """The paragraph up to a sentence that calls to read, subscribe or share (``data/inline_teasers.txt``):
+    a text dump runs "Читайте также: ..." or "Подписывайтесь на наш канал" into the article's last paragraph."""
+    m = _inline_teaser().search(paragraph)
+    return paragraph[:m.start()] if m else paragraph
 
 
 def _uncertain_prose(f: Features, p: float) -> bool:
