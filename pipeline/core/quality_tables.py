@@ -131,12 +131,17 @@ class ParquetSource:
 
 def validate_tables(source, reference, published: bool = False, names=None) -> dict:
     """Every table's suite (or those of ``names``), as :func:`pipeline.core.quality.validate_all` on whole frames,
-    from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, or a dict of Arrow tables). The one
+    from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, a dict of Arrow tables, or consolidation's
+    :class:`~pipeline.core.tables.TableFiles`). The one
     gating validation of the build, the CLI, the Dagster checks and publishing."""
     import duckdb
 
     import tempfile
 
+    from .tables import TableFiles
+
+    if isinstance(source, TableFiles):
+        source = dict(source.items())
     source = ArrowSource(source) if isinstance(source, dict) else source
     spill = tempfile.TemporaryDirectory(prefix="vostok-duckdb-")
     con = duckdb.connect()

@@ -180,9 +180,10 @@ def write_checksums(folder: Path, names: list[str]) -> Path:
 REFERENCE_FILE = "reference_time.json"
 
 
-def write_working_tables(tables: dict[str, pa.Table], reference: dict, folder: Path) -> dict[str, Path]:
+def write_working_tables(tables, reference: dict, folder: Path) -> dict[str, Path]:
     """dataset/current/: every table as Parquet, the reference time, and SHA256SUMS, under the folder's lock
-    (two builds never interleave their files). The one writer of working tables (assets and CLI)."""
+    (two builds never interleave their files). The one writer of working tables (assets and CLI). ``tables``:
+    Arrow tables by name, or consolidation's :class:`TableFiles`."""
     import json
 
     from .locking import exclusive_lock
@@ -218,3 +219,124 @@ def markdown_preview(arrow: pa.Table, columns: list[str], rows: int = 5, width: 
             cells.append(v if len(v) <= width else v[: width - 1] + "…")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+#: rows per row group of consolidation's working files (:class:`TableFiles`): the validation's chunks (articles:
+#: :data:`pipeline.core.quality_tables.CHUNK_ARTICLES`, others ``CHUNK_ROWS``), so that a lookup by key reads a
+#: few small groups, never a whole table's column
+WORK_GROUP_ROWS = {"articles": 2_000}
+WORK_GROUP_ROWS_DEFAULT = 20_000
+#: the working files' writer options (fast: they are read back once or twice, then rewritten by write_parquet;
+#: a list keeps its item field named "item", as the schema names it, so a table read back equals the one written)
+WORK_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=True, write_statistics=True,
+                    version="2.6", data_page_version="1.0", use_compliant_nested_type=False)
+
+
+def write_work_table(table: pa.Table, path: Path) -> Path:
+    """A consolidated table as a working file (row groups of :data:`WORK_GROUP_ROWS`, the table's schema and
+    metadata kept); atomic. Not the published form: :func:`write_working_tables` rewrites it with
+    :data:`~pipeline.schema.PARQUET_OPTIONS`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_temps(path.parent, path.name)
+    tmp = _temp_path(path)
+    rows = WORK_GROUP_ROWS.get(path.stem, WORK_GROUP_ROWS_DEFAULT)
+    try:
+        pq.write_table(table, str(tmp), row_group_size=rows, **WORK_OPTIONS)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+class TableFiles:
+    """The five tables as Parquet files (``folder/<name>.parquet``, written by :func:`write_work_table`), read a
+    column or a row group at a time. A mapping from name to table for callers that want a whole table
+    (``files["articles"]`` reads it); the build's memory-bounded paths read :attr:`paths` instead (validation:
+    :class:`~pipeline.core.quality_tables.ParquetSource`; writing: :func:`write_working_tables` streams).
+
+    ``owner``: an object kept alive with the files (a :class:`tempfile.TemporaryDirectory` removes them once the
+    last reference to this object goes)."""
+
+    def __init__(self, paths: dict[str, Path], owner=None):
+        self.paths = {name: Path(p) for name, p in paths.items()}
+        self._owner = owner
+
+    # the mapping
+    def __getitem__(self, name: str) -> pa.Table:
+        return pq.read_table(self.paths[name], use_threads=False)
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, name) -> bool:
+        return name in self.paths
+
+    def keys(self):
+        return self.paths.keys()
+
+    def items(self):
+        return ((name, self[name]) for name in self.paths)
+
+    def values(self):
+        return (self[name] for name in self.paths)
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self.paths else default
+
+    # reads that hold a column or a group, never a whole table
+    def schema(self, name: str) -> pa.Schema:
+        return pq.read_schema(self.paths[name])
+
+    def num_rows(self, name: str) -> int:
+        return pq.read_metadata(self.paths[name]).num_rows
+
+    def column(self, name: str, column: str) -> pa.ChunkedArray:
+        return pq.read_table(self.paths[name], columns=[column], use_threads=False).column(column)
+
+    def select(self, name: str, columns: list[str], filters=None) -> pa.Table:
+        return pq.read_table(self.paths[name], columns=columns, filters=filters, use_threads=False)
+
+    def batches(self, name: str, columns: list[str] | None = None):
+        """The table's rows, one row group at a time (record batches)."""
+        file = pq.ParquetFile(self.paths[name])
+        for group in range(file.metadata.num_row_groups):
+            yield from file.read_row_group(group, columns=columns, use_threads=False).to_batches()
+
+    def rows(self, name: str):
+        """A reader of consecutive row ranges: ``read(start, stop)`` for increasing, non-overlapping ranges,
+        holding at most one row group besides the range."""
+        return _RangeReader(self.paths[name])
+
+
+class _RangeReader:
+    def __init__(self, path: Path):
+        self.file = pq.ParquetFile(path)
+        self.group, self.start, self.table = -1, 0, None  # the group held and its first row
+
+    def read(self, start: int, stop: int) -> pa.Table:
+        parts = []
+        meta = self.file.metadata
+        while start < stop:
+            if self.table is None or start >= self.start + self.table.num_rows:
+                if self.table is not None:
+                    self.start += self.table.num_rows
+                self.group += 1
+                while self.group < meta.num_row_groups and self.start + meta.row_group(self.group).num_rows <= start:
+                    self.start += meta.row_group(self.group).num_rows
+                    self.group += 1
+                if self.group >= meta.num_row_groups:
+                    raise IndexError(f"rows {start}:{stop} past the end of {self.file}")
+                self.table = self.file.read_row_group(self.group, use_threads=False)
+            if start < self.start:
+                raise ValueError("ranges must increase")
+            take = min(stop, self.start + self.table.num_rows) - start
+            parts.append(self.table.slice(start - self.start, take))
+            start += take
+        if not parts:
+            return self.file.schema_arrow.empty_table()
+        return pa.concat_tables(parts)
