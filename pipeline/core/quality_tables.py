@@ -132,7 +132,7 @@ class ParquetSource:
 def validate_tables(source, reference, published: bool = False, names=None) -> dict:
     """Every table's suite (or those of ``names``), as :func:`pipeline.core.quality.validate_all` on whole frames,
     from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, a dict of Arrow tables, or consolidation's
-    :class:`~pipeline.core.tables.TableFiles`). The one
+    :class:`~pipeline.core.tables.TableFiles`, read as a :class:`ParquetSource`). The one
     gating validation of the build, the CLI, the Dagster checks and publishing."""
     import duckdb
 
@@ -140,8 +140,8 @@ def validate_tables(source, reference, published: bool = False, names=None) -> d
 
     from .tables import TableFiles
 
-    if isinstance(source, TableFiles):
-        source = dict(source.items())
+    if isinstance(source, TableFiles):  # consolidation's files: read a chunk at a time, never whole
+        source = ParquetSource(source.paths)
     source = ArrowSource(source) if isinstance(source, dict) else source
     spill = tempfile.TemporaryDirectory(prefix="vostok-duckdb-")
     con = duckdb.connect()

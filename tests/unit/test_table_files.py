@@ -1,17 +1,19 @@
 """Consolidation's working files (:class:`pipeline.core.tables.TableFiles`): a table read back equals the one
 written, schema and metadata included; the quarantine checks on the files find what they find on the Arrow
-tables, whatever the files' row groups and the chunks."""
+tables, and so do the gating suites (read as a ParquetSource, never whole), whatever the files' row groups and the
+chunks."""
 
 import pyarrow as pa
 import pytest
 
-from pipeline.core import tables as tables_module
-from pipeline.core.quality import failing_articles
+from pipeline.core import quality_tables, tables as tables_module
+from pipeline.core.quality import failing_articles, validate_all
 from pipeline.core.quality_chunks import failing_articles_chunked
+from pipeline.core.quality_tables import ParquetSource, validate_tables
 from pipeline.core.tables import TableFiles, to_arrow, write_work_table
 from pipeline.schema import EVENTS
 from tests.unit.test_quality_chunks import AS_OF, _tables
-from tests.unit.test_quality_tables import _planted
+from tests.unit.test_quality_tables import _planted, _reports
 
 
 def _files(tables: dict, folder, monkeypatch, rows: int) -> TableFiles:
@@ -58,3 +60,30 @@ def test_quarantine_checks_on_files_find_what_they_find_on_arrow(tmp_path, monke
     for chunk in (1, 2, 3, 100):
         assert failing_articles_chunked(files, AS_OF, chunk=chunk) == whole, (rows, chunk)
         assert failing_articles_chunked(tables, AS_OF, chunk=chunk) == whole, (rows, chunk)
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_suites_on_files_equal_suites_on_arrow(tmp_path, monkeypatch, published):
+    tables = _planted()
+    whole = _reports(validate_all({n: t.to_pandas() for n, t in tables.items()}, AS_OF, published=published))
+    assert not all(r["success"] for r in whole.values())  # the fixture plants failures
+    files = _files(tables, tmp_path, monkeypatch, 2)
+    read_whole = []
+    monkeypatch.setattr(TableFiles, "__getitem__", lambda self, name: read_whole.append(name))
+    monkeypatch.setattr(quality_tables, "ParquetSource", _Recorded)
+    for chunk_rows, chunk_articles in ((1, 1), (3, 2), (1000, 1000)):
+        monkeypatch.setattr(quality_tables, "CHUNK_ROWS", chunk_rows)
+        monkeypatch.setattr(quality_tables, "CHUNK_ARTICLES", chunk_articles)
+        _Recorded.made.clear()
+        assert _reports(validate_tables(files, AS_OF, published=published)) == whole, (chunk_rows, chunk_articles)
+        assert [s.paths for s in _Recorded.made] == [files.paths]  # read through one ParquetSource of the files
+        assert _reports(validate_tables(tables, AS_OF, published=published)) == whole
+    assert read_whole == []  # no table was read whole
+
+
+class _Recorded(ParquetSource):
+    made: list = []
+
+    def __init__(self, paths):
+        super().__init__(paths)
+        _Recorded.made.append(self)
