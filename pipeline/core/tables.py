@@ -180,10 +180,20 @@ def write_checksums(folder: Path, names: list[str]) -> Path:
 REFERENCE_FILE = "reference_time.json"
 
 
+def write_table(tables, name: str, path: Path) -> Path:
+    """``tables[name]`` written by :func:`write_parquet`; from :class:`TableFiles`, streamed a row group at a
+    time (a table of at most one published row group is read whole: the same call, the same bytes)."""
+    if not isinstance(tables, TableFiles):
+        return write_parquet(tables[name], path)
+    if tables.num_rows(name) <= ROW_GROUP_ROWS:
+        return write_parquet(tables[name], path)
+    return write_parquet(tables.batches(name), path, schema=tables.schema(name))
+
+
 def write_working_tables(tables, reference: dict, folder: Path) -> dict[str, Path]:
     """dataset/current/: every table as Parquet, the reference time, and SHA256SUMS, under the folder's lock
     (two builds never interleave their files). The one writer of working tables (assets and CLI). ``tables``:
-    Arrow tables by name, or consolidation's :class:`TableFiles`."""
+    Arrow tables by name, or consolidation's :class:`TableFiles` (streamed, the same bytes)."""
     import json
 
     from .locking import exclusive_lock
@@ -191,8 +201,8 @@ def write_working_tables(tables, reference: dict, folder: Path) -> dict[str, Pat
     folder = Path(folder)
     written = {}
     with exclusive_lock(folder):
-        for name, table in tables.items():
-            written[name] = write_parquet(table, folder / f"{name}.parquet")
+        for name in tables:
+            written[name] = write_table(tables, name, folder / f"{name}.parquet")
         atomic_write_bytes(folder / REFERENCE_FILE, (json.dumps(reference, sort_keys=True) + "\n").encode())
         write_checksums(folder, [p.name for p in written.values()] + [REFERENCE_FILE])
     return written

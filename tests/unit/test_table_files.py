@@ -1,5 +1,6 @@
 """Consolidation's working files (:class:`pipeline.core.tables.TableFiles`): a table read back equals the one
-written, schema and metadata included; the quarantine checks on the files find what they find on the Arrow
+written, schema and metadata included; the working tables written from the files are the bytes written from the
+Arrow tables (one group, or streamed and regrouped); the quarantine checks on the files find what they find on the Arrow
 tables, and so do the gating suites (read as a ParquetSource, never whole), whatever the files' row groups and the
 chunks."""
 
@@ -10,8 +11,8 @@ from pipeline.core import quality_tables, tables as tables_module
 from pipeline.core.quality import failing_articles, validate_all
 from pipeline.core.quality_chunks import failing_articles_chunked
 from pipeline.core.quality_tables import ParquetSource, validate_tables
-from pipeline.core.tables import TableFiles, to_arrow, write_work_table
-from pipeline.schema import EVENTS
+from pipeline.core.tables import TableFiles, to_arrow, write_work_table, write_working_tables
+from pipeline.schema import ENTITIES, EVENTS, REJECTS, ROW_GROUP_ROWS
 from tests.unit.test_quality_chunks import AS_OF, _tables
 from tests.unit.test_quality_tables import _planted, _reports
 
@@ -87,3 +88,28 @@ class _Recorded(ParquetSource):
     def __init__(self, paths):
         super().__init__(paths)
         _Recorded.made.append(self)
+
+
+def _big_entities(n: int) -> pa.Table:
+    rows = [{"entity_id": f"loc:{i:06d}", "type": "LOC", "name": f"Место {i % 977}", "name_en": None,
+             "wikidata_id": f"Q{i}" if i % 3 else None, "link_confidence": 0.5, "country": "KOR",
+             "aliases": [f"м{i % 13}"] * (i % 3), "mention_count": i % 7 + 1, "article_count": 1, "linked": bool(i % 2)}
+            for i in range(n)]
+    return to_arrow(ENTITIES, rows)
+
+
+def test_working_tables_from_files_are_the_bytes_from_arrow(tmp_path, monkeypatch):
+    """Small tables (one published group, read whole) and a table of more than ROW_GROUP_ROWS rows (streamed a
+    working group at a time, regrouped): the same bytes as write_working_tables on the Arrow tables."""
+    tables = {**_planted(), "entities": _big_entities(ROW_GROUP_ROWS + 2_345), "rejects": to_arrow(REJECTS, [])}
+    want = write_working_tables(tables, {"as_of": "2026-12-01"}, tmp_path / "arrow")
+    files = _files(tables, tmp_path / "work", monkeypatch, 10_000)  # groups that do not divide ROW_GROUP_ROWS
+    streamed = []
+    whole = TableFiles.__getitem__
+    monkeypatch.setattr(TableFiles, "__getitem__", lambda self, name: streamed.append(name) or whole(self, name))
+    got = write_working_tables(files, {"as_of": "2026-12-01"}, tmp_path / "files")
+    assert "entities" not in streamed and "articles" in streamed  # the large one streamed, the small read whole
+    assert list(got) == list(want)
+    for name in want:
+        assert got[name].read_bytes() == want[name].read_bytes(), name
+    assert (tmp_path / "files" / "SHA256SUMS").read_bytes() == (tmp_path / "arrow" / "SHA256SUMS").read_bytes()
