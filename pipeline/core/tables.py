@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -260,6 +262,15 @@ def write_work_table(table: pa.Table, path: Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class TableFile:
+    """A handle on one table of :class:`TableFiles` (what the Dagster assets pass between them instead of the
+    table): its file and row count."""
+
+    path: str
+    rows: int
+
+
 class TableFiles:
     """The five tables as Parquet files (``folder/<name>.parquet``, written by :func:`write_work_table`), read a
     column or a row group at a time. A mapping from name to table for callers that want a whole table
@@ -317,6 +328,36 @@ class TableFiles:
         for group in range(file.metadata.num_row_groups):
             yield from file.read_row_group(group, columns=columns, use_threads=False).to_batches()
 
+    def head(self, name: str, rows: int = 5) -> pa.Table:
+        """The first rows (from the first row group)."""
+        file = pq.ParquetFile(self.paths[name])
+        if not file.metadata.num_row_groups:
+            return file.schema_arrow.empty_table()
+        return file.read_row_group(0, use_threads=False).slice(0, rows)
+
+    def counts(self, name: str, column: str) -> Counter:
+        """How many rows hold each value of ``column`` (None for null), read a row group at a time."""
+        import pyarrow.compute as pc
+
+        counts: Counter = Counter()
+        for batch in self.batches(name, [column]):
+            for item in pc.value_counts(batch.column(0)).to_pylist():
+                counts[item["values"]] += item["counts"]
+        return counts
+
+    def handles(self) -> dict[str, TableFile]:
+        return {name: TableFile(str(path), self.num_rows(name)) for name, path in self.paths.items()}
+
+    @classmethod
+    def from_handles(cls, handles: dict[str, "TableFile"]) -> "TableFiles":
+        """The tables of handles; a missing file (its folder pruned by a later consolidation) raises
+        FileNotFoundError naming it."""
+        for name, handle in handles.items():
+            if not Path(handle.path).exists():
+                raise FileNotFoundError(f"{name}: {handle.path} is gone (a later consolidation replaced it); "
+                                        "materialize the corpus tables again")
+        return cls({name: Path(handle.path) for name, handle in handles.items()})
+
     def rows(self, name: str):
         """A reader of consecutive row ranges: ``read(start, stop)`` for increasing, non-overlapping ranges,
         holding at most one row group besides the range."""
@@ -350,3 +391,16 @@ class _RangeReader:
         if not parts:
             return self.file.schema_arrow.empty_table()
         return pa.concat_tables(parts)
+
+
+def prune_siblings(folder: Path) -> list[Path]:
+    """Remove the folders beside ``folder`` (older consolidations' working files; ``folder`` stays)."""
+    import shutil
+
+    folder = Path(folder)
+    gone = []
+    for other in sorted(folder.parent.iterdir()) if folder.parent.exists() else []:
+        if other.is_dir() and other.name != folder.name:
+            shutil.rmtree(other, ignore_errors=True)
+            gone.append(other)
+    return gone
