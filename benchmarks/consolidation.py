@@ -5,8 +5,10 @@ article, mention and event ids, source paths and raw hashes; bodies, entities an
 every copy after the first is an exact duplicate and event clusters grow with N). Then, in a child process,
 with the code of ``--repo`` (this checkout by default, or an older one to compare against):
 ``consolidate_checked`` over the dataset, then the checkout's gating validation (``validate_tables``: chunks and
-DuckDB queries; ``validate_all`` on whole frames in a checkout without it). Prints wall and CPU seconds, the peak
-RSS of each phase (VmHWM, reset at its start), and digests of the tables and of the validation reports.
+DuckDB queries; ``validate_all`` on whole frames in a checkout without it), then the working tables written as
+``make dataset`` writes them (``write_working_tables``; from consolidation's files in a checkout whose
+``consolidate_checked`` returns files). Prints wall and CPU seconds, the peak RSS of each phase (VmHWM, reset at
+its start), and digests of the working tables' bytes and of the validation reports.
 
     nice -n 10 .venv/bin/python benchmarks/consolidation.py prepare RAW_DIR CACHE STORE -n 20000
     nice -n 10 .venv/bin/python benchmarks/consolidation.py replicate KEPT_STORE STORE --copies 4
@@ -145,10 +147,24 @@ def run(store: Path, repo: Path) -> dict:
     phases[label] = (time.perf_counter() - t, time.process_time() - cpu)
     peaks[label] = phase_peak()
     digests = {}
-    with tempfile.TemporaryDirectory() as tmp:  # the tables' Parquet bytes, to compare two checkouts' outputs
-        for k, v in checked.tables.items():
-            digests[k] = hashlib.sha256(write_parquet(v, Path(tmp) / f"{k}.parquet").read_bytes()).hexdigest()[:16]
-    return {"rows": {k: v.num_rows for k, v in checked.tables.items()}, "phases": phases, "peak_mib": peaks,
+    with tempfile.TemporaryDirectory() as tmp:  # the working tables' Parquet bytes, to compare two checkouts' outputs
+        try:
+            from pipeline.core.tables import write_working_tables
+        except ImportError:
+            write_working_tables = None
+        reset_peak()
+        t, cpu = time.perf_counter(), time.process_time()
+        if write_working_tables is not None:  # as make dataset writes dataset/current/
+            written = write_working_tables(checked.tables, checked.reference.to_json(), Path(tmp))
+        else:
+            written = {k: write_parquet(v, Path(tmp) / f"{k}.parquet") for k, v in checked.tables.items()}
+        phases["write working tables"] = (time.perf_counter() - t, time.process_time() - cpu)
+        peaks["write working tables"] = phase_peak()
+        for k, path in written.items():
+            digests[k] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    rows = {k: (checked.tables.num_rows(k) if hasattr(checked.tables, "num_rows") else checked.tables[k].num_rows)
+            for k in checked.tables}  # a checkout whose tables are files, or one whose tables are Arrow
+    return {"rows": rows, "phases": phases, "peak_mib": peaks,
             "sha256": digests, "reports_sha256": reports_digest(reports),
             "suites": {k: r.success for k, r in reports.items()}, "quarantined": len(checked.quarantined)}
 

@@ -4,7 +4,8 @@
 Each step function (scan, near duplicates, gathering, sorting, entities, clusters, quarantine checks) is wrapped in
 this process only: RSS before it, its own VmHWM (reset at its start) and RSS after it, in call order. Then the
 sha256 of each table's Parquet bytes (to compare two checkouts) and each table's Arrow size. ``--validate``: then
-the gating GX suites (``validate_tables``) on the tables, each suite's row-level and table-level parts as steps.
+the gating GX suites (``validate_tables``) on the tables, each suite's row-level and table-level parts as steps
+(on consolidation's files, through ``ParquetSource``, in a checkout whose ``consolidate_checked`` returns files).
 
     nice -n 10 .venv/bin/python benchmarks/consolidation_steps.py STORE [FIRST_N_BATCHES] [--repo CHECKOUT] [--validate]
 """
@@ -80,8 +81,10 @@ def main() -> None:
         print(f"| {name} | {before:.0f} | {peak:.0f} | {after:.0f} |")
     with tempfile.TemporaryDirectory() as tmp:
         print({k: hashlib.sha256(write_parquet(v, Path(tmp) / f"{k}.parquet").read_bytes()).hexdigest()[:16]
-               for k, v in checked.tables.items()})
+               for k, v in checked.tables.items()})  # a checkout whose tables are files reads each whole here
     print({k: f"{v.nbytes / 2**20:.1f} MiB" for k, v in checked.tables.items()})
+    if hasattr(checked.tables, "paths"):
+        print({k: f"{p.stat().st_size / 2**20:.1f} MiB on disk" for k, p in checked.tables.paths.items()})
 
 
 if __name__ == "__main__":

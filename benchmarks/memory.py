@@ -203,7 +203,9 @@ def child(raw: Path, workers: int, cached: bool = True, keep: str = "") -> dict:
             "self_peak_mib": {p: s.self_peak.get(p, 0) for p in phases},
             "tree_peak_mib": {p: s.tree_peak.get(p, 0) for p in phases},
             "children": [{"pid": pid, **w} for pid, w in s.workers.items()],
-            "memos": s.memos, "rows": {n: t.num_rows for n, t in built.tables.items()},
+            "memos": s.memos,
+            "rows": {n: built.tables.num_rows(n) if hasattr(built.tables, "num_rows") else built.tables[n].num_rows
+                     for n in built.tables},  # tables as files (this checkout) or as Arrow (older ones)
             "suites": {n: r.success for n, r in reports.items()}, "sha256": sums}
 
 

@@ -102,9 +102,9 @@ def cmd_build(raw: str, out: str, cache: str | None = None, workers: int = 1, as
     reports = validate_tables(build.tables, build.reference)  # chunk by chunk, table-level checks as queries
     from .core.accounting import accounting
 
-    report = accounting(Path(raw), build.tables["articles"].column("source_path").to_pylist(),
-                        build.tables["rejects"].column("source_path").to_pylist())
-    print(json.dumps({"rows": {n: t.num_rows for n, t in build.tables.items()},
+    report = accounting(Path(raw), build.tables.column("articles", "source_path").to_pylist(),
+                        build.tables.column("rejects", "source_path").to_pylist())
+    print(json.dumps({"rows": {n: build.tables.num_rows(n) for n in build.tables},
                       "accounting": {k: report[k] if k in ("ok", "files") else report[k][:20]
                                      for k in ("ok", "files", "missing", "doubled", "unexpected")},
                       "quarantined": len(build.quarantined), "reference_time": build.reference.to_json(),
@@ -175,7 +175,8 @@ def cmd_verify(releases: str, raw: str) -> int:
         previous = latest_release(root, below=version)
         if previous is not None:
             shutil.copytree(previous, tmp_root / previous.name)
-        rebuilt = validate_and_publish(build.tables, build.reference, version, tmp_root, Path(raw), Path.cwd()).path
+        tables = dict(build.tables.items())  # publishing holds the tables (the release's text policy, diff, card)
+        rebuilt = validate_and_publish(tables, build.reference, version, tmp_root, Path(raw), Path.cwd()).path
         differences = compare_folders(latest, rebuilt)
     if differences:
         print(f"v{version} NOT reproduced:")

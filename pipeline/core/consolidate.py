@@ -14,12 +14,16 @@ article; the corpus-level work runs on those records (near-duplicate detection r
 candidates only), on the mentions' columns an entity chunk at a time and on the events' clustering columns; the
 tables are then gathered from the files as Arrow, column by column, and sorted exactly as
 :func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text), so the output is
-byte-identical to consolidating Python rows.
+byte-identical to consolidating Python rows. Each final table is then written to a working Parquet file and dropped
+(:func:`consolidate_checked` returns the files, :class:`~.tables.TableFiles`), so the five are never held together:
+the quarantine checks, validation and writing read the files (at 100k documents the process's peak fell from 1,549
+to 1,211 MiB; docs/measurements.md, "Issue 20, flat memory round").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
@@ -139,19 +143,29 @@ class _BodyOnDemand(dict):
         return body
 
 
-def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None) -> dict:
-    """Every working table as Arrow, from the scanned batches: cross-batch raw duplicates become rejects,
+def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None, folder=None):
+    """Every working table, from the scanned batches: cross-batch raw duplicates become rejects,
     articles under the relevance threshold become ``off_topic`` rejects, then near duplicates, the entities
     table and event clusters are computed over the whole corpus; rows are sorted by each table's key.
 
     ``quarantined`` maps source paths of articles to leave out to their ``quarantined`` reject: they leave with
-    their mentions and events, before the corpus-level work, so nothing points at them; so do off-topic articles."""
+    their mentions and events, before the corpus-level work, so nothing points at them; so do off-topic articles.
+
+    ``folder``: each table is written there (``<name>.parquet``, :func:`~.tables.write_work_table`) as soon as
+    it is final and dropped, and a :class:`~.tables.TableFiles` of them is returned; without it, a dict of the
+    Arrow tables (the same rows)."""
     from functools import lru_cache
 
     from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
     from .duplicates import mark_duplicates
     from .ingest import STAGE as INGEST_STAGE
-    from .tables import to_arrow
+    from .tables import TableFiles, to_arrow, write_work_table
+
+    out: dict = {}
+
+    def final(name: str, table):  # a final table: written and dropped with a folder, kept without one
+        out[name] = table if folder is None else write_work_table(table, Path(folder) / f"{name}.parquet")
+        _release()
 
     store = scan.store
     batches = [SimpleNamespace(batch=b, articles=scan.articles[b], rejects=scan.rejects[b]) for b in store.batches]
@@ -192,23 +206,22 @@ def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None) -> dic
         by_batch.setdefault(row["_batch"], {})[row["source_path"]] = row
     # each table is sorted as soon as it is gathered, handed over in a list so that its unsorted columns are
     # dropped as their sorted copies are made (the same work on the same rows as before: fewer copies alive)
-    article_table = sort_table([_gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
-        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))], ARTICLES)
+    final("articles", sort_table([_gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
+        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))], ARTICLES))
     ids = {b: {row["article_id"] for row in rows.values()} for b, rows in by_batch.items()}
     del kept, by_batch
     mentions = _by_article([_gather(store, "mentions", MENTIONS, ids, "article_id")])
     entities = to_arrow(ENTITIES, _entities(mentions))  # from the mentions grouped by article, as before
     held, mentions = [mentions], None
-    mentions = sort_table(held, MENTIONS)
-    events = sort_table([_clustered(_by_article([_gather(store, "events", EVENTS, ids, "article_id")]))], EVENTS)
+    final("mentions", sort_table(held, MENTIONS))
+    final("entities", entities)
+    entities = None
+    final("events", sort_table([_clustered(_by_article([_gather(store, "events", EVENTS, ids, "article_id")]))],
+                               EVENTS))
+    final("rejects", to_arrow(REJECTS, [r.as_row() for r in rejects]))
     _release()
-    return {
-        "articles": article_table,
-        "mentions": mentions,
-        "entities": entities,
-        "events": events,
-        "rejects": to_arrow(REJECTS, [r.as_row() for r in rejects]),
-    }
+    out = {name: out[name] for name in ("articles", "mentions", "entities", "events", "rejects")}
+    return out if folder is None else TableFiles(out)
 
 
 def _corpus_columns(names: tuple[str, ...]):
@@ -359,42 +372,49 @@ def _clustered(events):
 
 @dataclass
 class CheckedTables:
-    """The consolidated working tables after quarantine, the reference time they were checked against, and
-    the quarantined articles (``{source_path: reject}``)."""
+    """The consolidated working tables after quarantine, as files (a :class:`~.tables.TableFiles`: paths, read a
+    column or a row group at a time; ``tables[name]`` reads a whole one), the reference time they were checked
+    against, and the quarantined articles (``{source_path: reject}``)."""
 
-    tables: dict
+    tables: object
     reference: object
     quarantined: dict[str, Reject]
 
 
 def consolidate_checked(store: BatchStore, declared_as_of=None, reference=None,
-                        relevance: RelevanceConfig | None = None) -> CheckedTables:
+                        relevance: RelevanceConfig | None = None, folder=None) -> CheckedTables:
     """:func:`consolidate`, then quarantine: articles with a row that breaks a row-level expectation become
     ``quarantined`` rejects and the corpus is consolidated again without them, until no row fails (or
     :data:`MAX_QUARANTINE_ROUNDS`; what still fails is left for the blocking table checks).
 
+    Each table is written to ``folder`` (``<name>.parquet``) as soon as it is final, and only read back a column
+    or a chunk at a time (the quarantine checks, the reference time), so the five tables are never in memory
+    together. Without ``folder``, a temporary one that lives as long as the result's ``tables``.
+
     ``reference`` (a :class:`~pipeline.core.reference_time.ReferenceTime`) replays a recorded one; else it is
     resolved from ``declared_as_of`` and the data, once, before anything is quarantined. ``relevance`` names the
     topic profile and threshold (default: the packaged Northeast Asia profile)."""
-    import pyarrow.compute as pc
+    import tempfile
 
     from .quality_chunks import failing_articles_chunked
     from .reference_time import resolve
 
+    owner = tempfile.TemporaryDirectory(prefix="vostok-tables-") if folder is None else None
+    folder = Path(owner.name if owner is not None else folder)
     scan = scan_batches(store, relevance)
-    tables = consolidate(scan)
+    tables = consolidate(scan, folder=folder)
     if reference is None:
-        reference = resolve(declared_as_of, scan.crawl_times, tables["articles"].column("published_at").to_pylist())
+        reference = resolve(declared_as_of, scan.crawl_times, tables.column("articles", "published_at").to_pylist())
     quarantined: dict[str, Reject] = {}
     for _ in range(MAX_QUARANTINE_ROUNDS):
         failing = failing_articles_chunked(tables, reference)  # row-level expectations, a chunk at a time
         if not failing:
             break
-        articles = tables["articles"].select(["article_id", "source_path", "raw_sha256"])
-        hit = articles.filter(pc.is_in(articles.column("article_id"), value_set=pa.array(sorted(failing), pa.string())))
+        hit = tables.select("articles", ["article_id", "source_path", "raw_sha256"],
+                            filters=[("article_id", "in", sorted(failing))])
         for row in sorted(hit.to_pylist(), key=lambda r: r["article_id"]):
             quarantined[row["source_path"]] = Reject(row["source_path"], row["raw_sha256"], "validate", "quarantined",
                                                      failing[row["article_id"]][:500])
-        del tables, articles, hit  # the next round's tables are built without this round's in memory
-        tables = consolidate(scan, quarantined)
+        tables = consolidate(scan, quarantined, folder=folder)  # the files are replaced, table by table
+    tables._owner = owner
     return CheckedTables(tables, reference, quarantined)

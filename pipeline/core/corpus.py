@@ -66,7 +66,7 @@ def current_batch_rows(raw_dir: Path, manifests: dict[str, BatchManifest], summa
 
 @dataclass
 class CorpusBuild:
-    tables: dict
+    tables: object  # consolidation's TableFiles (core/tables.py): the five tables as files, read on demand
     batches: list[str]
     templates: TemplateIndex
     cache: DocumentCache
@@ -76,10 +76,13 @@ class CorpusBuild:
 
 def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int = 1,
                  progress: Callable[[str, int, int], None] | None = None, declared_as_of=None,
-                 reference=None, relevance: RelevanceConfig | None = None) -> CorpusBuild:
+                 reference=None, relevance: RelevanceConfig | None = None, tables_dir: Path | None = None) -> CorpusBuild:
     """The whole build without Dagster, batch by batch through the cache (the CLI's, verify's and bench's path),
     consolidated and quarantined by :func:`~pipeline.core.consolidate.consolidate_checked`; ``relevance``: the
-    topic profile and threshold (default: the packaged Northeast Asia profile and its threshold)."""
+    topic profile and threshold (default: the packaged Northeast Asia profile and its threshold).
+
+    The tables come back as files (:class:`~pipeline.core.tables.TableFiles`) in ``tables_dir``, or in a
+    temporary folder that lives as long as the result's ``tables``."""
     cache = cache or DocumentCache(None)
     raw_dir = Path(raw_dir)
     fingerprints = list_batches(raw_dir)
@@ -101,5 +104,6 @@ def build_corpus(raw_dir: Path, cache: DocumentCache | None = None, workers: int
             write_batch_rows(rows, Path(tmp))  # each batch leaves memory once it is on disk
             names.append(rows.batch)
         shutdown_pools()  # the workers' models are not needed for consolidation: free their memory first
-        checked = consolidate_checked(BatchStore.at(Path(tmp), names), declared_as_of, reference, relevance)
+        checked = consolidate_checked(BatchStore.at(Path(tmp), names), declared_as_of, reference, relevance,
+                                      folder=tables_dir)
     return CorpusBuild(checked.tables, names, templates, cache, checked.reference, checked.quarantined)

@@ -50,10 +50,40 @@ def _ranges(ids, starts: list[str]) -> list[tuple[int, int]]:
     return list(zip(cuts, cuts[1:]))
 
 
-def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int = CHUNK_ARTICLES) -> dict[str, str]:
+class _ArrowRows:
+    def __init__(self, table: pa.Table):
+        self.table = table
+
+    def read(self, start: int, stop: int) -> pa.Table:
+        return self.table.slice(start, stop - start)
+
+
+class _Source:
+    """The reads the checks make, from Arrow tables or from :class:`~.tables.TableFiles` (a column, a few
+    columns, consecutive row ranges)."""
+
+    def __init__(self, tables):
+        self.tables = tables
+        self.files = not isinstance(tables, dict)
+
+    def column(self, name: str, column: str):
+        return self.tables.column(name, column) if self.files else self.tables[name].column(column)
+
+    def select(self, name: str, columns: list[str]) -> pa.Table:
+        return self.tables.select(name, columns) if self.files else self.tables[name].select(columns)
+
+    def num_rows(self, name: str) -> int:
+        return self.tables.num_rows(name) if self.files else self.tables[name].num_rows
+
+    def rows(self, name: str):
+        return self.tables.rows(name) if self.files else _ArrowRows(self.tables[name])
+
+
+def failing_articles_chunked(tables, reference, chunk: int = CHUNK_ARTICLES) -> dict[str, str]:
     """``{article_id: why}`` for every article with a row that breaks a row-level expectation, as
     :func:`pipeline.core.quality.failing_articles` on the whole frames, computed chunk by chunk from the
-    consolidated Arrow tables (each sorted by article id, entities by entity id)."""
+    consolidated tables (each sorted by article id, entities by entity id): Arrow tables by name, or
+    consolidation's :class:`~.tables.TableFiles`, read a column and a chunk at a time."""
     import pandas as pd
     import pyarrow.compute as pc
 
@@ -61,11 +91,13 @@ def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int 
                           validate_frame, with_article_check_columns, with_event_check_columns,
                           with_relational_columns)
 
-    articles = tables["articles"]
-    article_ids = articles.column("article_id").to_pylist()
+    tables = _Source(tables)
+    ids_and_dates = tables.select("articles", ["article_id", "published_at"])
+    article_ids = ids_and_dates.column("article_id").to_pylist()
     starts = [article_ids[i] or "" for i in range(0, len(article_ids), chunk)] or [""]
-    published = dict(zip(article_ids, articles.column("published_at").to_pandas()))
-    entities = pd.DataFrame({"entity_id": tables["entities"].column("entity_id").to_pandas()})
+    published = dict(zip(article_ids, ids_and_dates.column("published_at").to_pandas()))
+    del ids_and_dates
+    entities = pd.DataFrame({"entity_id": tables.column("entities", "entity_id").to_pandas()})
     found: dict[str, list] = {name: [] for name in QUARANTINED_TABLES}
 
     def record(table_name: str, frame, offset: int, articles_of) -> None:
@@ -79,9 +111,10 @@ def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int 
                 found[table_name].append((order, offset + position, f"{label}; value {_short(value)}",
                                           articles_of(row)))
 
-    ranges = {name: _ranges(SortedKeys(tables[name].column("article_id")), starts) for name in ("mentions", "events")}
+    ranges = {name: _ranges(SortedKeys(tables.column(name, "article_id")), starts) for name in ("mentions", "events")}
+    readers = {name: tables.rows(name) for name in ("articles", "mentions", "events")}
     for number, offset in enumerate(range(0, max(len(article_ids), 1), chunk)):
-        chunk_articles = articles.slice(offset, chunk).to_pandas()
+        chunk_articles = readers["articles"].read(offset, min(offset + chunk, len(article_ids))).to_pandas()
         if len(chunk_articles):
             record("articles", (with_article_check_columns(chunk_articles, published), ARTICLE_CHECK_COLUMNS),
                    offset, lambda row: [row["article_id"]])
@@ -89,16 +122,22 @@ def failing_articles_chunked(tables: dict[str, pa.Table], reference, chunk: int 
                                     ("events", with_event_check_columns, EVENT_CHECK_COLUMNS)):
             start, stop = ranges[name][number]
             if stop > start:
-                record(name, (derive(tables[name].slice(start, stop - start).to_pandas(), chunk_articles, entities),
+                record(name, (derive(readers[name].read(start, stop).to_pandas(), chunk_articles, entities),
                               extra), start, lambda row: [row["article_id"]])
-    mentions = tables["mentions"].select(["entity_id", "article_id"])
+    del readers
+    held = {}
 
-    def mentioning(row) -> list[str]:
+    def mentioning(row) -> list[str]:  # only for a failing entity: the mentions' two columns read then
+        if "mentions" not in held:
+            held["mentions"] = tables.select("mentions", ["entity_id", "article_id"])
+        mentions = held["mentions"]
         hit = mentions.filter(pc.equal(mentions.column("entity_id"), row["entity_id"]))
         return sorted(set(hit.column("article_id").to_pylist()))
 
-    for start in range(0, tables["entities"].num_rows, chunk):
-        record("entities", (tables["entities"].slice(start, chunk).to_pandas(), ()), start, mentioning)
+    entity_rows = tables.rows("entities")
+    total = tables.num_rows("entities")
+    for start in range(0, total, chunk):
+        record("entities", (entity_rows.read(start, min(start + chunk, total)).to_pandas(), ()), start, mentioning)
     out: dict[str, str] = {}
     for name in QUARANTINED_TABLES:
         for _, _, why, ids in sorted(found[name], key=lambda f: (f[0], f[1])):

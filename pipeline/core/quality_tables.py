@@ -107,11 +107,27 @@ class ParquetSource:
             yield pa.Table.from_batches([batch])
 
     def lookup(self, name: str, key: str, values: list, columns: list[str]) -> pa.Table:
-        import pyarrow.parquet as pq
-
+        """The rows whose ``key`` is one of ``values``, in file order, reading only the row groups whose min/max
+        statistics of ``key`` can hold one (a file sorted by ``key``, as consolidation writes it, gives one or two
+        groups; a dataset filter read every group of the file, the articles' bodies included, for each chunk)."""
         if not values:
             return self.schema(name).empty_table().select(columns)
-        return pq.read_table(self.paths[name], columns=columns, filters=[(key, "in", values)], use_threads=False)
+        file = self._file(name)
+        meta = file.metadata
+        leaf = next((i for i in range(meta.num_columns) if meta.schema.column(i).path == key), None)
+        low, high = min(values), max(values)
+        groups = []
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(leaf).statistics if leaf is not None else None
+            if stats is not None and stats.has_min_max and (stats.max < low or stats.min > high):
+                continue
+            groups.append(g)
+        wanted = pa.array(values, file.schema_arrow.field(key).type)
+        parts = []
+        for g in groups:
+            table = file.read_row_group(g, columns=list(dict.fromkeys([*columns, key])), use_threads=False)
+            parts.append(table.filter(pc.is_in(table.column(key), value_set=wanted)).select(columns))
+        return pa.concat_tables(parts) if parts else self.schema(name).empty_table().select(columns)
 
     def take(self, name: str, rows: list[int], columns: list[str]) -> pa.Table:
         file, parts, start = self._file(name), [], 0
@@ -131,12 +147,17 @@ class ParquetSource:
 
 def validate_tables(source, reference, published: bool = False, names=None) -> dict:
     """Every table's suite (or those of ``names``), as :func:`pipeline.core.quality.validate_all` on whole frames,
-    from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, or a dict of Arrow tables). The one
+    from ``source`` (an :class:`ArrowSource`, a :class:`ParquetSource`, a dict of Arrow tables, or consolidation's
+    :class:`~pipeline.core.tables.TableFiles`, read as a :class:`ParquetSource`). The one
     gating validation of the build, the CLI, the Dagster checks and publishing."""
     import duckdb
 
     import tempfile
 
+    from .tables import TableFiles
+
+    if isinstance(source, TableFiles):  # consolidation's files: read a chunk at a time, never whole
+        source = ParquetSource(source.paths)
     source = ArrowSource(source) if isinstance(source, dict) else source
     spill = tempfile.TemporaryDirectory(prefix="vostok-duckdb-")
     con = duckdb.connect()

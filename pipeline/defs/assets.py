@@ -6,10 +6,9 @@ import hashlib
 from collections import Counter
 
 import dagster as dg
-import pandas as pd
 
 from ..core.events.extract import limits as event_limits
-from ..core.tables import markdown_preview, write_parquet
+from ..core.tables import TableFile, markdown_preview
 from ..core.versions import code_version
 from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS, TABLES as TABLES_BY_NAME
 from .materialization import counts_md, table_metadata
@@ -35,7 +34,7 @@ PREVIEW_COLUMNS = {"articles": ["article_id", "outlet", "title", "published_at",
     group_name="consolidate",
     code_version=CONSOLIDATE_VERSION,
     outs={
-        **{name: dg.AssetOut(kinds={"pandas"}, owners=["team:vostok"], description=description)
+        **{name: dg.AssetOut(kinds={"parquet"}, owners=["team:vostok"], description=description)
            for name, description in TABLE_DESCRIPTIONS.items()},
         "reference_time": dg.AssetOut(kinds={"python"}, owners=["team:vostok"],
                                       description="The time every time-relative check is measured against "
@@ -49,49 +48,57 @@ def corpus_tables(context: dg.AssetExecutionContext, paths: VostokPaths, raw_bat
     clusters are corpus-level; rows sorted by each table's key), then
     quarantined: articles with a row that breaks a row-level expectation move to rejects with their mentions
     and events. Batches built under an older template index are refreshed first, so the result always equals a
-    full build."""
+    full build.
+
+    Each table is a Parquet file under the work folder (one folder per run, the older runs' removed); the
+    outputs are handles on them (:class:`~pipeline.core.tables.TableFile`), never the tables themselves."""
     import tempfile
     from pathlib import Path
 
     from ..core.consolidate import consolidate_checked
     from ..core.corpus import current_batch_rows
+    from ..core.tables import prune_siblings
 
     paths.remember_validation()
+    folder = paths.consolidated / context.run_id
     with tempfile.TemporaryDirectory(prefix="vostok-refreshed-") as overlay:
         batches, stale = current_batch_rows(paths.raw, raw_batch, batch_tables, template_index, paths.cache(),
                                             paths.batch_tables, Path(overlay), paths.workers)
         if stale:
             context.log.info(f"refreshed {len(stale)} batches built with an older template index: {stale[:20]}")
-        checked = consolidate_checked(batches, paths.as_of or None, relevance=paths.relevance())
-    tables = checked.tables
+        checked = consolidate_checked(batches, paths.as_of or None, relevance=paths.relevance(), folder=folder)
+    prune_siblings(folder)
+    files = checked.tables
     quarantined = Counter(r.message.split(";")[0] for r in checked.quarantined.values())
     if quarantined:
         context.log.warning(f"quarantined {len(checked.quarantined)} articles: "
                             + "; ".join(f"{n} × {why}" for why, n in quarantined.most_common(10)))
     context.log.info(f"reference time {checked.reference.as_of} ({checked.reference.source})")
-    column = lambda name, col: tables[name].column(col).to_pylist()  # noqa: E731
+    outlets, reasons = Counter(), files.counts("rejects", "reason")
+    for outlet, n in files.counts("articles", "outlet").items():
+        outlets[outlet or "(unknown)"] += n
+    linked = files.counts("entities", "linked")
     extra = {
         "articles": {"batches": len(batches.batches), "refreshed_batches": len(stale),
-                     "by_outlet": counts_md(Counter(o or "(unknown)" for o in column("articles", "outlet")),
-                                            ("outlet", "articles"))},
-        "rejects": {"by_reason": counts_md(Counter(column("rejects", "reason")), ("reason", "files")),
-                    "off_topic": sum(1 for r in column("rejects", "reason") if r == "off_topic"),
+                     "by_outlet": counts_md(outlets, ("outlet", "articles"))},
+        "rejects": {"by_reason": counts_md(reasons, ("reason", "files")),
+                    "off_topic": reasons.get("off_topic", 0),
                     "quarantined": len(checked.quarantined),
                     "quarantined_by_expectation": counts_md(quarantined, ("expectation", "articles"))},
-        "mentions": {"by_link": counts_md(Counter(column("mentions", "link")), ("link", "mentions")),
-                     "by_type": counts_md(Counter(column("mentions", "type")), ("type", "mentions"))},
-        "entities": {"linked_vs_unlinked": counts_md(Counter("linked" if x else "unlinked"
-                                                             for x in column("entities", "linked")),
-                                                     ("entities", "count"))},
-        "events": {"by_root": counts_md(Counter(column("events", "cameo_root")), ("CAMEO root", "events")),
-                   "by_modality": counts_md(Counter(column("events", "modality")), ("modality", "events")),
-                   "cluster_representatives": sum(1 for x in column("events", "cluster_representative") if x),
+        "mentions": {"by_link": counts_md(files.counts("mentions", "link"), ("link", "mentions")),
+                     "by_type": counts_md(files.counts("mentions", "type"), ("type", "mentions"))},
+        "entities": {"linked_vs_unlinked": counts_md(Counter({k: n for k, n in (
+            ("linked", linked.get(True, 0)), ("unlinked", sum(n for v, n in linked.items() if not v))) if n}),
+            ("entities", "count"))},
+        "events": {"by_root": counts_md(files.counts("events", "cameo_root"), ("CAMEO root", "events")),
+                   "by_modality": counts_md(files.counts("events", "modality"), ("modality", "events")),
+                   "cluster_representatives": files.counts("events", "cluster_representative").get(True, 0),
                    **{f"limit_{k}": v for k, v in event_limits().items()}},
     }
-    for name in TABLE_DESCRIPTIONS:
-        arrow = tables[name]
-        yield dg.Output(arrow.to_pandas(), output_name=name,
-                        metadata={**table_metadata(TABLES_BY_NAME[name], arrow, PREVIEW_COLUMNS[name]), **extra[name]})
+    for name, handle in files.handles().items():
+        yield dg.Output(handle, output_name=name, metadata={
+            **table_metadata(TABLES_BY_NAME[name], files.head(name), PREVIEW_COLUMNS[name], handle.rows),
+            "path": dg.MetadataValue.path(handle.path), **extra[name]})
     yield dg.Output(checked.reference.to_json(), output_name="reference_time", metadata=checked.reference.to_json())
 
 
@@ -99,29 +106,33 @@ def _sha256_file(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _arrow_tables(frames: dict) -> dict:
-    from ..core.tables import from_pandas
+def table_files(**handles: TableFile):
+    """The corpus tables' handles as :class:`~pipeline.core.tables.TableFiles` (a clear failure when a later
+    consolidation has replaced their files)."""
+    from ..core.tables import TableFiles
 
-    return {name: from_pandas(TABLES_BY_NAME[name], frame) for name, frame in frames.items()}
+    try:
+        return TableFiles.from_handles(handles)
+    except FileNotFoundError as exc:
+        raise dg.Failure(description=str(exc)) from exc
 
 
 @dg.asset(group_name="publish", code_version=PUBLISH_VERSION, kinds={"parquet"}, owners=["team:vostok"])
-def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articles: pd.DataFrame,
-                   mentions: pd.DataFrame, entities: pd.DataFrame, events: pd.DataFrame,
-                   rejects: pd.DataFrame, reference_time: dict) -> dg.MaterializeResult:
+def working_tables(context: dg.AssetExecutionContext, paths: VostokPaths, articles: TableFile,
+                   mentions: TableFile, entities: TableFile, events: TableFile,
+                   rejects: TableFile, reference_time: dict) -> dg.MaterializeResult:
     """Validated tables written to dataset/current/ as deterministic Parquet, with the reference time they were
-    checked against. Runs only after the GX checks pass."""
+    checked against (streamed from consolidation's files). Runs only after the GX checks pass."""
     from ..core.tables import write_working_tables
 
     paths.remember_validation()
-    tables = _arrow_tables({"articles": articles, "mentions": mentions, "entities": entities, "events": events,
-                            "rejects": rejects})
-    written = write_working_tables(tables, reference_time, paths.dataset)
+    files = table_files(articles=articles, mentions=mentions, entities=entities, events=events, rejects=rejects)
+    written = write_working_tables(files, reference_time, paths.dataset)
     return dg.MaterializeResult(metadata={
         **{f"{name}_path": dg.MetadataValue.path(str(p)) for name, p in written.items()},
         **{f"{name}_sha256": _sha256_file(p) for name, p in written.items()},
-        **{f"{name}_rows": t.num_rows for name, t in tables.items()},
-        "preview": dg.MetadataValue.md(markdown_preview(tables["articles"], ["article_id", "title", "word_count"])),
+        **{f"{name}_rows": files.num_rows(name) for name in files},
+        "preview": dg.MetadataValue.md(markdown_preview(files.head("articles"), ["article_id", "title", "word_count"])),
     })
 
 
@@ -135,8 +146,8 @@ class ReleaseConfig(dg.Config):
 @dg.asset(group_name="release", code_version=code_version("release"), kinds={"parquet"}, owners=["team:vostok"],
           deps=[working_tables])
 def dataset_release(context: dg.AssetExecutionContext, config: ReleaseConfig, paths: VostokPaths,
-                    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, events: pd.DataFrame,
-                    rejects: pd.DataFrame, reference_time: dict) -> dg.MaterializeResult:
+                    articles: TableFile, mentions: TableFile, entities: TableFile, events: TableFile,
+                    rejects: TableFile, reference_time: dict) -> dg.MaterializeResult:
     """An immutable release dataset/releases/vX.Y.Z/: Parquet tables, datapackage.json, croissant.json, dataset card,
     CHANGELOG, provenance, validation results and SHA256SUMS. Runs only when every blocking check passed."""
     from pathlib import Path
@@ -145,8 +156,8 @@ def dataset_release(context: dg.AssetExecutionContext, config: ReleaseConfig, pa
     from ..core.release.publish import ReleaseError, validate_and_publish
     from ..core.release.semver import VersionError
 
-    tables = _arrow_tables({"articles": articles, "mentions": mentions, "entities": entities, "events": events,
-                            "rejects": rejects})
+    files = table_files(articles=articles, mentions=mentions, entities=entities, events=events, rejects=rejects)
+    tables = dict(files.items())  # publishing holds the tables (the release's text policy, diff, card, figures)
     try:
         result = validate_and_publish(tables, ReferenceTime.from_json(reference_time), config.version or None,
                                       paths.releases, paths.raw, Path.cwd())

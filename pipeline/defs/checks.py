@@ -55,13 +55,15 @@ def _check_result(report: SuiteReport, key: dg.AssetCheckKey) -> dg.AssetCheckRe
 )
 def table_suites(context: dg.AssetCheckExecutionContext, articles, mentions, entities, events, rejects,
                  reference_time: dict, paths: VostokPaths):
-    """Every table's suite, run against the build's reference time (one step: the suites share inputs)."""
-    from ..core.quality_tables import validate_frames
+    """Every table's suite, run against the build's reference time (one step: the suites share inputs), on
+    consolidation's files: chunks and DuckDB queries, never the tables whole."""
+    from ..core.quality_tables import validate_tables
+    from .assets import table_files
 
     paths.remember_validation()
-    frames = {"articles": articles, "mentions": mentions, "entities": entities, "events": events, "rejects": rejects}
+    files = table_files(articles=articles, mentions=mentions, entities=entities, events=events, rejects=rejects)
     keys = sorted(context.selected_asset_check_keys, key=lambda k: k.name)
-    reports = validate_frames(frames, ReferenceTime.from_json(reference_time),
+    reports = validate_tables(files, ReferenceTime.from_json(reference_time),
                               names={k.asset_key.to_user_string() for k in keys})
     for key in keys:
         yield _check_result(reports[key.asset_key.to_user_string()], key)
@@ -73,8 +75,11 @@ def table_suites(context: dg.AssetCheckExecutionContext, articles, mentions, ent
                             "exactly one article or one reject, counted by a walk of raw/ of its own.")
 def accounting_invariant(rejects, articles, paths: VostokPaths) -> dg.AssetCheckResult:
     from ..core.accounting import accounting
+    from .assets import table_files
 
-    report = accounting(paths.raw, list(articles["source_path"]), list(rejects["source_path"]))
+    files = table_files(articles=articles, rejects=rejects)
+    report = accounting(paths.raw, files.column("articles", "source_path").to_pylist(),
+                        files.column("rejects", "source_path").to_pylist())
     return dg.AssetCheckResult(
         passed=report["ok"], severity=dg.AssetCheckSeverity.ERROR,
         metadata={"raw_inputs": report["inputs"], "articles": report["articles"], "rejects": report["rejects"],

@@ -19,9 +19,10 @@ def table_schema(table: Table) -> dg.TableSchema:
     ])
 
 
-def table_metadata(table: Table, arrow: pa.Table, preview_columns: list[str]) -> dict:
+def table_metadata(table: Table, arrow: pa.Table, preview_columns: list[str], rows: int | None = None) -> dict:
+    """Row count (``rows``, else ``arrow``'s), column schema and a preview of ``arrow``'s first rows."""
     return {
-        "dagster/row_count": arrow.num_rows,
+        "dagster/row_count": arrow.num_rows if rows is None else rows,
         "dagster/column_schema": table_schema(table),
         "preview": dg.MetadataValue.md(markdown_preview(arrow, preview_columns)),
     }

@@ -46,6 +46,11 @@ class VostokPaths(dg.ConfigurableResource):
         return self.work / "batches"
 
     @property
+    def consolidated(self) -> Path:
+        """Consolidation's working files, one folder per run (the corpus tables' outputs are handles on them)."""
+        return self.work / "consolidated"
+
+    @property
     def io_dir(self) -> Path:
         return self.work / "io"
 

@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from pipeline.core.tables import TableFile
 from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, BUILD_ASSETS, defs
 from pipeline.defs.batches import BatchIOManager
 from pipeline.defs.resources import VostokPaths
@@ -73,6 +74,11 @@ def test_full_graph_materializes_and_publishes(workdir):
     assert "person:park-jin" in set(entities.entity_id)
     meta = result.asset_materializations_for_node("corpus_tables")[0].metadata
     assert meta["dagster/row_count"].value == 5 and "preview" in meta
+    # the corpus tables are handles on consolidation's files (one folder, this run's), not frames
+    handle = result.output_for_node("corpus_tables", "articles")
+    assert isinstance(handle, TableFile) and handle.rows == 5
+    assert [p.name for p in (workdir / "work" / "consolidated").iterdir()] == [result.run_id]
+    assert pd.read_parquet(handle.path).equals(articles)
 
 
 def test_rebuild_is_byte_identical(workdir, tmp_path_factory):
@@ -82,6 +88,7 @@ def test_rebuild_is_byte_identical(workdir, tmp_path_factory):
             assert _materialize(workdir, BUILD_ASSETS, instance).success
         digests.append({p.name: p.read_bytes() for p in sorted((workdir / "dataset").glob("*.parquet"))})
     assert digests[0] == digests[1]
+    assert len(list((workdir / "work" / "consolidated").iterdir())) == 1  # the earlier run's files were removed
 
 
 def test_failing_check_blocks_publishing(workdir):
@@ -93,12 +100,20 @@ def test_failing_check_blocks_publishing(workdir):
                     name="corpus_tables", ins={"template_index": dg.AssetIn()},
                     can_subset=False)
     def broken_articles(template_index):
+        # the corpus tables pass handles on Parquet files: here files of tables that break the schema
+        folder = workdir / "broken"
+        folder.mkdir(exist_ok=True)
+
+        def handle(name, frame):
+            frame.to_parquet(folder / f"{name}.parquet")
+            return TableFile(str(folder / f"{name}.parquet"), len(frame))
+
         frame = pd.DataFrame([{"article_id": "not-an-id", "title": "", "body": "пишите: a@b.ru [ссылка](#)"}])
-        yield dg.Output(frame, output_name="articles")
-        yield dg.Output(pd.DataFrame(columns=["source_path", "raw_sha256", "stage", "reason", "message"]),
-                        output_name="rejects")
+        yield dg.Output(handle("articles", frame), output_name="articles")
+        yield dg.Output(handle("rejects", pd.DataFrame(columns=["source_path", "raw_sha256", "stage", "reason",
+                                                                "message"], dtype=object)), output_name="rejects")
         for name in ("mentions", "entities", "events"):
-            yield dg.Output(pd.DataFrame(), output_name=name)
+            yield dg.Output(handle(name, pd.DataFrame()), output_name=name)
         yield dg.Output({"as_of": "2026-12-01", "source": "declared"}, output_name="reference_time")
 
     assets = [broken_articles if a is real else a for a in ALL_ASSETS]

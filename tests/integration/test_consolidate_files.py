@@ -1,0 +1,66 @@
+"""File-backed consolidation: on a per-batch store of the seed pages, the tables consolidation writes to its
+folder (and consolidate_checked's files) are the tables it returns in memory, row for row and byte for byte once
+written as working tables."""
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.core.batch_rows import batch_rows
+from pipeline.core.batch_store import BatchStore, write_batch_rows
+from pipeline.core.batches import learn_templates, list_batches, prepare_batch
+from pipeline.core.consolidate import consolidate, consolidate_checked, scan_batches
+from pipeline.core.document_cache import DocumentCache
+from pipeline.core.errors import Reject
+from pipeline.core.relevance import RelevanceConfig
+from pipeline.core.tables import TableFiles, write_parquet, write_working_tables
+from pipeline.core.workers import shutdown_pools
+from tests.conftest import RAW
+
+NAMES = ["articles", "mentions", "entities", "events", "rejects"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> BatchStore:
+    folder = tmp_path_factory.mktemp("batches")
+    cache = DocumentCache(None)
+    prepared = [prepare_batch(RAW, b, cache, fp) for b, fp in list_batches(RAW).items()]
+    templates = learn_templates(p.manifest() for p in prepared)
+    for p in prepared:
+        write_batch_rows(batch_rows(p, templates, cache, 1), folder)
+    shutdown_pools()
+    return BatchStore.at(folder, [p.batch for p in prepared])
+
+
+def test_consolidation_to_files_equals_consolidation_in_memory(store, tmp_path):
+    scan = scan_batches(store, RelevanceConfig(threshold=0.0))
+    some = next(r for rows in scan.articles.values() for r in rows)
+    quarantined = {some["source_path"]: Reject(some["source_path"], some["raw_sha256"], "validate", "quarantined",
+                                               "planted")}
+    for leave_out in (None, quarantined):
+        memory = consolidate(scan, leave_out)
+        files = consolidate(scan, leave_out, folder=tmp_path / "work")
+        assert isinstance(files, TableFiles) and list(files) == list(memory) == NAMES
+        assert memory["articles"].num_rows > 3 and memory["mentions"].num_rows > 10  # real rows
+        for name in NAMES:
+            assert files[name].equals(memory[name]) and files[name].schema.equals(memory[name].schema, True), name
+            assert write_parquet(files[name], tmp_path / "a.parquet").read_bytes() == \
+                write_parquet(memory[name], tmp_path / "b.parquet").read_bytes(), name
+    assert "planted" in files["rejects"].column("message").to_pylist()
+
+
+def test_checked_tables_are_files_that_live_with_the_result(store, tmp_path):
+    checked = consolidate_checked(store, "2026-12-01", relevance=RelevanceConfig(threshold=0.0))
+    memory = consolidate(scan_batches(store, RelevanceConfig(threshold=0.0)), checked.quarantined)
+    paths = dict(checked.tables.paths)
+    assert all(p.exists() for p in paths.values())
+    for name in NAMES:
+        assert pq.read_table(paths[name]).equals(memory[name]), name
+    a = write_working_tables(checked.tables, checked.reference.to_json(), tmp_path / "files")
+    b = write_working_tables(memory, checked.reference.to_json(), tmp_path / "arrow")
+    assert {n: p.read_bytes() for n, p in a.items()} == {n: p.read_bytes() for n, p in b.items()}
+    folder = next(iter(paths.values())).parent
+    del checked  # the temporary folder goes with the last reference to the tables
+    assert not folder.exists()
+    kept = consolidate_checked(store, "2026-12-01", relevance=RelevanceConfig(threshold=0.0), folder=tmp_path / "t")
+    assert kept.tables.paths["articles"] == tmp_path / "t" / "articles.parquet"
+    assert kept.tables["articles"].equals(memory["articles"])
