@@ -362,3 +362,9 @@ def test_a_place_of_another_clause_is_no_fallback_actor():
     # no parse actor for the passive "был осужден"; Mariupol belongs to the participle's clause, not to the act
     events, mentions = _tag("Врач, заразивший троих детей Мариуполя ВИЧ-инфекцией, был осужден на 5 лет.")
     assert all("Мариуполя" not in _texts(e, mentions, "actor2") + _texts(e, mentions, "actor1") for e in events)
+
+
+def test_a_pronoun_object_is_the_person_named_before():
+    events, mentions = _tag("Сергей Иванов приехал в Москву. Там его задержала полиция.")
+    arrest = next(e for e in events if e["cameo_code"] == "173")
+    assert _texts(arrest, mentions, "actor2") == ["Сергей Иванов"]

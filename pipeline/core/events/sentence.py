@@ -47,6 +47,13 @@ def sentence_view(body: str, sent, tokens: list[Token], mentions, sentence_menti
     return SentenceView(body, sent.start, tokens, sentence_mentions, places, token_mentions, mention_tokens)
 
 
+def _pronoun_object(tokens: list[Token], anchor: int) -> bool:
+    """The verb trigger's object is "его" or "её" (a person the text named before)."""
+    return tokens[anchor].pos == "VERB" and any(
+        tokens[j].rel == "obj" and tokens[j].pos == "PRON" and tokens[j].lemma in PRONOUN_SUBJECTS
+        for j in tokens[anchor].kids)
+
+
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
     """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric) of the
     trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors "стороны" take)."""
@@ -65,6 +72,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
                 a2g = a2g + [[last_person[-1]]]
             else:
                 a1g = [[last_person[-1]]]
+    if not a2g and _pronoun_object(tokens, anchor):
+        # "его арестовали": the person the text spoke of last undergoes the act
+        last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= tokens[anchor].start
+                       and k not in {m for g in a1g for m in g}]
+        if last_person:
+            a2g = [[last_person[-1]]]
     if not a1g and not a2g and not a1c:
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
         free = [k for k in view.sentence_mentions if k not in view.places]
