@@ -368,3 +368,10 @@ def test_a_pronoun_object_is_the_person_named_before():
     events, mentions = _tag("Сергей Иванов приехал в Москву. Там его задержала полиция.")
     arrest = next(e for e in events if e["cameo_code"] == "173")
     assert _texts(arrest, mentions, "actor2") == ["Сергей Иванов"]
+
+
+def test_a_pronoun_object_is_the_person_spoken_of_most_not_the_last_named():
+    events, mentions = _tag("В аэропорту Куала-Лумпура скончался Ким Чен Нам. Ким Чен Нам, старший брат лидера КНДР "
+                            "Ким Чен Ына, жил в Макао. По предварительным данным, его отравили в аэропорту.")
+    poisoning = next(e for e in events if e["cameo_code"] == "182")
+    assert _texts(poisoning, mentions, "actor2") == ["Ким Чен Нам"]

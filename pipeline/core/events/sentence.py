@@ -5,6 +5,7 @@ actor check (:mod:`.actor_model`), which scores them on NEREL's own event words 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .ontology import ontology
@@ -73,11 +74,14 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
             else:
                 a1g = [[last_person[-1]]]
     if not a2g and _pronoun_object(tokens, anchor):
-        # "его арестовали": the person the text spoke of last undergoes the act
-        last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= tokens[anchor].start
-                       and k not in {m for g in a1g for m in g}]
-        if last_person:
-            a2g = [[last_person[-1]]]
+        # "его арестовали": the person the text has spoken of most undergoes the act (the last one named is often
+        # another: "Ким Чен Нам, брат лидера КНДР Ким Чен Ына … его отравили")
+        taken = {mentions[m].entity_id for g in a1g for m in g}
+        before = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= tokens[anchor].start
+                  and m.entity_id not in taken]
+        if before:
+            counts = Counter(mentions[k].entity_id for k in before)
+            a2g = [[max(reversed(before), key=lambda k: counts[mentions[k].entity_id])]]
     if not a1g and not a2g and not a1c:
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
         free = [k for k in view.sentence_mentions if k not in view.places]
