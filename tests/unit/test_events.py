@@ -222,9 +222,12 @@ def test_a_group_of_people_is_people():
     # "арестована группа военных": the passive subject is inanimate but heads animate people
     tokens = [token(0, "арестовать", "VERB", "root", None), token(1, "группа", "NOUN", "nsubj:pass", 0, "Inan"),
               token(2, "военный", "NOUN", "nmod", 1, "Anim")]
+    tokens[2].feats["Number"] = "Plur"
     tokens[0].kids, tokens[1].kids = [1], [2]
     assert [code for _, code, _ in find_triggers(tokens)] == ["173"]
     tokens[2].feats = {"Animacy": "Inan"}  # "арестована группа счетов": things
+    assert find_triggers(tokens) == []
+    tokens[2].feats = {"Animacy": "Anim", "Number": "Sing"}  # "похищено полотно Дали": a thing and its author
     assert find_triggers(tokens) == []
 
 

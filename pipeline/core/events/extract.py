@@ -197,10 +197,12 @@ def _undergoers(tokens: list[Token], anchor: int) -> list[int]:
 
 
 def _thing(tokens: list[Token], j: int) -> bool:
-    """An inanimate noun that heads no people: "группа военных", "ряд ключевых фигур", "сотни рабов" are people."""
-    animacy = lambda k: (tokens[k].feats or {}).get("Animacy")  # noqa: E731
-    return tokens[j].pos in ("NOUN", "PROPN") and animacy(j) == "Inan" and \
-        not any(tokens[k].rel == "nmod" and animacy(k) == "Anim" for k in tokens[j].kids)
+    """An inanimate noun that heads no group of people: "группа военных", "сотни рабов" are people (a plural
+    animate genitive), "полотно Сальвадора Дали" is a thing (its author is one person)."""
+    feats = lambda k: tokens[k].feats or {}  # noqa: E731
+    return tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Inan" and \
+        not any(tokens[k].rel == "nmod" and feats(k).get("Animacy") == "Anim" and feats(k).get("Number") == "Plur"
+                for k in tokens[j].kids)
 
 
 def _prepositions_fit(tokens: list[Token], covered: list[int]) -> bool:
