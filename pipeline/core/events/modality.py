@@ -21,6 +21,8 @@ UNREALIZED_VERBS = {"сорваться", "отменить", "отменять"
 #: "не состоялась", "так и не провели": negated realization verbs mean the event did not happen
 REALIZE_VERBS = {"состояться", "пройти", "проходить", "удаться", "согласовать"}
 #: a clause under these reports what someone said ("сообщил, что ...", "по словам ...")
+#: what marks a noun trigger as lying ahead: a future adjective or a planning participle ("запланированной")
+AHEAD_MODIFIERS = frozenset(FUTURE_MODIFIERS | PLAN_VERBS)
 REPORT_VERBS = {"заявить", "сообщить", "сказать", "сообщать", "заявлять", "говорить", "отметить", "подчеркнуть",
                 "написать", "рассказать", "объявить", "передать", "утверждать", "считать", "полагать",
                 "подтвердить"}
@@ -120,8 +122,7 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     pred_feats = tokens[pred].feats or {}
     future_aux = any(_future_auxiliary(tokens[j]) for j in nodes if tokens[j].rel in AUX_RELATIONS)
     ahead = t.pos in ("NOUN", "PROPN") and (
-        any(tokens[j].rel in ("amod", "acl") and tokens[j].lemma in FUTURE_MODIFIERS | PLAN_VERBS
-            for j in _children(tokens, anchor))
+        any(tokens[j].rel in ("amod", "acl") and tokens[j].lemma in AHEAD_MODIFIERS for j in _children(tokens, anchor))
         or (t.parent is not None and tokens[t.parent].lemma in READY_HEADS))
     if aux_lemmas & (PLAN_VERBS | INTENT_VERBS) or feats.get("Tense") == "Fut" or pred_feats.get("Tense") == "Fut" \
             or future_aux or ahead \
