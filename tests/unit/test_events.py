@@ -280,3 +280,35 @@ def test_reports_of_one_event_share_a_cluster():
     ids = {r["event_id"]: r["event_cluster_id"] for r in rows}
     assert ids["a"] == ids["b"] != ids["c"]
     assert ids["d"] != ids["e"]
+
+
+def test_receiving_one_person_is_hosting_a_visit():
+    events, mentions = _events("Президент Монголии Цахиагийн Элбэгдорж принял посла Японии Такаси Симидзу.")
+    hosted = [e for e in events if e["cameo_code"] == "043"]
+    assert hosted and "Элбэгдорж" in mentions[hosted[0]["actor1"][0]]["text"]
+    assert "Симидзу" in mentions[hosted[0]["actor2"][0]]["text"]
+    # adopting a law, taking part, taking people in, admitting someone into a body are other acts
+    for text in ("Госдума приняла закон о бюджете Японии.", "Министр Японии Таро Коно принял участие в заседании.",
+                 "Южная Корея приняла беженцев из КНДР.", "С 1968 года Иванова приняли в Союз писателей."):
+        assert "043" not in _codes_unfiltered(text), text
+
+
+def test_a_pronoun_subject_is_the_person_the_text_is_about():
+    # "он" is the person named most so far, not the last one named, and never a nearer organisation
+    text = ("Владимир Зворыкин родился в Муроме. В 1919 году Зворыкин уехал в США, где Сергей Иванов помог ему. "
+            "Позже он встречался с Давидом Сарновым.")
+    events, mentions = _events(text)
+    met = [e for e in events if e["cameo_code"].startswith("04")]
+    assert met and {mentions[i]["text"] for i in met[-1]["actor1"]} <= {"Зворыкин", "Владимир Зворыкин"}
+    assert met[-1]["actor1"]
+    events, mentions = _events("В 2017 году его включили в Творческую команду России, в составе которой он снова "
+                               "встречался с президентом.")
+    assert all(not e["actor1"] or mentions[e["actor1"][0]]["type"] == "PER" for e in events)
+
+
+def test_two_partners_from_different_phrases_are_no_symmetric_pair():
+    # "встретился с Сарновым, ..., который назначил Зворыкина": the second name is no side of the meeting
+    events, mentions = _events("В 1928 году изобретатель встретился с эмигрантом из России Давидом Сарновым, "
+                               "вице-президентом компании RCA, который назначил Зворыкина руководителем лаборатории.")
+    met = [e for e in events if e["cameo_code"].startswith("04")]
+    assert met and not met[0]["actor1"] and not met[0]["symmetric"]

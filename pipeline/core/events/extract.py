@@ -162,7 +162,8 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
                 covered.append(min(window, key=lambda j: abs(j - i)))
             else:
                 if parsed and ((trig.person_object and _inanimate_object(tokens, i))
-                               or (trig.object_required and not _undergoers(tokens, i))):
+                               or (trig.object_required and not _undergoers(tokens, i))
+                               or (trig.guest_object and not _one_person_object(tokens, i))):
                     continue
                 if len(covered) == 1 or not parsed or _prepositions_fit(tokens, covered):
                     matches.append((-len(trig.lemmas), tokens[i].pos != "VERB", i, order, trig.code, covered))
@@ -189,6 +190,21 @@ def _inanimate_object(tokens: list[Token], anchor: int) -> bool:
     документы", "освободили Харьков", "похищена картина"). A verb of an act done to people names another act then."""
     undergoers = _undergoers(tokens, anchor)
     return bool(undergoers) and all(_thing(tokens, j) for j in undergoers)
+
+
+def _one_person_object(tokens: list[Token], anchor: int) -> bool:
+    """Whether the verb receives one person as a guest: an object or passive subject is one person ("принял посла
+    Японии", "был принят президентом"), none is a thing ("принял закон", "принял участие"; "приняли законы" with a
+    misparsed second subject), none is people in number ("приняла беженцев") and nothing says into what ("принят в
+    Союз писателей", "принять на работу": в/на with the accusative admit, в with the locative says where)."""
+    feats = lambda k: tokens[k].feats or {}  # noqa: E731
+    undergoers = _undergoers(tokens, anchor)
+    admitted_into = any(tokens[k].rel == "obl" and feats(k).get("Case") == "Acc"
+                        and any(tokens[c].rel == "case" and tokens[c].lemma in ("в", "на") for c in tokens[k].kids)
+                        for k in tokens[anchor].kids)
+    return not admitted_into and not any(_thing(tokens, j) for j in undergoers) and \
+        any(tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Anim"
+            and feats(j).get("Number") != "Plur" for j in undergoers)
 
 
 def _undergoers(tokens: list[Token], anchor: int) -> list[int]:

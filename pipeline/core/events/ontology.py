@@ -29,6 +29,7 @@ class Trigger:
     target_genitive: bool = False  # a noun whose genitive is whom the act is done to ("арест Михайлова")
     person_object: bool = False  # a verb whose act is done to people: an inanimate object names another act
     object_required: bool = False  # a verb that is the act only with an object ("выделить средства")
+    guest_object: bool = False  # a verb that is the act only with one person as object ("принять посла")
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +49,10 @@ def triggers() -> tuple[Trigger, ...]:
         if genitive not in ("", "target"):
             raise ValueError(f"trigger {lemmas!r}: genitive must be empty or 'target', not {genitive!r}")
         obj = rest[1].strip() if len(rest) > 1 else ""
-        if obj not in ("", "person", "required"):
-            raise ValueError(f"trigger {lemmas!r}: object must be empty, 'person' or 'required', not {obj!r}")
-        out.append(Trigger(tuple(lemmas.split()), code, genitive == "target", obj == "person", obj == "required"))
+        if obj not in ("", "person", "required", "guest"):
+            raise ValueError(f"trigger {lemmas!r}: object must be empty, 'person', 'required' or 'guest', not {obj!r}")
+        out.append(Trigger(tuple(lemmas.split()), code, genitive == "target", obj == "person", obj == "required",
+                           obj == "guest"))
     return tuple(sorted(out, key=lambda t: (-len(t.lemmas), t.lemmas)))
 
 

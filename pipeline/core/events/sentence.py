@@ -69,10 +69,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     elif not a1g and subject in PRONOUN_SUBJECTS:
         last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
         if last_person:
+            counts = Counter(mentions[k].entity_id for k in last_person)
+            main = max(reversed(last_person), key=lambda k: counts[mentions[k].entity_id])
             if passive:  # "Он был арестован": the person undergoes the act
-                a2g = a2g + [[last_person[-1]]]
+                a2g = a2g + [[main]]
             else:
-                a1g = [[last_person[-1]]]
+                a1g = [[main]]
     if not a2g and _pronoun_object(tokens, anchor):
         # "его арестовали": the person the text has spoken of most undergoes the act (the last one named is often
         # another: "Ким Чен Нам, брат лидера КНДР Ким Чен Ына … его отравили")
@@ -91,8 +93,10 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         before = [k for k in free if mentions[k].end <= tokens[anchor].start]
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
-        if object_of_another_event(tokens, anchor):
-            before = []  # "Япония осудила нападение": the one who condemns did not attack
+        if object_of_another_event(tokens, anchor) or subject in PRONOUN_SUBJECTS:
+            # "Япония осудила нападение": the one who condemns did not attack; "..., в составе которой он
+            # встречался с президентом": the subject is someone the text named before, not a nearer name
+            before = []
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
         a1g = [b[-1:]] if b and not passive else []
         a2g = ([b[-1:]] if b and passive else []) + ([a[:1]] if a else [])
@@ -118,7 +122,7 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         # "Министры иностранных дел Японии и Южной Кореи провели переговоры": the conjoined are the sides
         actor1, actor2 = split_conjoined(tokens, actor1, mentions)
         symmetric = True
-    if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1:
+    if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1 and len(a2g) == 1:
         actor1, actor2 = actor2[:1], actor2[1:]
         symmetric = True
     return actor1, actor2, a1c, a2c, from_syntax, symmetric
