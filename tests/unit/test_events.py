@@ -312,3 +312,13 @@ def test_two_partners_from_different_phrases_are_no_symmetric_pair():
                                "вице-президентом компании RCA, который назначил Зворыкина руководителем лаборатории.")
     met = [e for e in events if e["cameo_code"].startswith("04")]
     assert met and not met[0]["actor1"] and not met[0]["symmetric"]
+
+
+def test_a_genitive_that_qualifies_an_actor_is_no_actor():
+    # the brother is killed; the leader only says whose brother he is. A genitive inside a name stays.
+    events, mentions = _events("Полиция Малайзии подтвердила сообщения об убийстве Ким Чон Нама, брата лидера КНДР "
+                               "Ким Чен Ына.")
+    killed = [e for e in events if e["cameo_code"] == "180"]
+    assert killed and [mentions[i]["text"] for i in killed[0]["actor2"]] == ["Ким Чон Нама"]
+    events, mentions = _events("Спецслужбы КНДР похитили японских граждан.")
+    assert {"Спецслужбы КНДР", "КНДР"} <= {mentions[i]["text"] for i in events[0]["actor1"]}

@@ -59,8 +59,38 @@ def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int]
         sub = _same_side(_own_subtree(tokens, h), h, verb)
         if taken is not None:
             sub = _adjacent_names(tokens, sub, token_mentions, mentions, taken)
-        out.append((sub, _prefer_actors(_mentions_in(sub, token_mentions), mentions)[:MAX_ACTORS_PER_SIDE]))
+        core = _prefer_actors(_mentions_in(_phrase_core(tokens, h, sub, token_mentions, mentions), token_mentions),
+                              mentions)
+        actors = core or _prefer_actors(_mentions_in(sub, token_mentions), mentions)
+        out.append((sub, actors[:MAX_ACTORS_PER_SIDE]))
     return out
+
+
+def _phrase_core(tokens: list[Token], head: int, sub: list[int], token_mentions: dict[int, int], mentions) -> list[int]:
+    """The tokens of a phrase that name its referent, not a qualifier of it: the phrase without the genitives
+    (nmod) that hang on its words, unless one continues the same name. "Ким Чон Нама, брата лидера КНДР Ким Чен
+    Ына" is Kim Jong Nam (his brother qualifies him); "депутат Верховной Рады Игорь Мосийчук" is the deputy; a
+    genitive inside the name of the word it hangs on stays ("Спецслужбы КНДР"). A phrase whose only names are in
+    its genitives ("сотрудники полиции") is read whole by the caller."""
+
+    def same_name(child: int, parent: int) -> bool:
+        m = token_mentions.get(parent)
+        return m is not None and mentions[m].start <= tokens[child].start < mentions[m].end
+
+    inside = set(sub)
+    out, stack = [], [head]
+    seen = {head}
+    while stack:
+        k = stack.pop()
+        out.append(k)
+        for c in _children(tokens, k):
+            if c in seen or c not in inside:
+                continue
+            if tokens[c].rel == "nmod" and not same_name(c, k):
+                continue
+            seen.add(c)
+            stack.append(c)
+    return sorted(out)
 
 
 def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int]]]) -> None:
