@@ -322,3 +322,12 @@ def test_a_genitive_that_qualifies_an_actor_is_no_actor():
     assert killed and [mentions[i]["text"] for i in killed[0]["actor2"]] == ["Ким Чон Нама"]
     events, mentions = _events("Спецслужбы КНДР похитили японских граждан.")
     assert {"Спецслужбы КНДР", "КНДР"} <= {mentions[i]["text"] for i in events[0]["actor1"]}
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Вице-президент США Джо Байден побеседовал с президентом Эквадора Рафаэлем Корреа.", "040"),
+    ("Министры иностранных дел Японии и Китая обменялись мнениями о ситуации в регионе.", "040"),
+    ("Президент России Владимир Путин созвонился с премьер-министром Японии Синдзо Абэ.", "041"),
+])
+def test_talks_by_other_names_are_consultations(text, code):
+    assert code in _codes_unfiltered(text)
