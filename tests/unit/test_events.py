@@ -331,3 +331,11 @@ def test_a_genitive_that_qualifies_an_actor_is_no_actor():
 ])
 def test_talks_by_other_names_are_consultations(text, code):
     assert code in _codes_unfiltered(text)
+
+
+def test_talking_to_the_press_is_no_consultation():
+    for text in ("Политолог Владимир Васильев в беседе с корреспондентом РИА Новости сказал, что отставка — хороший "
+                 "знак.", "Глава МИД России Сергей Лавров на встрече с журналистами резко отреагировал на заявление "
+                 "Наото Кана."):
+        assert not [c for c in _codes_unfiltered(text) if c.startswith("04")], text
+    assert "040" in _codes_unfiltered("Глава МИД России Сергей Лавров на встрече с Ван И обсудил торговлю.")
