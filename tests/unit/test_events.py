@@ -339,3 +339,9 @@ def test_talking_to_the_press_is_no_consultation():
                  "Наото Кана."):
         assert not [c for c in _codes_unfiltered(text) if c.startswith("04")], text
     assert "040" in _codes_unfiltered("Глава МИД России Сергей Лавров на встрече с Ван И обсудил торговлю.")
+
+
+def test_who_reports_an_act_is_not_its_side():
+    # the fallback for a trigger without actors in the parse takes no speaker of a verb of saying
+    events, mentions = _events("Мария Захарова подчеркнула, что переговоры прошли успешно.")
+    assert not any(mentions[i]["text"] == "Мария Захарова" for e in events for i in e["actor1"] + e["actor2"])

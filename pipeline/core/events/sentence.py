@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .modality import REPORT_VERBS
 from .ontology import ontology
 from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
                     _in_locative, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
@@ -55,6 +56,19 @@ def _pronoun_object(tokens: list[Token], anchor: int) -> bool:
         for j in tokens[anchor].kids)
 
 
+def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> bool:
+    """Whether a mention is the subject of a verb of saying other than the trigger: "Тереза Мэй заявила, что они
+    были отравлены", "подчеркнула Захарова": who reports an act is not, by that, one of its sides."""
+    for k in mention_tokens:
+        steps = 0
+        while tokens[k].rel in ("appos", "flat", "flat:name") and tokens[k].parent is not None and steps < 6:
+            k, steps = tokens[k].parent, steps + 1  # "премьер-министр ... Тереза Мэй заявила": the name's phrase
+        parent = tokens[k].parent
+        if tokens[k].rel == "nsubj" and parent is not None and parent != anchor and tokens[parent].lemma in REPORT_VERBS:
+            return True
+    return False
+
+
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
     """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric) of the
     trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors "стороны" take)."""
@@ -86,7 +100,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
             a2g = [[max(reversed(before), key=lambda k: counts[mentions[k].entity_id])]]
     if not a1g and not a2g and not a1c:
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
-        free = [k for k in view.sentence_mentions if k not in view.places]
+        free = [k for k in view.sentence_mentions if k not in view.places
+                and not _speaker(tokens, view.mention_tokens.get(k, []), anchor)]
         own = clause_mentions(tokens, anchor, free, token_mentions)
         # a place of another clause is no fallback actor ("Врач, заразивший детей Мариуполя, был осужден")
         free = own or [k for k in free if mentions[k].type != "LOC"]
