@@ -345,3 +345,10 @@ def test_who_reports_an_act_is_not_its_side():
     # the fallback for a trigger without actors in the parse takes no speaker of a verb of saying
     events, mentions = _events("Мария Захарова подчеркнула, что переговоры прошли успешно.")
     assert not any(mentions[i]["text"] == "Мария Захарова" for e in events for i in e["actor1"] + e["actor2"])
+
+
+def test_taken_into_custody_is_the_object_arrested():
+    events, mentions = _events("Экс-премьера Пакистана Беназир Бхутто вновь взяли под домашний арест.")
+    arrested = [e for e in events if e["cameo_code"] == "173"]
+    assert arrested and not arrested[0]["actor1"]
+    assert [mentions[i]["text"] for i in arrested[0]["actor2"]] == ["Беназир Бхутто"]
