@@ -9,7 +9,8 @@ trigger): actor P = predicted actor mentions overlapping a gold participant / pr
 actor R = gold participants overlapped / gold participants (micro-averaged); place accuracy = share of the
 compared events whose gold event has TAKES_PLACE_IN and whose predicted location overlaps one of those
 places; date rate = share of the compared events whose gold event has POINT_IN_TIME that carry an
-event_date; role accuracy (who did it to whom) = over the actors of the compared events that are not
+event_date, date right = the share whose event_date is a gold time's (the gold text read by the same date
+reader, compared as written); role accuracy (who did it to whom) = over the actors of the compared events that are not
 symmetric and whose gold event has an AGENT or whose act is not a consultation, cooperation or agreement
 (CAMEO roots 04-06, where NEREL often marks no AGENT), and that overlap a gold participant: the share on the
 right side (actor1 an AGENT, actor2 a participant that is no AGENT: "убийство Ким Чен Нама" has its victim as
@@ -105,7 +106,7 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
     mentions = tagged["mentions"]
     c = {"docs": 1, "gold_events": len(gold), "predicted": 0, "on_target": 0, "actor_pred": 0, "actor_pred_ok": 0,
          "actor_gold": 0, "actor_gold_ok": 0, "role_scored": 0, "role_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
-         "by_code": {}}
+         "time_right": 0, "by_code": {}}
     for ev in tagged["events"]:
         c["predicted"] += 1
         code = c["by_code"].setdefault(ev["cameo_code"], [0, 0])
@@ -120,7 +121,9 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
                             "location": mentions[ev["location"]]["text"] if ev.get("location") is not None else None,
                             "gold": [{"trigger": txt[g["trigger"][0]:g["trigger"][1]],
                                       "participants": [txt[a:b] for a, b in g["participants"]],
-                                      "places": [txt[a:b] for a, b in g["places"]]} for g in inside]})
+                                      "places": [txt[a:b] for a, b in g["places"]],
+                                      "times": [txt[a:b] for a, b in g["times"]]} for g in inside],
+                            "date": ev.get("event_date_text")})
         if not inside:
             continue
         c["on_target"] += 1
@@ -155,8 +158,21 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
                 c["place_ok"] += 1
         if g["times"]:
             c["time_gold"] += 1
-            c["time_dated"] += 1 if ev.get("event_date") or ev.get("date_range") else 0
+            # a day without a year ("22 сентября" in a text with no publication date) has only its text
+            c["time_dated"] += 1 if ev.get("event_date") or ev.get("event_date_text") or ev.get("date_range") else 0
+            c["time_right"] += int(_date_right(ev, [doc["text"][a:b] for a, b in g["times"]]))
     return c
+
+
+def _date_right(ev: dict, gold_times: list[str]) -> bool:
+    """Whether the event's date is the one a gold POINT_IN_TIME / START_TIME / END_TIME names: the gold text read
+    by the same date reader, compared as written (``--09-22`` for a day without a year)."""
+    from pipeline.core.events.when import date_candidates
+
+    stated = ev.get("event_date_text")
+    if not stated:
+        return False
+    return any(c.text == stated for t in gold_times for c in date_candidates(t, None))
 
 
 def _sum(counts: list[dict]) -> dict:
@@ -188,6 +204,7 @@ def nerel_figures(counts: list[dict]) -> dict:
             "place": f"{t.get('place_ok', 0)}/{t.get('place_gold', 0)}",
             "place_acc": _ratio(t.get("place_ok", 0), t.get("place_gold", 0)),
             "date_rate": _ratio(t.get("time_dated", 0), t.get("time_gold", 0)),
+            "date_right": _ratio(t.get("time_right", 0), t.get("time_gold", 0)),
             "by_code": {k: f"{ok}/{n}" for k, (n, ok) in sorted(t["by_code"].items())}}
 
 
@@ -274,7 +291,7 @@ def filtered(tagged: dict, model: dict | None) -> dict:
 
 def _fold_summary(per_fold: list[dict]) -> dict:
     cv = {}
-    for key in ("trigger_p", "actor_p", "actor_r", "actor_f1", "role_acc", "place_acc", "date_rate"):
+    for key in ("trigger_p", "actor_p", "actor_r", "actor_f1", "role_acc", "place_acc", "date_rate", "date_right"):
         vals = [f[key] for f in per_fold if f["predicted"]]
         cv[key] = {"mean": round(sum(vals) / len(vals), 3) if vals else 0.0,
                    "min": min(vals, default=0.0), "max": max(vals, default=0.0)}

@@ -352,3 +352,16 @@ def test_taken_into_custody_is_the_object_arrested():
     arrested = [e for e in events if e["cameo_code"] == "173"]
     assert arrested and not arrested[0]["actor1"]
     assert [mentions[i]["text"] for i in arrested[0]["actor2"]] == ["Беназир Бхутто"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the date of the trigger's own clause, then the nearest of equal precision
+    ("Одобренный парламентом Японии 12 апреля и подписанный ещё 29 апреля закон отменяет мораторий с 1 июля 2016 "
+     "года.", "--04-29"),
+    ("Документ был одобрен 29 ноября, а президент России Дмитрий Медведев подписал закон 5 декабря 2011 года.",
+     "2011-12-05"),
+])
+def test_an_event_takes_the_date_of_its_own_clause(text, expected):
+    events, _ = _events(text, published=date(2016, 12, 6))
+    signed = [e for e in events if e["cameo_code"] == "057"]
+    assert signed and signed[0]["event_date_text"] == expected

@@ -251,6 +251,29 @@ def _syntactic_head(tokens: list[Token], covered: list[int]) -> int:
     return (verbs or heads)[0]
 
 
+def _date_of_clause(tokens: list[Token], sent_start: int, anchor: int):
+    """A predicate on date offsets (within the sentence): True for a date whose phrase hangs on the trigger or its
+    predicate before it reaches another verb ("подписанный 29 апреля" in "Одобренный 12 апреля и подписанный 29
+    апреля закон ..."). Without a parse every date counts as the trigger's own."""
+    if all(t.parent is None for t in tokens):
+        return lambda start, end: True
+    own = {anchor, _predicate(tokens, anchor)}
+
+    def of_clause(start: int, end: int) -> bool:
+        k = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
+        steps = 0
+        while k is not None and steps < 12:
+            if k in own:
+                return True
+            if steps and tokens[k].pos in ("VERB", "AUX"):
+                return False
+            k = tokens[k].parent
+            steps += 1
+        return False
+
+    return of_clause
+
+
 def _date_excluder(tokens: list[Token], sent_start: int, anchor: int):
     """A predicate on date offsets (within the sentence): True for a date that belongs to a report of the event
     ("заявил 5 мая", "в речи 22 сентября") rather than to the event: walking up from the date's first token,
@@ -341,7 +364,8 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
             modality = modality_for(tokens, anchor)
             when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor),
-                                   future=modality == "planned")
+                                   future=modality == "planned", trigger_at=tokens[anchor].start - sent.start,
+                                   own=_date_of_clause(tokens, sent.start, anchor))
             ev = EventDraft(code, anchor, " ".join(tokens[j].text for j in covered), sent.start, sent.stop,
                             min(tokens[j].start for j in covered), max(tokens[j].end for j in covered),
                             actor1, actor2, a1c, a2c, location,

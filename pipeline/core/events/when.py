@@ -173,14 +173,23 @@ _RANK = {"day": 0, "day_of_year_unknown": 1, "month": 2, "year": 3, "year_range"
 
 
 def find_event_date(sentence: str, published: date | None,
-                    exclude: Callable[[int, int], bool] | None = None, future: bool = False) -> EventDate | None:
-    """The event's date in the sentence: the most precise stated date (first among equals) that ``exclude``
-    (offsets within the sentence) does not rule out, e.g. the date of the report or speech; or None. Of equal
-    precision, a date stated outright comes before one resolved from the publication date."""
+                    exclude: Callable[[int, int], bool] | None = None, future: bool = False,
+                    trigger_at: int | None = None, own: Callable[[int, int], bool] | None = None) -> EventDate | None:
+    """The event's date in the sentence: the most precise stated date that ``exclude`` (offsets within the
+    sentence) does not rule out, e.g. the date of the report or speech; or None. Of equal precision, a date stated
+    outright comes before one resolved from the publication date, a date with its year before one whose year is
+    inferred, and then the one nearest the trigger (``trigger_at``, its offset in the sentence; else the first):
+    "Документ одобрен 29 ноября, а Медведев подписал закон 5 декабря 2011 года" signed it on 5 December. Before
+    all of these, a date of the trigger's own clause (``own``, on offsets in the sentence) wins: "Одобренный
+    12 апреля и подписанный 29 апреля закон отменяет ... 1 июля 2016 года" was signed on 29 April."""
     found = [c for c in date_candidates(sentence, published, future)
              if not (exclude and exclude(c.start_char, c.end_char))]
     if not found:
         return None
     # a date the text states outright wins over one resolved from the publication date ("Сегодня стало известно,
     # что 3 сентября ...")
-    return sorted(found, key=lambda c: (_RANK[c.precision], c.relative, c.start_char))[0]
+    def distance(c: EventDate) -> int:
+        return c.start_char if trigger_at is None else abs(c.start_char - trigger_at)
+
+    return sorted(found, key=lambda c: (not (own is None or own(c.start_char, c.end_char)), _RANK[c.precision],
+                                        c.relative, c.text.startswith("--"), distance(c), c.start_char))[0]
