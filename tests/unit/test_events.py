@@ -365,3 +365,11 @@ def test_an_event_takes_the_date_of_its_own_clause(text, expected):
     events, _ = _events(text, published=date(2016, 12, 6))
     signed = [e for e in events if e["cameo_code"] == "057"]
     assert signed and signed[0]["event_date_text"] == expected
+
+
+def test_the_city_of_a_place_noun_is_where_it_happens_not_who():
+    events, mentions = _events("После недолгой погони в городе Гваделупе преступник Джон Смит был застрелен полицией.")
+    shot = [e for e in events if e["cameo_code"] == "180"]
+    assert shot and mentions[shot[0]["location"]]["text"] == "Гваделупе"
+    events, mentions = _events("В аэропорту Буэнос-Айреса задержан россиянин с почти 4 кг кокаина.")
+    assert not any(mentions[i]["text"] == "Буэнос-Айреса" for e in events for i in e["actor1"] + e["actor2"])

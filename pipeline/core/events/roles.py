@@ -313,21 +313,42 @@ def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set
         men = mentions[m]
         if m in exclude or men.type != "LOC" or men.text[:1].islower():
             continue
-        first = next((t for t in tokens if men.start <= t.start < men.end), None)
-        if first is None:
-            continue
-        inside = {t.index for t in tokens if men.start <= t.start < men.end}
-        head = first
-        while head.parent is not None and head.parent in inside:
-            head = tokens[head.parent]
-        up = tokens[head.parent] if head.parent is not None else None
+        head, up = _phrase_head(tokens, men)
         if up is None:
             continue
-        if head.rel == "nmod" and up.lemma in PLACE_NOUNS and _case_words(tokens, up.index) & LOCATIVE_CASES:
+        if _of_place_noun(tokens, head, up):
             return m
         if anchor is not None and up.index == anchor and head.rel == "obj" and up.lemma in VISIT_LEMMAS:
             return m
     return None
+
+
+def _phrase_head(tokens: list[Token], men) -> tuple[Token | None, Token | None]:
+    """The token of a mention that the rest of the sentence hangs it on, and that token's head."""
+    first = next((t for t in tokens if men.start <= t.start < men.end), None)
+    if first is None:
+        return None, None
+    inside = {t.index for t in tokens if men.start <= t.start < men.end}
+    head = first
+    while head.parent is not None and head.parent in inside:
+        head = tokens[head.parent]
+    return head, (tokens[head.parent] if head.parent is not None else None)
+
+
+def _of_place_noun(tokens: list[Token], head: Token, up: Token) -> bool:
+    """A name in the genitive of, or in apposition to, a place noun of a locative phrase: "в аэропорту
+    Буэнос-Айреса", "в городе Гваделупе"."""
+    return head.rel in ("nmod", "appos", "flat:name") and up.lemma in PLACE_NOUNS and \
+        bool(_case_words(tokens, up.index) & LOCATIVE_CASES)
+
+
+def in_place_noun_phrase(tokens: list[Token], men) -> bool:
+    """Whether a LOC mention names the site of a locative phrase (:func:`_of_place_noun`): a place, never an
+    actor."""
+    if men.type != "LOC" or men.text[:1].islower():
+        return False
+    head, up = _phrase_head(tokens, men)
+    return up is not None and _of_place_noun(tokens, head, up)
 
 
 def _conjoined_places(tokens: list[Token], sentence_mentions: list[int], places: set[int], mentions) -> set[int]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .modality import REPORT_VERBS
 from .ontology import ontology
 from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
-                    _in_locative, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
+                    _in_locative, in_place_noun_phrase, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
                     split_conjoined)
 from .syntax import Token
 
@@ -101,6 +101,7 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if not a1g and not a2g and not a1c:
         # no parse to go by: the nearest agent before the trigger, and a "с кем" partner after it
         free = [k for k in view.sentence_mentions if k not in view.places
+                and not in_place_noun_phrase(tokens, mentions[k])
                 and not _speaker(tokens, view.mention_tokens.get(k, []), anchor)]
         own = clause_mentions(tokens, anchor, free, token_mentions)
         # a place of another clause is no fallback actor ("Врач, заразивший детей Мариуполя, был осужден")
