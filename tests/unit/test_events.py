@@ -373,3 +373,21 @@ def test_the_city_of_a_place_noun_is_where_it_happens_not_who():
     assert shot and mentions[shot[0]["location"]]["text"] == "Гваделупе"
     events, mentions = _events("В аэропорту Буэнос-Айреса задержан россиянин с почти 4 кг кокаина.")
     assert not any(mentions[i]["text"] == "Буэнос-Айреса" for e in events for i in e["actor1"] + e["actor2"])
+
+
+def test_a_prepositional_phrase_starts_at_its_preposition():
+    from types import SimpleNamespace
+
+    from pipeline.core.events.roles import _conjunct_actors
+
+    # "правительству», — сказал ... с учёными и лауреатами": a misparse hangs the dative inside the с-phrase
+    words = [("правительство", "nmod", 4), ("сказать", "root", None), ("с", "case", 3), ("учёный", "obl", 1),
+             ("лауреат", "conj", 3)]
+    tokens = [SimpleNamespace(index=i, lemma=w, rel=rel, parent=p, kids=[], id=str(i), head=str(p), pos="NOUN",
+                              feats={}, start=i * 10, end=i * 10 + 5) for i, (w, rel, p) in enumerate(words)]
+    for t in tokens:
+        if t.parent is not None:
+            tokens[t.parent].kids.append(t.index)
+    mention = SimpleNamespace(type="ORG", start=0, end=5, entity_id="org:government", text="правительству")
+    found = _conjunct_actors(tokens, 3, {0: 0}, [mention])
+    assert all(0 not in sub for sub, _ in found) and all(not actors for _, actors in found)

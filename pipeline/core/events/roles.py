@@ -55,8 +55,13 @@ def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int]
     """(subtree, actor mentions) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР") are
     separate groups, each its own subtree without the others, on its own side of ``verb``."""
     out = []
+    # a prepositional phrase starts at its preposition: a word before it that the parser hung inside ("даю
+    # поручение правительству», — сказал ... на встрече с учёными и лауреатами") is not part of it
+    opening = min((k for k in _children(tokens, j) if tokens[k].rel == "case" and k < j), default=None)
     for h in _with_conjuncts(tokens, j):
         sub = _same_side(_own_subtree(tokens, h), h, verb)
+        if opening is not None:
+            sub = [k for k in sub if k >= opening]
         if taken is not None:
             sub = _adjacent_names(tokens, sub, token_mentions, mentions, taken)
         core = _prefer_actors(_mentions_in(_phrase_core(tokens, h, sub, token_mentions, mentions), token_mentions),
