@@ -391,3 +391,13 @@ def test_a_prepositional_phrase_starts_at_its_preposition():
     mention = SimpleNamespace(type="ORG", start=0, end=5, entity_id="org:government", text="правительству")
     found = _conjunct_actors(tokens, 3, {0: 0}, [mention])
     assert all(0 not in sub for sub, _ in found) and all(not actors for _, actors in found)
+
+
+@pytest.mark.parametrize("text,code,modality", [
+    ("Россия отказалась освободить японских рыбаков.", "0841", "negated"),  # refused: the release did not happen
+    ("Профсоюз угрожает начать забастовку пилотов Ryanair 6 августа.", "143", "conditional"),  # threatened
+    ("Япония потребовала освободить японских рыбаков.", "0841", "possible"),  # asked of someone
+])
+def test_an_act_refused_threatened_or_demanded_is_not_asserted(text, code, modality):
+    tagged = tag_document("t", text, PUB, event_filter=False)
+    assert [e["modality"] for e in tagged["events"] if e["cameo_code"] == code] == [modality]

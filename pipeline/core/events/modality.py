@@ -28,6 +28,13 @@ REPORT_VERBS = {"заявить", "сообщить", "сказать", "соо�
                 "подтвердить"}
 DENY_VERBS = {"опровергнуть", "опровергать", "отрицать", "отвергнуть", "опровержение"}
 CONDITIONAL_MARKERS = {"если", "бы", "в случае"}
+#: a clause under these names an act that was refused ("отказалась освободить": the release did not happen),
+#: threatened (a threat is conditional: "угрожает начать забастовку") or asked of someone (it may or may not happen:
+#: "призвал вывести войска", "потребовал освободить")
+REFUSE_VERBS = {"отказаться", "отказываться"}
+THREAT_VERBS = {"угрожать", "пригрозить", "грозить", "грозиться"}
+APPEAL_VERBS = {"призвать", "призывать", "потребовать", "требовать", "попросить", "просить", "предложить",
+                "предлагать", "настаивать", "настоять"}
 #: words whose date is the date of the report, not of what it reports
 REPORT_WORDS = REPORT_VERBS | DENY_VERBS | {"выступить", "выступление", "речь", "заявление", "доклад", "сообщение",
                                             "брифинг", "пресс-конференция", "интервью", "опубликовать"}
@@ -110,13 +117,13 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
         if planned_before and tokens[j].rel == "conj" and any(tokens[c].lemma == "но" for c in _children(tokens, j)) \
                 and _negated(tokens, [j]) and _tak_i_ne(tokens, [j]):
             return "unrealized"
-    if negated:
+    if negated or gov_lemmas & REFUSE_VERBS:
         return "negated"
     marks = {tokens[j].lemma for n in nodes + governors[:1] for j in _children(tokens, n)}
-    if marks & CONDITIONAL_MARKERS:
+    if marks & CONDITIONAL_MARKERS or gov_lemmas & THREAT_VERBS:
         return "conditional"
     aux_lemmas = {tokens[j].lemma for j in nodes} | gov_lemmas
-    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks:
+    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks or gov_lemmas & APPEAL_VERBS:
         return "possible"
     feats = t.feats or {}
     pred_feats = tokens[pred].feats or {}
