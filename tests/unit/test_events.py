@@ -397,6 +397,8 @@ def test_a_prepositional_phrase_starts_at_its_preposition():
     ("Россия отказалась освободить японских рыбаков.", "0841", "negated"),  # refused: the release did not happen
     ("Профсоюз угрожает начать забастовку пилотов Ryanair 6 августа.", "143", "conditional"),  # threatened
     ("Япония потребовала освободить японских рыбаков.", "0841", "possible"),  # asked of someone
+    ("КНДР объявила об отказе от переговоров с Японией.", "046", "negated"),  # the same, through a noun
+    ("Япония выступила с призывом к переговорам с КНДР.", "046", "possible"),
 ])
 def test_an_act_refused_threatened_or_demanded_is_not_asserted(text, code, modality):
     tagged = tag_document("t", text, PUB, event_filter=False)

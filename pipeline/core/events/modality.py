@@ -35,6 +35,10 @@ REFUSE_VERBS = {"отказаться", "отказываться"}
 THREAT_VERBS = {"угрожать", "пригрозить", "грозить", "грозиться"}
 APPEAL_VERBS = {"призвать", "призывать", "потребовать", "требовать", "попросить", "просить", "предложить",
                 "предлагать", "настаивать", "настоять"}
+#: the same for a noun trigger that hangs on a noun: "отказ от переговоров", "угроза забастовки", "призыв к переговорам"
+REFUSE_NOUNS = {"отказ"}
+THREAT_NOUNS = {"угроза"}
+APPEAL_NOUNS = {"призыв", "требование", "просьба", "предложение"}
 #: words whose date is the date of the report, not of what it reports
 REPORT_WORDS = REPORT_VERBS | DENY_VERBS | {"выступить", "выступление", "речь", "заявление", "доклад", "сообщение",
                                             "брифинг", "пресс-конференция", "интервью", "опубликовать"}
@@ -117,13 +121,15 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
         if planned_before and tokens[j].rel == "conj" and any(tokens[c].lemma == "но" for c in _children(tokens, j)) \
                 and _negated(tokens, [j]) and _tak_i_ne(tokens, [j]):
             return "unrealized"
-    if negated or gov_lemmas & REFUSE_VERBS:
+    head_noun = tokens[t.parent].lemma if t.pos in ("NOUN", "PROPN") and t.rel == "nmod" and t.parent is not None \
+        else None
+    if negated or gov_lemmas & REFUSE_VERBS or head_noun in REFUSE_NOUNS:
         return "negated"
     marks = {tokens[j].lemma for n in nodes + governors[:1] for j in _children(tokens, n)}
-    if marks & CONDITIONAL_MARKERS or gov_lemmas & THREAT_VERBS:
+    if marks & CONDITIONAL_MARKERS or gov_lemmas & THREAT_VERBS or head_noun in THREAT_NOUNS:
         return "conditional"
     aux_lemmas = {tokens[j].lemma for j in nodes} | gov_lemmas
-    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks or gov_lemmas & APPEAL_VERBS:
+    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks or gov_lemmas & APPEAL_VERBS or head_noun in APPEAL_NOUNS:
         return "possible"
     feats = t.feats or {}
     pred_feats = tokens[pred].feats or {}
