@@ -403,3 +403,12 @@ def test_a_prepositional_phrase_starts_at_its_preposition():
 def test_an_act_refused_threatened_or_demanded_is_not_asserted(text, code, modality):
     tagged = tag_document("t", text, PUB, event_filter=False)
     assert [e["modality"] for e in tagged["events"] if e["cameo_code"] == code] == [modality]
+
+
+def test_the_subject_of_a_passive_trigger_undergoes_it():
+    # "среди задержанных оказался X": the participle is passive, so the subject it takes from "оказался" was detained
+    events, mentions = _events("Пользователь ЖЖ сообщает, что среди задержанных оказался депутат муниципального "
+                               "собрания Михаил Вельмакин.")
+    held = [e for e in events if e["cameo_code"] == "173"]
+    assert held and not held[0]["actor1"]
+    assert "Михаил Вельмакин" in [mentions[i]["text"] for i in held[0]["actor2"]]

@@ -178,7 +178,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             side_verb = None
         found = _conjunct_actors(tokens, j, token_mentions, mentions, side_verb)
         coordinated = len([g for _, g in found if g]) > 1
-        if tokens[j].rel == "nsubj:pass" and root_of(code) not in SYMMETRIC_ROOTS:
+        if (tokens[j].rel == "nsubj:pass" or is_passive(tokens, anchor)) and root_of(code) not in SYMMETRIC_ROOTS:
             # "Фирташ арестован в Вене", "Янукович был обвинён": the passive subject undergoes the act
             _add_actors(a2_idx, a2_groups, found)
             for k in _children(tokens, verb):
