@@ -412,3 +412,7 @@ def test_the_subject_of_a_passive_trigger_undergoes_it():
     held = [e for e in events if e["cameo_code"] == "173"]
     assert held and not held[0]["actor1"]
     assert "Михаил Вельмакин" in [mentions[i]["text"] for i in held[0]["actor2"]]
+
+
+def test_condemnation_and_criticism_as_nouns_are_111():
+    assert "111" in _codes_unfiltered("В воскресенье Николя Саркози выпустил заявление с осуждением действий КНДР.")

@@ -120,7 +120,7 @@ def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
     a visit, an attack or a release ("Кан осудил визит Медведева", "Япония осудила нападение", "потребовала
     освобождения") does not do it, so that verb's subject is none of the noun's actors."""
     t = tokens[anchor]
-    return t.pos in ("NOUN", "PROPN") and t.rel == "obj" and t.parent is not None \
+    return t.pos in ("NOUN", "PROPN") and t.rel in ("obj", "nmod") and t.parent is not None \
         and tokens[t.parent].lemma in one_word_triggers()
 
 
