@@ -97,6 +97,34 @@ def strip_inline(raw: str) -> tuple[str, int]:
 FIELD_SEPARATOR = " · "
 
 
+def linked_tail(body: str) -> int | None:
+    """Where a line's trailing run of links and images begins (``[text](href)``, ``![alt](src)``, a linked
+    image, with nothing but spaces and separators between them): the offset of the run's first link in
+    ``body`` (a line's markup as :func:`line_markup` leaves it), or None where the line does not end on a link
+    or is links alone."""
+    masked = _IMAGE.sub(lambda m: "\ue001" * len(m.group(0)), body)
+    spans = [(m.start(), m.end()) for m in _IMAGE.finditer(body)]
+    spans += [(m.start(), m.end()) for m in _LINK.finditer(masked)]
+    if not spans:
+        return None
+    ends = {}
+    for a, b in spans:  # the widest span ending at each offset (a linked image holds its image)
+        ends[b] = min(a, ends.get(b, a))
+    pos = len(body.rstrip())
+    cut = None
+    j = pos
+    while j > 0:
+        if j in ends:
+            cut = j = ends[j]
+        elif not body[j - 1].isalnum():
+            j -= 1  # spaces and separators between the links
+        else:
+            break
+    if cut is None or not body[:cut].strip():
+        return None
+    return cut
+
+
 def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
     heading = 0
     list_item = False
@@ -114,6 +142,12 @@ def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
     if table:  # cells keep a visible boundary (bylines "date | author | section" are such rows)
         raw = FIELD_SEPARATOR.join(cell.strip() for cell in raw.strip().strip("|").split("|") if cell.strip())
     return raw, heading, list_item, table
+
+
+def line_markup(raw: str) -> tuple[str, int, bool, bool]:
+    """A logical line's raw markdown without its heading, quote and list markup (table cells joined): its body,
+    heading level, whether it is a list item and whether it is a table row."""
+    return _line_markup(raw.strip())
 
 
 def _is_wrapped_block(lines: list[str]) -> bool:

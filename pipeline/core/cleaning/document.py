@@ -14,7 +14,7 @@ from ...knowledge import phrase_lines
 from ..documents import RawDocument
 from ..errors import RejectError
 from ..html import html_metadata, to_markdown
-from ..markdown import LogicalLine, logical_lines, words_of
+from ..markdown import LogicalLine, line_markup, linked_tail, logical_lines, strip_inline, words_of
 from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
 from .dom import line_dom
@@ -160,6 +160,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     follow as before."""
     a = analyse_lines(lines, templates, group)
     feats, reasons = a.feats, a.reasons
+    heads = _prose_heads(lines, feats, a.rules.stopwords)
+    # where a line is a paragraph run on into a trailing row of links, the region's prose tests read its head
+    prose_feats = [heads[i][1] if i in heads else f for i, f in enumerate(feats)]
     start, end = a.region
     prob = None
     threshold = 0.5
@@ -179,9 +182,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             start, end = model_region(prob, lines, threshold)
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
-        start, end = _prose_margin(feats, reasons, prob, start, end)
+        start, end = _prose_margin(prose_feats, reasons, prob, start, end)
         for i in range(start, end):
-            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(feats[i], prob[i]):
+            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(prose_feats[i], prob[i]):
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
@@ -213,7 +216,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         else:
             reasons[i] = "caption_or_fragment"
     kept = _drop_repeats(lines, kept, reasons, title_idx)
-    paragraphs = [lines[i].text for i in kept]
+    paragraphs = [heads[i][0] if i in heads else lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
     paragraphs = [cut_inline_teaser(p) for p in paragraphs]
@@ -252,6 +255,30 @@ def cut_inline_teaser(paragraph: str) -> str:
     a text dump runs "Читайте также: ..." or "Подписывайтесь на наш канал" into the article's last paragraph."""
     m = _inline_teaser().search(paragraph)
     return paragraph[:m.start()] if m else paragraph
+
+
+def _prose_heads(lines: list[LogicalLine], feats: list[Features], stopwords: frozenset[str]) \
+        -> dict[int, tuple[str, Features]]:
+    """Lines that are not prose (:func:`is_prose`) only because a finished paragraph runs on into a trailing
+    row of links (the dump joins an article's last paragraph with the share, print and site links after it in
+    the same cell): index -> the paragraph's text and its features. The head ends a sentence and is prose by
+    itself; the tail is links and images only (:func:`~pipeline.core.markdown.linked_tail`)."""
+    out: dict[int, tuple[str, Features]] = {}
+    for i, ln in enumerate(lines):
+        if ln.link_chars == 0 or ln.heading or feats[i].words < 6 or is_prose(feats[i]):
+            continue
+        body, heading, list_item, table = line_markup(ln.raw)
+        cut = linked_tail(body)
+        if cut is None:
+            continue
+        text, link_chars = strip_inline(body[:cut])
+        if not text.endswith(TERMINAL) or text == ln.text:
+            continue
+        head = LogicalLine(ln.block, ln.raw, text, heading, list_item, table, link_chars)
+        f = line_features(head, stopwords)
+        if is_prose(f):
+            out[i] = (text, f)
+    return out
 
 
 def _uncertain_prose(f: Features, p: float) -> bool:
