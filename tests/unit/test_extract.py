@@ -207,3 +207,18 @@ def test_a_teaser_run_into_the_last_paragraph_is_cut():
     quote = "Министр сказал, что читайте также его интервью."
     assert cut_inline_teaser(quote) == quote
     assert cut_inline_teaser("Читайте также: " + article) == "Читайте также: " + article
+
+
+def test_region_starts_at_the_title_heading_inside_it():
+    import numpy as np
+
+    from pipeline.core.cleaning.document import _start_at_title
+    from pipeline.core.markdown import logical_lines
+
+    lines = logical_lines("\n\n".join(["Any image placed is the subject to copyright law.", "# Борьбе со СПИДом",
+                                       PROSE[0], PROSE[1]]))
+    prob = np.array([0.8, 0.9, 0.95, 0.95])
+    assert _start_at_title(lines, "Борьбе со СПИДом | site", prob, 0.5, 0, 4) == 1
+    assert _start_at_title(lines, None, prob, 0.5, 0, 4) == 1  # no stated title: the first H1
+    assert _start_at_title(lines, None, np.array([0.8, 0.3, 0.95, 0.95]), 0.5, 0, 4) == 0  # not article text
+    assert _start_at_title(lines, None, prob, 0.5, 2, 4) == 2  # a heading before the region: unchanged

@@ -18,7 +18,7 @@ from ..markdown import LogicalLine, line_markup, linked_tail, logical_lines, str
 from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
 from .dom import line_dom
-from .blocks import BlockModel, block_features, load_block_model, model_region
+from .blocks import BlockModel, block_features, load_block_model, model_region, title_line
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
@@ -183,6 +183,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
         start, end = _prose_margin(prose_feats, reasons, prob, start, end)
+        start = _start_at_title(lines, page_title, prob, threshold, start, end)
         for i in range(start, end):
             if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(prose_feats[i], prob[i]):
                 reasons[i] = "block_model"
@@ -279,6 +280,18 @@ def _prose_heads(lines: list[LogicalLine], feats: list[Features], stopwords: fro
         if is_prose(f):
             out[i] = (text, f)
     return out
+
+
+def _start_at_title(lines: list[LogicalLine], page_title: str | None, prob, threshold: float, start: int,
+                    end: int) -> int:
+    """The region's start moved down to the page's title heading where that heading lies inside the region
+    (:func:`~.blocks.title_line`: the heading that states ``<title>``/``og:title``, else the first H1) and the
+    model takes it for article text: what the region joined above the article's own headline (a licence or
+    notice block, another piece on the page, a column of readers' letters) is not its text."""
+    t = title_line(lines, page_title)
+    if t is None or not start < t < end or prob[t] < threshold:
+        return start
+    return t
 
 
 def _uncertain_prose(f: Features, p: float) -> bool:
