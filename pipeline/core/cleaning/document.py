@@ -199,6 +199,10 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
                 (prob[title_idx] >= FALLBACK_THRESHOLD if prob is not None else is_prose(feats[title_idx])):
             extra.append(title_idx)
         title_idx = stated
+        if start < stated < end and prob is not None:
+            # as for a title heading (:func:`_start_at_title`): what the region holds above the line that states
+            # the page's title is not the article
+            start, extra = stated, []
     else:
         start = title_start
 
