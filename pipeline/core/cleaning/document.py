@@ -264,16 +264,17 @@ def cut_inline_teaser(paragraph: str) -> str:
 
 def _prose_heads(lines: list[LogicalLine], feats: list[Features], stopwords: frozenset[str]) \
         -> dict[int, tuple[str, Features]]:
-    """Lines that are not prose (:func:`is_prose`) only because a finished paragraph runs on into a trailing
-    row of links (the dump joins an article's last paragraph with the share, print and site links after it in
-    the same cell): index -> the paragraph's text and its features. The head ends a sentence and is prose by
-    itself; the tail is links and images only (:func:`~pipeline.core.markdown.linked_tail`)."""
+    """Lines where a finished paragraph runs on into a trailing row of links (the dump joins an article's last
+    paragraph with the share, print and "read also" links after it in the same cell): index -> the
+    paragraph's text and its features. The head ends a sentence and is prose by itself; the tail is a row of
+    links (:func:`~pipeline.core.markdown.linked_tail`), or one link alone where the whole line is not prose."""
     out: dict[int, tuple[str, Features]] = {}
     for i, ln in enumerate(lines):
-        if ln.link_chars == 0 or ln.heading or feats[i].words < 6 or is_prose(feats[i]):
+        if ln.link_chars == 0 or ln.heading or feats[i].words < 6:
             continue
         body, heading, list_item, table = line_markup(ln.raw)
-        cut = linked_tail(body)
+        # a paragraph that is prose by itself loses only a row of links; one that is not may lose one link
+        cut = linked_tail(body, single=not is_prose(feats[i]))
         if cut is None:
             continue
         text, link_chars = strip_inline(body[:cut])
