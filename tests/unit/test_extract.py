@@ -212,7 +212,7 @@ def test_a_teaser_run_into_the_last_paragraph_is_cut():
 def test_region_starts_at_the_title_heading_inside_it():
     import numpy as np
 
-    from pipeline.core.cleaning.document import _start_at_title
+    from pipeline.core.cleaning.edges import start_at_title as _start_at_title
     from pipeline.core.markdown import logical_lines
 
     lines = logical_lines("\n\n".join(["Any image placed is the subject to copyright law.", "# Борьбе со СПИДом",

@@ -14,11 +14,12 @@ from ...knowledge import phrase_lines
 from ..documents import RawDocument
 from ..errors import RejectError
 from ..html import html_metadata, to_markdown
-from ..markdown import LogicalLine, line_markup, linked_tail, logical_lines, strip_inline, words_of
+from ..markdown import LogicalLine, logical_lines, words_of
 from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
 from .dom import line_dom
-from .blocks import BlockModel, block_features, load_block_model, model_region, title_line
+from .blocks import BlockModel, block_features, load_block_model, model_region
+from .edges import FALLBACK_THRESHOLD, prose_heads, prose_margin, start_at_title, uncertain_prose
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
@@ -26,9 +27,6 @@ from .templates import TemplateIndex, template_key
 from .titles import choose_lead, choose_title, clean_title, stated_title_line
 
 MIN_BODY_WORDS = 20
-#: the block model's threshold on a page where its region at the model's own threshold is too thin
-#: (:func:`_thin_region`)
-FALLBACK_THRESHOLD = 0.25
 #: Chinese and Japanese characters (no spaces between words): a run of them is one ``words_of`` token, so the
 #: body's length counts them at about two characters a word (the mean word length of written Chinese is ~1.5-2)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -160,7 +158,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     follow as before."""
     a = analyse_lines(lines, templates, group)
     feats, reasons = a.feats, a.reasons
-    heads = _prose_heads(lines, feats, a.rules.stopwords)
+    heads = prose_heads(lines, feats, a.rules.stopwords)
     # where a line is a paragraph run on into a trailing row of links, the region's prose tests read its head
     prose_feats = [heads[i][1] if i in heads else f for i, f in enumerate(feats)]
     start, end = a.region
@@ -182,10 +180,10 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             start, end = model_region(prob, lines, threshold)
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
-        start, end = _prose_margin(prose_feats, reasons, prob, start, end)
-        start = _start_at_title(lines, page_title, prob, threshold, start, end)
+        start, end = prose_margin(prose_feats, reasons, prob, start, end)
+        start = start_at_title(lines, page_title, prob, threshold, start, end)
         for i in range(start, end):
-            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(prose_feats[i], prob[i]):
+            if prob[i] < threshold and reasons[i] is None and not uncertain_prose(prose_feats[i], prob[i]):
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
@@ -200,7 +198,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             extra.append(title_idx)
         title_idx = stated
         if start < stated < end and prob is not None:
-            # as for a title heading (:func:`_start_at_title`): what the region holds above the line that states
+            # as for a title heading (:func:`.edges.start_at_title`): what the region holds above the line that states
             # the page's title is not the article
             start, extra = stated, []
     else:
@@ -260,60 +258,6 @@ def cut_inline_teaser(paragraph: str) -> str:
     a text dump runs "Читайте также: ..." or "Подписывайтесь на наш канал" into the article's last paragraph."""
     m = _inline_teaser().search(paragraph)
     return paragraph[:m.start()] if m else paragraph
-
-
-def _prose_heads(lines: list[LogicalLine], feats: list[Features], stopwords: frozenset[str]) \
-        -> dict[int, tuple[str, Features]]:
-    """Lines where a finished paragraph runs on into a trailing row of links (the dump joins an article's last
-    paragraph with the share, print and "read also" links after it in the same cell): index -> the
-    paragraph's text and its features. The head ends a sentence and is prose by itself; the tail is a row of
-    links (:func:`~pipeline.core.markdown.linked_tail`), or one link alone where the whole line is not prose."""
-    out: dict[int, tuple[str, Features]] = {}
-    for i, ln in enumerate(lines):
-        if ln.link_chars == 0 or ln.heading or feats[i].words < 6:
-            continue
-        body, heading, list_item, table = line_markup(ln.raw)
-        # a paragraph that is prose by itself loses only a row of links; one that is not may lose one link
-        cut = linked_tail(body, single=not is_prose(feats[i]))
-        if cut is None:
-            continue
-        text, link_chars = strip_inline(body[:cut])
-        if not text.endswith(TERMINAL) or text == ln.text:
-            continue
-        head = LogicalLine(ln.block, ln.raw, text, heading, list_item, table, link_chars)
-        f = line_features(head, stopwords)
-        if is_prose(f):
-            out[i] = (text, f)
-    return out
-
-
-def _start_at_title(lines: list[LogicalLine], page_title: str | None, prob, threshold: float, start: int,
-                    end: int) -> int:
-    """The region's start moved down to the page's title heading where that heading lies inside the region
-    (:func:`~.blocks.title_line`: the heading that states ``<title>``/``og:title``, else the first H1) and the
-    model takes it for article text: what the region joined above the article's own headline (a licence or
-    notice block, another piece on the page, a column of readers' letters) is not its text."""
-    t = title_line(lines, page_title)
-    if t is None or not start < t < end or prob[t] < threshold:
-        return start
-    return t
-
-
-def _uncertain_prose(f: Features, p: float) -> bool:
-    """A line of running prose (sentences, stop words) the model scores under its threshold but not under
-    :data:`FALLBACK_THRESHOLD`: a paragraph of an article whose layout the model knows less well (the last
-    paragraph before a teaser list, a quote). Kept where it lies in or next to the region."""
-    return p >= FALLBACK_THRESHOLD and is_prose(f)
-
-
-def _prose_margin(feats, reasons, prob, start: int, end: int) -> tuple[int, int]:
-    """The region grown over the uncertain prose lines (:func:`_uncertain_prose`) that adjoin it, on either
-    side, so a closing or opening paragraph scored a little under the threshold is not cut off."""
-    while end < len(feats) and reasons[end] is None and _uncertain_prose(feats[end], prob[end]):
-        end += 1
-    while start > 0 and reasons[start - 1] is None and _uncertain_prose(feats[start - 1], prob[start - 1]):
-        start -= 1
-    return start, end
 
 
 def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: float) -> bool:
