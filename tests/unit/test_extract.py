@@ -222,3 +222,11 @@ def test_region_starts_at_the_title_heading_inside_it():
     assert _start_at_title(lines, None, prob, 0.5, 0, 4) == 1  # no stated title: the first H1
     assert _start_at_title(lines, None, np.array([0.8, 0.3, 0.95, 0.95]), 0.5, 0, 4) == 0  # not article text
     assert _start_at_title(lines, None, prob, 0.5, 2, 4) == 2  # a heading before the region: unchanged
+
+
+def test_a_headline_stated_twice_in_its_line_is_the_title_once():
+    from pipeline.core.cleaning.titles import clean_title
+
+    assert clean_title("Научный прорыв даст шанс Научный прорыв даст шанс 16.01.2012 · 13:02") == \
+        "Научный прорыв даст шанс 16.01.2012 · 13:02"
+    assert clean_title("Нет нет, это не повтор") == "Нет нет, это не повтор"
