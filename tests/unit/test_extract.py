@@ -230,3 +230,23 @@ def test_a_headline_stated_twice_in_its_line_is_the_title_once():
     assert clean_title("Научный прорыв даст шанс Научный прорыв даст шанс 16.01.2012 · 13:02") == \
         "Научный прорыв даст шанс 16.01.2012 · 13:02"
     assert clean_title("Нет нет, это не повтор") == "Нет нет, это не повтор"
+
+
+def test_region_ends_at_a_rejected_heading_that_opens_another_section():
+    import numpy as np
+
+    from pipeline.core.cleaning.document import analyse_lines
+    from pipeline.core.cleaning.edges import end_at_section_heading
+    from pipeline.core.markdown import logical_lines
+
+    text = "\n\n".join(["# Заголовок статьи", PROSE[0], PROSE[1], "### Последние публикации на сайте",
+                        "Другая новость [![Другая новость](/img/1.jpg)](/a/1)", PROSE[2][:60] + "."])
+    lines = logical_lines(text)
+    feats = analyse_lines(lines, None, None).feats
+    prob = np.array([0.9, 0.95, 0.95, 0.4, 0.45, 0.6])
+    assert end_at_section_heading(lines, feats, prob, 0.5, 0, 6) == 3
+    # the article goes on after the heading at more length than before it: an intertitle, not a section
+    lines = logical_lines("\n\n".join(["# Заголовок статьи", PROSE[0], "### Что решили стороны",
+                                        "Фото: агентство", PROSE[1], PROSE[2]]))
+    feats = analyse_lines(lines, None, None).feats
+    assert end_at_section_heading(lines, feats, np.array([0.9, 0.95, 0.4, 0.45, 0.95, 0.95]), 0.5, 0, 6) == 6

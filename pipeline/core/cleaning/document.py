@@ -19,7 +19,8 @@ from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
 from .dom import line_dom
 from .blocks import BlockModel, block_features, load_block_model, model_region
-from .edges import FALLBACK_THRESHOLD, prose_heads, prose_margin, start_at_title, uncertain_prose
+from .edges import (FALLBACK_THRESHOLD, end_at_section_heading, prose_heads, prose_margin, start_at_title,
+                    uncertain_prose)
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
@@ -182,6 +183,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             raise RejectError("no_article_text", "no line the block model takes for article text")
         start, end = prose_margin(prose_feats, reasons, prob, start, end)
         start = start_at_title(lines, page_title, prob, threshold, start, end)
+        end = end_at_section_heading(lines, feats, prob, threshold, start, end)
         for i in range(start, end):
             if prob[i] < threshold and reasons[i] is None and not uncertain_prose(prose_feats[i], prob[i]):
                 reasons[i] = "block_model"

@@ -48,6 +48,27 @@ def start_at_title(lines: list[LogicalLine], page_title: str | None, prob, thres
     return t
 
 
+def end_at_section_heading(lines: list[LogicalLine], feats: list[Features], prob, threshold: float, start: int,
+                           end: int) -> int:
+    """The region's end moved up to a heading inside it that opens another section: the model rejects the
+    heading (at least two words) and the line after it, the region has taken article prose before it, and
+    less prose the model takes for article text follows it than precedes it (a "latest publications" or
+    related-stories block the region ran on into, whose teasers score near the threshold). An intertitle the
+    model doubts, with the article going on after it, does not end the region."""
+    before = 0
+    for i in range(start, end):
+        ln, f = lines[i], feats[i]
+        if ln.heading and before and prob[i] < threshold and f.words >= 2 and i + 1 < end and \
+                prob[i + 1] < threshold:
+            after = sum(feats[j].words for j in range(i + 1, end)
+                        if not lines[j].heading and prob[j] >= threshold and is_prose(feats[j]))
+            if after < before:
+                return i
+        if not ln.heading and prob[i] >= threshold and is_prose(f):
+            before += f.words
+    return end
+
+
 def uncertain_prose(f: Features, p: float) -> bool:
     """A line of running prose (sentences, stop words) the model scores under its threshold but not under
     :data:`FALLBACK_THRESHOLD`: a paragraph of an article whose layout the model knows less well (the last
