@@ -97,6 +97,71 @@ def strip_inline(raw: str) -> tuple[str, int]:
 FIELD_SEPARATOR = " · "
 
 
+#: a line's tail is a row of links where at least this share of its text is link text ...
+LINK_ROW_SHARE = 0.7
+#: ... and it holds at least this many links or images
+LINK_ROW_LINKS = 2
+#: a tail of fewer links is link text alone: at least this share (a separator or two may stand between links)
+LINK_ONLY_SHARE = 0.9
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…»\"”)])\s+")
+
+
+def linked_tail(body: str, single: bool = False) -> int | None:
+    """Where a line's trailing row of links begins: the earliest sentence end in ``body`` (a line's markup as
+    :func:`line_markup` leaves it) after which the rest of the line is mostly links and images (at least
+    :data:`LINK_ROW_SHARE` of its text, :data:`LINK_ROW_LINKS` of them: the share, print and "read also"
+    links that a dump joins to an article's last paragraph), as an offset into ``body``; None where there is
+    no such row or nothing before it. With ``single``, one link or image alone after the sentence end counts
+    too where the rest is all link text (:data:`LINK_ONLY_SHARE`). Linear in the line's length."""
+    spans = [(m.start(), m.end()) for m in _IMAGE.finditer(body)]
+    masked = _IMAGE.sub(lambda m: "\ue001" * len(m.group(0)), body)
+    spans += [(m.start(), m.end()) for m in _LINK.finditer(masked)]
+    least = 1 if single else LINK_ROW_LINKS
+    if len(spans) < least:
+        return None
+    spans.sort(key=lambda sp: (sp[0], -sp[1]))
+    outer: list[tuple[int, int]] = []  # a linked image is one link: spans inside another are dropped
+    for sp in spans:
+        if not outer or sp[0] >= outer[-1][1]:
+            outer.append(sp)
+    if len(outer) < least:
+        return None
+    cuts = []
+    k = 0
+    for m in _SENTENCE_GAP.finditer(body):  # sentence ends outside any link's markup
+        while k < len(outer) and outer[k][1] <= m.start():
+            k += 1
+        if k < len(outer) and outer[k][0] < m.start():
+            continue
+        cuts.append(m.end())
+    if not cuts:
+        return None
+    bounds = [*cuts, len(body)]
+    seg_text, seg_link, seg_count = [], [], []
+    k = 0
+    for lo, hi in zip(bounds, bounds[1:]):
+        text, link_chars = strip_inline(body[lo:hi])
+        seg_text.append(len(text))
+        seg_link.append(link_chars)
+        n = 0
+        while k < len(outer) and outer[k][1] <= hi:
+            n += outer[k][0] >= lo
+            k += 1
+        seg_count.append(n)
+    total = links = count = 0
+    best = None
+    for j in range(len(cuts) - 1, -1, -1):  # suffixes from the shortest
+        total += seg_text[j]
+        links += seg_link[j]
+        count += seg_count[j]
+        if total and ((links >= LINK_ROW_SHARE * total and count >= LINK_ROW_LINKS) or
+                      (single and count and links >= LINK_ONLY_SHARE * total)):
+            best = cuts[j]
+    if best is None or not strip_inline(body[:best])[0]:
+        return None
+    return best
+
+
 def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
     heading = 0
     list_item = False
@@ -114,6 +179,12 @@ def _line_markup(raw: str) -> tuple[str, int, bool, bool]:
     if table:  # cells keep a visible boundary (bylines "date | author | section" are such rows)
         raw = FIELD_SEPARATOR.join(cell.strip() for cell in raw.strip().strip("|").split("|") if cell.strip())
     return raw, heading, list_item, table
+
+
+def line_markup(raw: str) -> tuple[str, int, bool, bool]:
+    """A logical line's raw markdown without its heading, quote and list markup (table cells joined): its body,
+    heading level, whether it is a list item and whether it is a table row."""
+    return _line_markup(raw.strip())
 
 
 def _is_wrapped_block(lines: list[str]) -> bool:

@@ -207,3 +207,46 @@ def test_a_teaser_run_into_the_last_paragraph_is_cut():
     quote = "Министр сказал, что читайте также его интервью."
     assert cut_inline_teaser(quote) == quote
     assert cut_inline_teaser("Читайте также: " + article) == "Читайте также: " + article
+
+
+def test_region_starts_at_the_title_heading_inside_it():
+    import numpy as np
+
+    from pipeline.core.cleaning.edges import start_at_title as _start_at_title
+    from pipeline.core.markdown import logical_lines
+
+    lines = logical_lines("\n\n".join(["Any image placed is the subject to copyright law.", "# Борьбе со СПИДом",
+                                       PROSE[0], PROSE[1]]))
+    prob = np.array([0.8, 0.9, 0.95, 0.95])
+    assert _start_at_title(lines, "Борьбе со СПИДом | site", prob, 0.5, 0, 4) == 1
+    assert _start_at_title(lines, None, prob, 0.5, 0, 4) == 1  # no stated title: the first H1
+    assert _start_at_title(lines, None, np.array([0.8, 0.3, 0.95, 0.95]), 0.5, 0, 4) == 0  # not article text
+    assert _start_at_title(lines, None, prob, 0.5, 2, 4) == 2  # a heading before the region: unchanged
+
+
+def test_a_headline_stated_twice_in_its_line_is_the_title_once():
+    from pipeline.core.cleaning.titles import clean_title
+
+    assert clean_title("Научный прорыв даст шанс Научный прорыв даст шанс 16.01.2012 · 13:02") == \
+        "Научный прорыв даст шанс 16.01.2012 · 13:02"
+    assert clean_title("Нет нет, это не повтор") == "Нет нет, это не повтор"
+
+
+def test_region_ends_at_a_rejected_heading_that_opens_another_section():
+    import numpy as np
+
+    from pipeline.core.cleaning.document import analyse_lines
+    from pipeline.core.cleaning.edges import end_at_section_heading
+    from pipeline.core.markdown import logical_lines
+
+    text = "\n\n".join(["# Заголовок статьи", PROSE[0], PROSE[1], "### Последние публикации на сайте",
+                        "Другая новость [![Другая новость](/img/1.jpg)](/a/1)", PROSE[2][:60] + "."])
+    lines = logical_lines(text)
+    feats = analyse_lines(lines, None, None).feats
+    prob = np.array([0.9, 0.95, 0.95, 0.4, 0.45, 0.6])
+    assert end_at_section_heading(lines, feats, prob, 0.5, 0, 6) == 3
+    # the article goes on after the heading at more length than before it: an intertitle, not a section
+    lines = logical_lines("\n\n".join(["# Заголовок статьи", PROSE[0], "### Что решили стороны",
+                                        "Фото: агентство", PROSE[1], PROSE[2]]))
+    feats = analyse_lines(lines, None, None).feats
+    assert end_at_section_heading(lines, feats, np.array([0.9, 0.95, 0.4, 0.45, 0.95, 0.95]), 0.5, 0, 6) == 6

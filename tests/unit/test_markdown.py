@@ -41,3 +41,18 @@ def test_pathological_line_is_linear_time():
     started = time.perf_counter()
     logical_lines(nasty)
     assert time.perf_counter() - started < 5
+
+
+def test_linked_tail_is_the_trailing_row_of_links_after_a_sentence():
+    from pipeline.core.markdown import linked_tail
+
+    body = ("Авторы работы намерены продолжить опыты. [Портал новостей](http://x.ru/) "
+            "[![Отправить на e-mail](http://x.ru/m.gif)](http://x.ru/mail/1) \xa0 [![Распечатать](p.gif)](http://x.ru/p)")
+    assert body[:linked_tail(body)] == "Авторы работы намерены продолжить опыты. "
+    row = "Конец статьи. [Рекомендовать](#) [Распечатать](p) Также читайте [Новость один](a)[Новость два](b)"
+    assert row[:linked_tail(row)] == "Конец статьи. "  # mostly links, a few words between them
+    assert linked_tail("Просто текст без ссылок.") is None
+    assert linked_tail("[только](x) [ссылки](y)") is None  # links alone: no paragraph before them
+    assert linked_tail("Текст со [ссылкой](u) в середине предложения.") is None
+    one = "Конец статьи. [Подробнее »](u)"
+    assert linked_tail(one) is None and one[:linked_tail(one, single=True)] == "Конец статьи. "

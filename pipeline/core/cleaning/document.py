@@ -19,6 +19,8 @@ from ..metadata_agencies import agency_names
 from ..outlets import detect_outlet, find_url
 from .dom import line_dom
 from .blocks import BlockModel, block_features, load_block_model, model_region
+from .edges import (FALLBACK_THRESHOLD, end_at_section_heading, prose_heads, prose_margin, start_at_title,
+                    uncertain_prose)
 from .lines import TERMINAL, Features, is_prose, line_features, line_score
 from .region import cut_at_section_break, main_region
 from .rules import LineContext, boilerplate_reason, phrase_rules
@@ -26,9 +28,6 @@ from .templates import TemplateIndex, template_key
 from .titles import choose_lead, choose_title, clean_title, stated_title_line
 
 MIN_BODY_WORDS = 20
-#: the block model's threshold on a page where its region at the model's own threshold is too thin
-#: (:func:`_thin_region`)
-FALLBACK_THRESHOLD = 0.25
 #: Chinese and Japanese characters (no spaces between words): a run of them is one ``words_of`` token, so the
 #: body's length counts them at about two characters a word (the mean word length of written Chinese is ~1.5-2)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -160,6 +159,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     follow as before."""
     a = analyse_lines(lines, templates, group)
     feats, reasons = a.feats, a.reasons
+    heads = prose_heads(lines, feats, a.rules.stopwords)
+    # where a line is a paragraph run on into a trailing row of links, the region's prose tests read its head
+    prose_feats = [heads[i][1] if i in heads else f for i, f in enumerate(feats)]
     start, end = a.region
     prob = None
     threshold = 0.5
@@ -179,9 +181,11 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
             start, end = model_region(prob, lines, threshold)
         if not lines or float(prob.max()) < threshold:
             raise RejectError("no_article_text", "no line the block model takes for article text")
-        start, end = _prose_margin(feats, reasons, prob, start, end)
+        start, end = prose_margin(prose_feats, reasons, prob, start, end)
+        start = start_at_title(lines, page_title, prob, threshold, start, end)
+        end = end_at_section_heading(lines, feats, prob, threshold, start, end)
         for i in range(start, end):
-            if prob[i] < threshold and reasons[i] is None and not _uncertain_prose(feats[i], prob[i]):
+            if prob[i] < threshold and reasons[i] is None and not uncertain_prose(prose_feats[i], prob[i]):
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
@@ -195,6 +199,10 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
                 (prob[title_idx] >= FALLBACK_THRESHOLD if prob is not None else is_prose(feats[title_idx])):
             extra.append(title_idx)
         title_idx = stated
+        if start < stated < end and prob is not None:
+            # as for a title heading (:func:`.edges.start_at_title`): what the region holds above the line that states
+            # the page's title is not the article
+            start, extra = stated, []
     else:
         start = title_start
 
@@ -213,7 +221,7 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
         else:
             reasons[i] = "caption_or_fragment"
     kept = _drop_repeats(lines, kept, reasons, title_idx)
-    paragraphs = [lines[i].text for i in kept]
+    paragraphs = [heads[i][0] if i in heads else lines[i].text for i in kept]
     markups = [lines[i].raw for i in kept]
     paragraphs, markups = reflow(paragraphs, markups)
     paragraphs = [cut_inline_teaser(p) for p in paragraphs]
@@ -252,23 +260,6 @@ def cut_inline_teaser(paragraph: str) -> str:
     a text dump runs "Читайте также: ..." or "Подписывайтесь на наш канал" into the article's last paragraph."""
     m = _inline_teaser().search(paragraph)
     return paragraph[:m.start()] if m else paragraph
-
-
-def _uncertain_prose(f: Features, p: float) -> bool:
-    """A line of running prose (sentences, stop words) the model scores under its threshold but not under
-    :data:`FALLBACK_THRESHOLD`: a paragraph of an article whose layout the model knows less well (the last
-    paragraph before a teaser list, a quote). Kept where it lies in or next to the region."""
-    return p >= FALLBACK_THRESHOLD and is_prose(f)
-
-
-def _prose_margin(feats, reasons, prob, start: int, end: int) -> tuple[int, int]:
-    """The region grown over the uncertain prose lines (:func:`_uncertain_prose`) that adjoin it, on either
-    side, so a closing or opening paragraph scored a little under the threshold is not cut off."""
-    while end < len(feats) and reasons[end] is None and _uncertain_prose(feats[end], prob[end]):
-        end += 1
-    while start > 0 and reasons[start - 1] is None and _uncertain_prose(feats[start - 1], prob[start - 1]):
-        start -= 1
-    return start, end
 
 
 def _thin_region(lines, feats, reasons, prob, start: int, end: int, threshold: float) -> bool:

@@ -10,7 +10,17 @@ from .lines import Features
 
 
 def clean_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" |-–—:")
+    return _once(re.sub(r"\s+", " ", text).strip(" |-–—:"))
+
+
+def _once(title: str) -> str:
+    """A headline stated twice in one line (an image's alt text or a link beside the headline it repeats),
+    with at most a few words after the second copy (a date, a time), once: "X X 16.01.2012" -> "X 16.01.2012"."""
+    words = title.split(" ")
+    for k in range(2, len(words) // 2 + 1):
+        if words[:k] == words[k:2 * k] and len(words) - 2 * k <= 4:
+            return " ".join(words[k:])
+    return title
 
 
 #: how many lines after the region's first line a heading may be and still be taken for the title
