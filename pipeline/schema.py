@@ -280,8 +280,10 @@ EVENTS = Table(
         Column("fallback_date_precision", pa.string(), True, "date_precision of event_date, or publication when "
                "fallback_date is the publication date; null with fallback_date.", allowed=FALLBACK_PRECISIONS),
         Column("modality", pa.string(), False, "Read from the trigger's clause: asserted, negated, unrealized (\"так и не "
-               "состоялась\", \"сорвалась\"), planned (future, intent, \"должны были\"), conditional (\"если\", \"бы\"), "
-               "possible (\"мог\"), reported (under \"сообщил, что\") or denied (under \"опроверг\").", allowed=MODALITIES),
+               "состоялась\", \"сорвалась\"), negated (also refused: \"отказалась освободить\"), planned (future, intent, "
+               "\"должны были\"), conditional (\"если\", \"бы\", threatened: \"угрожает начать забастовку\"), possible "
+               "(\"мог\", demanded or called for: \"потребовала освободить\"), reported (under \"сообщил, что\") or denied "
+               "(under \"опроверг\").", allowed=MODALITIES),
         Column("amount", pa.float64(), True, "Money amount stated with the event."),
         Column("currency", pa.string(), True, "ISO 4217 code of the amount."),
         Column("trigger", pa.string(), False, "The words that triggered the code."),
