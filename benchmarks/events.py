@@ -160,13 +160,14 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
             c["time_gold"] += 1
             # a day without a year ("22 сентября" in a text with no publication date) has only its text
             c["time_dated"] += 1 if ev.get("event_date") or ev.get("event_date_text") or ev.get("date_range") else 0
-            c["time_right"] += int(_date_right(ev, [doc["text"][a:b] for a, b in g["times"]]))
+            c["time_right"] += int(_date_right(ev, [doc["text"][max(0, a - 12):b] for a, b in g["times"]]))
     return c
 
 
 def _date_right(ev: dict, gold_times: list[str]) -> bool:
-    """Whether the event's date is the one a gold POINT_IN_TIME / START_TIME / END_TIME names: the gold text read
-    by the same date reader, compared as written (``--09-22`` for a day without a year)."""
+    """Whether the event's date is the one a gold POINT_IN_TIME names: the gold text (with the few words before it:
+    NEREL's span of "в 2018 году" leaves out the "в" the reader needs for a bare year) read by the same date
+    reader, compared as written (``--09-22`` for a day without a year)."""
     from pipeline.core.events.when import date_candidates
 
     stated = ev.get("event_date_text")

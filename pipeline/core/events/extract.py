@@ -193,18 +193,25 @@ def _inanimate_object(tokens: list[Token], anchor: int) -> bool:
 
 
 def _one_person_object(tokens: list[Token], anchor: int) -> bool:
-    """Whether the verb receives one person as a guest: an object or passive subject is one person ("принял посла
-    Японии", "был принят президентом"), none is a thing ("принял закон", "принял участие"; "приняли законы" with a
-    misparsed second subject), none is people in number ("приняла беженцев") and nothing says into what ("принят в
-    Союз писателей", "принять на работу": в/на with the accusative admit, в with the locative says where)."""
+    """Whether the verb receives a named person as a guest: an object or passive subject is one person with a name
+    ("принял посла Японии Такаси Симидзу", "был принят президентом Путиным"), none is a thing ("принял закон",
+    "принял участие"; "приняли законы" with a misparsed second subject), none is people in number ("приняла
+    беженцев"), a person without a name is no guest ("врач принял пациента"), and nothing says into what or as what
+    ("принят в Союз писателей", "принять на работу", "приняла Петрова за грабителя": в/на/за with the
+    accusative; в with the locative says where)."""
     feats = lambda k: tokens[k].feats or {}  # noqa: E731
     undergoers = _undergoers(tokens, anchor)
     admitted_into = any(tokens[k].rel == "obl" and feats(k).get("Case") == "Acc"
-                        and any(tokens[c].rel == "case" and tokens[c].lemma in ("в", "на") for c in tokens[k].kids)
+                        and any(tokens[c].rel == "case" and tokens[c].lemma in ("в", "на", "за") for c in tokens[k].kids)
                         for k in tokens[anchor].kids)
+
+    def named(j: int) -> bool:
+        return tokens[j].pos == "PROPN" or any(tokens[c].pos == "PROPN" and tokens[c].rel in ("appos", "flat:name")
+                                               for c in tokens[j].kids)
+
     return not admitted_into and not any(_thing(tokens, j) for j in undergoers) and \
         any(tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Anim"
-            and feats(j).get("Number") != "Plur" for j in undergoers)
+            and feats(j).get("Number") != "Plur" and named(j) for j in undergoers)
 
 
 def _undergoers(tokens: list[Token], anchor: int) -> list[int]:

@@ -35,6 +35,10 @@ REFUSE_VERBS = {"отказаться", "отказываться"}
 THREAT_VERBS = {"угрожать", "пригрозить", "грозить", "грозиться"}
 APPEAL_VERBS = {"призвать", "призывать", "потребовать", "требовать", "попросить", "просить", "предложить",
                 "предлагать", "настаивать", "настоять"}
+#: verbs whose object is the act itself, so that what governs them governs the act ("начать забастовку", "провести
+#: переговоры"), unlike "комментировать задержание", a verb with an act of its own
+DOING_VERBS = {"начать", "начинать", "продолжить", "продолжать", "возобновить", "провести", "проводить", "совершить",
+               "устроить", "организовать", "осуществить"}
 #: the same for a noun trigger that hangs on a noun: "отказ от переговоров", "угроза забастовки", "призыв к переговорам"
 REFUSE_NOUNS = {"отказ"}
 THREAT_NOUNS = {"угроза"}
@@ -123,13 +127,20 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
             return "unrealized"
     head_noun = tokens[t.parent].lemma if t.pos in ("NOUN", "PROPN") and t.rel == "nmod" and t.parent is not None \
         else None
-    if negated or gov_lemmas & REFUSE_VERBS or head_noun in REFUSE_NOUNS:
+    # a verb of refusal, threat or appeal governs only a verb trigger it takes directly ("отказалась освободить"); a
+    # noun trigger under another verb is that verb's topic ("отказался комментировать задержание": the detention
+    # took place)
+    doing = pred == anchor or tokens[pred].lemma in DOING_VERBS  # "угрожает начать забастовку": the strike itself
+    asked = tokens[governors[0]].lemma if doing and governors and tokens[pred].rel == "xcomp" else None
+    gov_lemmas_direct = {asked} if asked else set()
+    if negated or gov_lemmas_direct & REFUSE_VERBS or head_noun in REFUSE_NOUNS:
         return "negated"
     marks = {tokens[j].lemma for n in nodes + governors[:1] for j in _children(tokens, n)}
-    if marks & CONDITIONAL_MARKERS or gov_lemmas & THREAT_VERBS or head_noun in THREAT_NOUNS:
+    if marks & CONDITIONAL_MARKERS or gov_lemmas_direct & THREAT_VERBS or head_noun in THREAT_NOUNS:
         return "conditional"
     aux_lemmas = {tokens[j].lemma for j in nodes} | gov_lemmas
-    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks or gov_lemmas & APPEAL_VERBS or head_noun in APPEAL_NOUNS:
+    if aux_lemmas & POSSIBLE_VERBS or "возможно" in marks or gov_lemmas_direct & APPEAL_VERBS \
+            or head_noun in APPEAL_NOUNS:
         return "possible"
     feats = t.feats or {}
     pred_feats = tokens[pred].feats or {}

@@ -349,13 +349,19 @@ def _of_place_noun(tokens: list[Token], head: Token, up: Token) -> bool:
         bool(_case_words(tokens, up.index) & LOCATIVE_CASES)
 
 
+#: place nouns that name an institution as much as a site: "в посольстве США осудили" is the United States
+#: acting, so their country stays a possible actor
+INSTITUTION_PLACE_NOUNS = frozenset({"посольство", "здание", "суд", "тюрьма", "колония", "больница", "лагерь",
+                                     "отель", "гостиница", "резиденция", "штаб-квартира"})
+
+
 def in_place_noun_phrase(tokens: list[Token], men) -> bool:
-    """Whether a LOC mention names the site of a locative phrase (:func:`_of_place_noun`): a place, never an
-    actor."""
+    """Whether a LOC mention names the site of a locative phrase of a geographic place noun (:func:`_of_place_noun`;
+    "в аэропорту Буэнос-Айреса", "в городе Гваделупе"): a place, never an actor."""
     if men.type != "LOC" or men.text[:1].islower():
         return False
     head, up = _phrase_head(tokens, men)
-    return up is not None and _of_place_noun(tokens, head, up)
+    return up is not None and up.lemma not in INSTITUTION_PLACE_NOUNS and _of_place_noun(tokens, head, up)
 
 
 def _conjoined_places(tokens: list[Token], sentence_mentions: list[int], places: set[int], mentions) -> set[int]:

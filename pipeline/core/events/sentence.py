@@ -56,15 +56,20 @@ def _pronoun_object(tokens: list[Token], anchor: int) -> bool:
         for j in tokens[anchor].kids)
 
 
+#: how far back (characters) a pronoun subject looks for the person it names, about three sentences: the person
+#: named most there, not the article's main person ("... Затем прилетела Ангела Меркель. Она встретилась с ...")
+PRONOUN_WINDOW = 400
 def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> bool:
     """Whether a mention is the subject of a verb of saying other than the trigger: "Тереза Мэй заявила, что они
-    были отравлены", "подчеркнула Захарова": who reports an act is not, by that, one of its sides."""
+    были отравлены", "подчеркнула Захарова": who reports an act is not, by that, one of its sides. Also for the
+    act the verb takes as its object ("МВД сообщило о задержании"): limiting the guard to reported clauses added
+    6 rows on NEREL, none on target."""
     for k in mention_tokens:
         steps = 0
         while tokens[k].rel in ("appos", "flat", "flat:name") and tokens[k].parent is not None and steps < 6:
             k, steps = tokens[k].parent, steps + 1  # "премьер-министр ... Тереза Мэй заявила": the name's phrase
-        parent = tokens[k].parent
-        if tokens[k].rel == "nsubj" and parent is not None and parent != anchor and tokens[parent].lemma in REPORT_VERBS:
+        verb = tokens[k].parent
+        if tokens[k].rel == "nsubj" and verb is not None and verb != anchor and tokens[verb].lemma in REPORT_VERBS:
             return True
     return False
 
@@ -82,6 +87,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         coordinated = coordinated or previous.symmetric
     elif not a1g and subject in PRONOUN_SUBJECTS:
         last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
+        recent = [k for k in last_person if mentions[k].end > view.start - PRONOUN_WINDOW]
+        last_person = recent or last_person
         if last_person:
             counts = Counter(mentions[k].entity_id for k in last_person)
             main = max(reversed(last_person), key=lambda k: counts[mentions[k].entity_id])
