@@ -35,6 +35,7 @@ from . import actor_model as actor_scorer
 from .filter import features, shipped_model
 from .logistic import probability
 from .money import find_money
+from .objects import inanimate_object, one_person_object, undergoers
 from .ontology import NO_EVENT, country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
@@ -161,9 +162,9 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
                     break
                 covered.append(min(window, key=lambda j: abs(j - i)))
             else:
-                if parsed and ((trig.person_object and _inanimate_object(tokens, i))
-                               or (trig.object_required and not _undergoers(tokens, i))
-                               or (trig.guest_object and not _one_person_object(tokens, i))):
+                if parsed and ((trig.person_object and inanimate_object(tokens, i))
+                               or (trig.object_required and not undergoers(tokens, i))
+                               or (trig.guest_object and not one_person_object(tokens, i))):
                     continue
                 if len(covered) == 1 or not parsed or _prepositions_fit(tokens, covered):
                     matches.append((-len(trig.lemmas), tokens[i].pos != "VERB", i, order, trig.code, covered))
@@ -183,49 +184,6 @@ def find_triggers(tokens: list[Token], in_names: frozenset[int] = frozenset()) -
         used_root.add(root)
         found.append((_syntactic_head(tokens, covered), code, sorted(covered)))
     return sorted(found)
-
-
-def _inanimate_object(tokens: list[Token], anchor: int) -> bool:
-    """Whether the verb at ``anchor`` acts on things: its objects and passive subjects are all inanimate ("выслать
-    документы", "освободили Харьков", "похищена картина"). A verb of an act done to people names another act then."""
-    undergoers = _undergoers(tokens, anchor)
-    return bool(undergoers) and all(_thing(tokens, j) for j in undergoers)
-
-
-def _one_person_object(tokens: list[Token], anchor: int) -> bool:
-    """Whether the verb receives a named person as a guest: an object or passive subject is one person with a name
-    ("принял посла Японии Такаси Симидзу", "был принят президентом Путиным"), none is a thing ("принял закон",
-    "принял участие"; "приняли законы" with a misparsed second subject), none is people in number ("приняла
-    беженцев"), a person without a name is no guest ("врач принял пациента"), and nothing says into what or as what
-    ("принят в Союз писателей", "принять на работу", "приняла Петрова за грабителя": в/на/за with the
-    accusative; в with the locative says where)."""
-    feats = lambda k: tokens[k].feats or {}  # noqa: E731
-    undergoers = _undergoers(tokens, anchor)
-    admitted_into = any(tokens[k].rel == "obl" and feats(k).get("Case") == "Acc"
-                        and any(tokens[c].rel == "case" and tokens[c].lemma in ("в", "на", "за") for c in tokens[k].kids)
-                        for k in tokens[anchor].kids)
-
-    def named(j: int) -> bool:
-        return tokens[j].pos == "PROPN" or any(tokens[c].pos == "PROPN" and tokens[c].rel in ("appos", "flat:name")
-                                               for c in tokens[j].kids)
-
-    return not admitted_into and not any(_thing(tokens, j) for j in undergoers) and \
-        any(tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Anim"
-            and feats(j).get("Number") != "Plur" and named(j) for j in undergoers)
-
-
-def _undergoers(tokens: list[Token], anchor: int) -> list[int]:
-    """The verb's objects and passive subjects."""
-    return [j for j in tokens[anchor].kids if tokens[j].rel in ("obj", "nsubj:pass")]
-
-
-def _thing(tokens: list[Token], j: int) -> bool:
-    """An inanimate noun that heads no group of people: "группа военных", "сотни рабов" are people (a plural
-    animate genitive), "полотно Сальвадора Дали" is a thing (its author is one person)."""
-    feats = lambda k: tokens[k].feats or {}  # noqa: E731
-    return tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Inan" and \
-        not any(tokens[k].rel == "nmod" and feats(k).get("Animacy") == "Anim" and feats(k).get("Number") == "Plur"
-                for k in tokens[j].kids)
 
 
 def _prepositions_fit(tokens: list[Token], covered: list[int]) -> bool:
