@@ -26,7 +26,7 @@ from functools import lru_cache
 from .modality import REPORT_VERBS
 from .logistic import probability, read_model
 from .roles import _clause_head, is_passive
-from .syntax import Token, _case_words
+from .syntax import Token, _case_words, name_phrase
 
 MODEL_FILE = "models/event_actors.json"
 MODEL_FORMAT = "vostok-event-actors-1"
@@ -153,9 +153,7 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
-        phrase = h  # "Президент ... Юн Сок Ёль": the name stands in apposition to the phrase's head
-        while phrase.rel in ("appos", "flat", "flat:name") and phrase.parent is not None:  # a forest (syntax._link)
-            phrase = tokens[phrase.parent]
+        phrase = tokens[name_phrase(tokens, h.index)]
         if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent is not None and phrase.parent != anchor and \
                 (phrase.parent in other_triggers or tokens[phrase.parent].lemma in REPORT_VERBS):
             continue  # who condemns or reports an act does not, by that, do it ("Захарова подчеркнула, что ...")

@@ -29,6 +29,14 @@ class Token:
 
 
 # ---------------------------------------------------------------- syntax helpers
+def name_phrase(tokens: list[Token], k: int) -> int:
+    """The phrase a name stands in: up from ``k`` through appositions and name parts ("Президент ... Юн Сок Ёль",
+    "премьер-министр ... Тереза Мэй": the head noun). The parse is a forest (:func:`_link`), so the walk ends."""
+    while tokens[k].rel in ("appos", "flat", "flat:name") and tokens[k].parent is not None:
+        k = tokens[k].parent
+    return k
+
+
 def _children(tokens: list[Token], i: int) -> list[int]:
     return tokens[i].kids
 
