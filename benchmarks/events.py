@@ -14,7 +14,10 @@ reader, compared as written); role accuracy (who did it to whom) = over the acto
 symmetric and whose gold event has an AGENT or whose act is not a consultation, cooperation or agreement
 (CAMEO roots 04-06, where NEREL often marks no AGENT), and that overlap a gold participant: the share on the
 right side (actor1 an AGENT, actor2 a participant that is no AGENT: "убийство Ким Чен Нама" has its victim as
-actor2).
+actor2). The actor figures are of named actors (the mentions behind the table's actor ids); a side named by a
+common noun (``actor1_unnamed``/``actor2_unnamed``: "полиция", "двух человек") is scored apart: ``unnamed`` =
+those overlapping a participant of the compared gold event / all, and ``with_unnamed`` = actor P/R/F1 counting
+them as actors too (NEREL marks a participant only where it annotated an entity: "двух человек" never is one).
 
 Folds: documents are split into ``--folds`` deterministic folds by sha256(doc_id). Every document is tagged
 with the trigger filter off (every candidate, with its features); the report gives
@@ -105,7 +108,8 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
     gold = gold_events(doc)
     mentions = tagged["mentions"]
     c = {"docs": 1, "gold_events": len(gold), "predicted": 0, "on_target": 0, "actor_pred": 0, "actor_pred_ok": 0,
-         "actor_gold": 0, "actor_gold_ok": 0, "role_scored": 0, "role_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
+         "actor_gold": 0, "actor_gold_ok": 0, "unnamed": 0, "unnamed_ok": 0, "actor_gold_ok_with_unnamed": 0,
+         "role_scored": 0, "role_ok": 0, "place_gold": 0, "place_ok": 0, "time_gold": 0, "time_dated": 0,
          "time_right": 0, "by_code": {}}
     for ev in tagged["events"]:
         c["predicted"] += 1
@@ -118,6 +122,8 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
                             "on_target": bool(inside), "sentence": txt[ev["start"]:ev["end"]],
                             "actor1": [mentions[i]["text"] for i in ev["actor1"]],
                             "actor2": [mentions[i]["text"] for i in ev["actor2"]],
+                            "unnamed": [doc["text"][u["start"]:u["end"]] if u else None
+                                        for u in (ev.get("actor1_unnamed"), ev.get("actor2_unnamed"))],
                             "location": mentions[ev["location"]]["text"] if ev.get("location") is not None else None,
                             "gold": [{"trigger": txt[g["trigger"][0]:g["trigger"][1]],
                                       "participants": [txt[a:b] for a, b in g["participants"]],
@@ -129,6 +135,8 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
         c["on_target"] += 1
         code[1] += 1
         actors = [(mentions[i]["start"], mentions[i]["end"]) for i in ev["actor1"] + ev["actor2"]]
+        # the sides a common noun names ("полиция", "двух человек"): scored apart, the table's actor ids are names
+        unnamed = [(u["start"], u["end"]) for u in (ev.get("actor1_unnamed"), ev.get("actor2_unnamed")) if u]
         trig = ev.get("trigger_start", ev["start"])
 
         def fit(g):
@@ -140,11 +148,15 @@ def score_nerel_doc(doc: dict, tagged: dict, details: list | None = None) -> dic
         c["actor_pred_ok"] += sum(1 for a in actors if any(_overlaps(a, p) for p in g["participants"]))
         c["actor_gold"] += len(g["participants"])
         c["actor_gold_ok"] += sum(1 for p in g["participants"] if any(_overlaps(a, p) for a in actors))
+        c["unnamed"] += len(unnamed)
+        c["unnamed_ok"] += sum(1 for a in unnamed if any(_overlaps(a, p) for p in g["participants"]))
+        c["actor_gold_ok_with_unnamed"] += sum(1 for p in g["participants"]
+                                               if any(_overlaps(a, p) for a in actors + unnamed))
         if not ev.get("symmetric") and (g["agents"] or ev["cameo_code"][:2] not in ("04", "05", "06")):
             # who did it to whom: an actor1 that is an AGENT, an actor2 that is a participant but no AGENT
-            sides = [(1, mentions[i]) for i in ev["actor1"]] + [(2, mentions[i]) for i in ev["actor2"]]
-            for side, m in sides:
-                span = (m["start"], m["end"])
+            sides = [(1, (mentions[i]["start"], mentions[i]["end"])) for i in ev["actor1"]] + \
+                [(2, (mentions[i]["start"], mentions[i]["end"])) for i in ev["actor2"]]
+            for side, span in sides:
                 if not any(_overlaps(span, p) for p in g["participants"]):
                     continue
                 agent = any(_overlaps(span, p) for p in g["agents"])
@@ -198,9 +210,13 @@ def nerel_figures(counts: list[dict]) -> dict:
     t = _sum(counts)
     p = _ratio(t.get("actor_pred_ok", 0), t.get("actor_pred", 0))
     r = _ratio(t.get("actor_gold_ok", 0), t.get("actor_gold", 0))
+    up = _ratio(t.get("actor_pred_ok", 0) + t.get("unnamed_ok", 0), t.get("actor_pred", 0) + t.get("unnamed", 0))
+    ur = _ratio(t.get("actor_gold_ok_with_unnamed", 0), t.get("actor_gold", 0))
     return {"documents": t.get("docs", 0), "gold_events": t.get("gold_events", 0), "predicted": t.get("predicted", 0),
             "trigger_p": _ratio(t.get("on_target", 0), t.get("predicted", 0)),
             "actor_p": p, "actor_r": r, "actor_f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "unnamed": f"{t.get('unnamed_ok', 0)}/{t.get('unnamed', 0)}",
+            "with_unnamed": {"actor_p": up, "actor_r": ur, "actor_f1": round(2 * up * ur / (up + ur), 3) if up + ur else 0.0},
             "role_acc": _ratio(t.get("role_ok", 0), t.get("role_scored", 0)), "role_scored": t.get("role_scored", 0),
             "place": f"{t.get('place_ok', 0)}/{t.get('place_gold', 0)}",
             "place_acc": _ratio(t.get("place_ok", 0), t.get("place_gold", 0)),

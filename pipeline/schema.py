@@ -261,6 +261,12 @@ EVENTS = Table(
         Column("actor2_ids", STRING_LIST, False, "Target actors: " + STRING_LIST_NOTE + "."),
         Column("actor1_countries", STRING_LIST, False, "ISO3 countries of the source actors (entities and country adjectives)."),
         Column("actor2_countries", STRING_LIST, False, "ISO3 countries of the target actors."),
+        Column("actor1_unnamed", pa.string(), True, "The source side named by a common noun, as its lemma, where it has "
+               "no named person or organisation: a noun of people (\"полицейский\", \"военнослужащий\", "
+               "\"человек\") or an institution (\"полиция\", \"суд\", \"правительство\": "
+               "data/cameo/agent_nouns.tsv) that the parse puts on that side; null otherwise."),
+        Column("actor2_unnamed", pa.string(), True, "The target side named by a common noun (\"Полиция задержала двух "
+               "человек\": человек), as for actor1_unnamed."),
         Column("symmetric", pa.bool_(), False, "True when the actors are coordinated (\"Монголия и Япония достигли соглашения\", "
                "\"стороны\"): each side acts on the other, actor1/actor2 order carries no direction."),
         Column("location_id", pa.string(), True, "Entity id of the place (a LOC mention in a locative phrase, in the "

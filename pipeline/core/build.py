@@ -67,6 +67,10 @@ def extract_documents(documents: Sequence[RawDocument]) -> tuple[list[CleanDocum
     return cleaned, rejects
 
 
+def _unnamed(found) -> dict | None:
+    return None if found is None else {"start": found[0], "end": found[1], "lemma": found[2]}
+
+
 def tag_document(doc_id: str, text: str, published=None, mentions=None, event_filter: bool = True,
                  actor_model="shipped") -> dict:
     """What ``python -m pipeline tag`` prints for one text: mentions, and events pointing into them
@@ -89,6 +93,7 @@ def tag_document(doc_id: str, text: str, published=None, mentions=None, event_fi
     for draft, row in zip(drafts, rows):
         events.append({
             "cameo_code": row["cameo_code"], "plover": row["plover"], "actor1": draft.actor1, "actor2": draft.actor2,
+            "actor1_unnamed": _unnamed(draft.actor1_unnamed), "actor2_unnamed": _unnamed(draft.actor2_unnamed),
             "symmetric": row["symmetric"], "location": draft.location,
             "event_date": row["event_date"].isoformat() if row["event_date"] else None,
             "date_precision": row["date_precision"], "event_date_text": row["event_date_text"],

@@ -395,7 +395,7 @@ def test_a_prepositional_phrase_starts_at_its_preposition():
             tokens[t.parent].kids.append(t.index)
     mention = SimpleNamespace(type="ORG", start=0, end=5, entity_id="org:government", text="правительству")
     found = _conjunct_actors(tokens, 3, {0: 0}, [mention])
-    assert all(0 not in sub for sub, _ in found) and all(not actors for _, actors in found)
+    assert all(0 not in sub for sub, _, _ in found) and all(not actors for _, actors, _ in found)
 
 
 @pytest.mark.parametrize("text,code,modality", [
@@ -430,3 +430,27 @@ def test_an_institution_of_a_country_acts_for_it():
     events, mentions = _events("В посольстве США осудили нападение на журналистов.")
     condemned = [e for e in events if e["cameo_code"] == "111"]
     assert condemned and [mentions[i]["text"] for i in condemned[0]["actor1"]] == ["США"]
+
+
+@pytest.mark.parametrize("text,code,side,lemma", [
+    # a side named by a noun of people (its animacy) or of an institution (data/cameo/agent_nouns.tsv)
+    ("Итальянский суд приговорил украинского солдата к 24 годам тюрьмы.", "173", "actor2_unnamed", "солдат"),
+    ("ФБР 22 декабря арестовало бывшего морского пехотинца по обвинению в подготовке теракта.", "173",
+     "actor2_unnamed", "пехотинец"),
+    ("Суд признал Ивана Петрова виновным в мошенничестве.", "173", "actor1_unnamed", "суд"),
+    ("Бастующие требуют от руководства Ryanair изменить условия труда.", "100", "actor1_unnamed", "бастующие"),
+])
+def test_a_side_named_by_a_common_noun_is_its_unnamed_actor(text, code, side, lemma):
+    tagged = tag_document("t", text, PUB, event_filter=False)
+    found = [e for e in tagged["events"] if e["cameo_code"] == code]
+    assert found and found[0][side] is not None and found[0][side]["lemma"] == lemma
+    start, end = found[0][side]["start"], found[0][side]["end"]
+    assert lemma[:4] in text[start:end].lower()
+
+
+def test_a_named_side_has_no_unnamed_actor_and_a_noun_alone_makes_no_event():
+    # the side's name is the actor; and with nothing but common nouns there is no event ("no actor, no event")
+    tagged = tag_document("t", "Полиция задержала Ивана Петрова в Москве.", PUB, event_filter=False)
+    held = [e for e in tagged["events"] if e["cameo_code"] == "173"]
+    assert held and held[0]["actor2_unnamed"] is None and held[0]["actor2"]
+    assert tag_document("t", "Вчера суд арестовал двух мужчин.", PUB, event_filter=False)["events"] == []

@@ -42,6 +42,7 @@ from .syntax import Token, _children, _sentence_tokens, line_segments, token_lem
 from .modality import REPORT_WORDS, _predicate, modality_for
 from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for
 from .sentence import rule_sides, sentence_view
+from .unnamed import noun_lemma, phrase_span
 
 
 WINDOW = 5
@@ -88,6 +89,10 @@ class EventDraft:
     features: list[float] = field(default_factory=list)  # the event filter's view of the candidate (:mod:`.filter`)
     actor_rows: dict[int, list[float]] = field(default_factory=dict)  # mention → :mod:`.actor_model` features
     probability: float | None = None  # the event filter's probability that the candidate is an event
+    #: a side named by a common noun where it has no named actor ("полиция", "военнослужащих"): body offsets and
+    #: the noun's lemma (:mod:`.unnamed`)
+    actor1_unnamed: tuple[int, int, str] | None = None
+    actor2_unnamed: tuple[int, int, str] | None = None
 
 
 # ---------------------------------------------------------------- triggers
@@ -313,8 +318,8 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                                              for j in _children(tokens, anchor)):
                 continue
             root = ontology()[code].root
-            actor1, actor2, a1c, a2c, from_syntax, symmetric = rule_sides(view, anchor, code, covered, mentions,
-                                                                          events[-1] if events else None)
+            actor1, actor2, a1c, a2c, from_syntax, symmetric, unnamed = rule_sides(
+                view, anchor, code, covered, mentions, events[-1] if events else None)
             if not actor1 and not a1c and not actor2 and not a2c:
                 # no actor on either side: a place or date here may belong to an event just before
                 _lend_place_and_date(events, sent_index, root, body, sentence_mentions, places, mentions,
@@ -323,6 +328,9 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             rows = actor_scorer.candidate_features(tokens, anchor, mention_tokens, mentions, set(actor1), set(actor2))
             actor1, actor2 = actor_scorer.select(actor_model, actor1, actor2, rows, tokens, anchor, mention_tokens,
                                                  mentions, root in SYMMETRIC_ROOTS, frozenset(anchors - {anchor}))
+            # a side with no person or organisation ("Турецкие силовики": a country at most) may be named by a noun
+            unnamed1, unnamed2 = (None if any(mentions[m].type in ("PER", "ORG") for m in side) else _unnamed(tokens, h)
+                                  for side, h in zip((actor1, actor2), unnamed))
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2), tokens, anchor)
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
@@ -337,7 +345,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                             when.value if when else None, when.precision if when else None,
                             when.text if when else None, when.end if when else None,
                             modality, syntax_actors=from_syntax, symmetric=symmetric,
-                            sentence_index=sent_index)
+                            sentence_index=sent_index, actor1_unnamed=unnamed1, actor2_unnamed=unnamed2)
             if root in ("06", "07"):
                 money = find_money(sentence_text)
                 if money:
@@ -366,6 +374,10 @@ def _lend_place_and_date(events: list[EventDraft], sent_index: int, root: str, b
         if when:
             target.event_date, target.date_precision, target.date_text, target.date_end = \
                 when.value, when.precision, when.text, when.end
+
+
+def _unnamed(tokens: list[Token], head: int | None) -> tuple[int, int, str] | None:
+    return None if head is None else (*phrase_span(tokens, head), noun_lemma(tokens[head]))
 
 
 def event_id(article_id: str, ev: EventDraft) -> str:

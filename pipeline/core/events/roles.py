@@ -51,9 +51,9 @@ def with_nested_places(agents: list[int], places: list[int], mentions) -> list[i
 
 def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
                      mentions, verb: int | None = None,
-                     taken: set[int] | None = None) -> list[tuple[list[int], list[int]]]:
-    """(subtree, actor mentions) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР") are
-    separate groups, each its own subtree without the others, on its own side of ``verb``."""
+                     taken: set[int] | None = None) -> list[tuple[list[int], list[int], int]]:
+    """(subtree, actor mentions, head token) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и
+    КНДР") are separate groups, each its own subtree without the others, on its own side of ``verb``."""
     out = []
     # a prepositional phrase starts at its preposition: a word before it that the parser hung inside ("даю
     # поручение правительству», — сказал ... на встрече с учёными и лауреатами") is not part of it
@@ -67,7 +67,7 @@ def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int]
         core = _prefer_actors(_mentions_in(_phrase_core(tokens, h, sub, token_mentions, mentions), token_mentions),
                               mentions)
         actors = core or _prefer_actors(_mentions_in(sub, token_mentions), mentions)
-        out.append((sub, actors[:MAX_ACTORS_PER_SIDE]))
+        out.append((sub, actors[:MAX_ACTORS_PER_SIDE], h))
     return out
 
 
@@ -98,11 +98,15 @@ def _phrase_core(tokens: list[Token], head: int, sub: list[int], token_mentions:
     return sorted(out)
 
 
-def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int]]]) -> None:
-    """Append found (subtree, actor mentions) pairs to one side: its token indexes and its actor groups."""
-    for sub, group in found:
+def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int], int]],
+                heads: list[int] | None = None) -> None:
+    """Append found (subtree, actor mentions, head) triples to one side: its token indexes and its actor groups;
+    ``heads`` collects the heads of the phrases that name no actor (an unnamed actor may stand there)."""
+    for sub, group, head in found:
         indexes.extend(sub)
         groups.append(group)
+        if heads is not None and not group:
+            heads.append(head)
 
 
 #: support verbs: their subject does the act the noun they govern names ("провести арест", "совершить убийство")
@@ -141,9 +145,12 @@ def _inherited_subject(tokens: list[Token], verb: int, anchor: int) -> list[int]
 
 
 def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
-               code: str, covered: list[int] | tuple[int, ...] = ()) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool]:
+               code: str, covered: list[int] | tuple[int, ...] = ()) -> tuple[list[list[int]], list[list[int]], list[str], list[str], bool, str | None, bool, tuple[list[int], list[int]]]:
     """(actor1 groups, actor2 groups, actor1 adjective countries, actor2 adjective countries, from syntax, subject
-    lemma, coordinated subject)."""
+    lemma, coordinated subject, (actor1 heads, actor2 heads): the heads of each side's phrases that name no actor,
+    in the order the rules read them, for :func:`unnamed_actor`)."""
+    a1_heads: list[int] = []
+    a2_heads: list[int] = []
     a1_groups: list[list[int]] = []
     a2_groups: list[list[int]] = []
     a1_idx: list[int] = []
@@ -177,17 +184,18 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             subject_lemma = tokens[j].lemma
             side_verb = None
         found = _conjunct_actors(tokens, j, token_mentions, mentions, side_verb)
-        coordinated = len([g for _, g in found if g]) > 1
+        coordinated = len([g for _, g, _ in found if g]) > 1
         if (tokens[j].rel == "nsubj:pass" or is_passive(tokens, anchor)) and root_of(code) not in SYMMETRIC_ROOTS:
             # "Фирташ арестован в Вене", "Янукович был обвинён": the passive subject undergoes the act
-            _add_actors(a2_idx, a2_groups, found)
+            _add_actors(a2_idx, a2_groups, found, a2_heads)
             for k in _children(tokens, verb):
                 if tokens[k].rel in ("obl:agent", "obl") and (tokens[k].feats or {}).get("Case") == "Ins" \
                         and not _case_words(tokens, k):
-                    _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, k, token_mentions, mentions, verb))
+                    _add_actors(a1_idx, a1_groups, _conjunct_actors(tokens, k, token_mentions, mentions, verb),
+                                a1_heads)
             coordinated = False
         else:
-            _add_actors(a1_idx, a1_groups, found)
+            _add_actors(a1_idx, a1_groups, found, a1_heads)
     feats = anchor_tok.feats or {}
     if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
         # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
@@ -197,11 +205,13 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 sub = _subtree(tokens, j)
                 a1_idx.extend(sub)
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+                a1_heads.extend([j] if not a1_groups[-1] else [])
         head = anchor_tok.parent
         if head is not None:
             sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
             a2_idx.extend(sub)
             a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+            a2_heads.extend([head] if not a2_groups[-1] else [])
     partners = []
     between = []
     root = code[:2]
@@ -233,21 +243,21 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 target = tokens[head].lemma in target_genitive_nouns() and \
                     (tokens[j].feats or {}).get("Case") != "Ins"
                 _add_actors(a2_idx if target else a1_idx, a2_groups if target else a1_groups,
-                            _conjunct_actors(tokens, j, token_mentions, mentions))
+                            _conjunct_actors(tokens, j, token_mentions, mentions), a2_heads if target else a1_heads)
     for j in between:  # "между Пхеньяном и Москвой": the first side acts, the others are its counterparts
         groups = _conjunct_actors(tokens, j, token_mentions, mentions)
         if groups and not any(a1_groups):
-            _add_actors(a1_idx, a1_groups, groups[:1])
+            _add_actors(a1_idx, a1_groups, groups[:1], a1_heads)
             groups = groups[1:]
-        _add_actors(a2_idx, a2_groups, groups)
+        _add_actors(a2_idx, a2_groups, groups, a2_heads)
     taken = {m for g in a1_groups for m in g}
     for j in partners:
-        _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken))
+        _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken), a2_heads)
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)
     return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
-            from_syntax, subject_lemma, coordinated)
+            from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
 
 
 #: relations that open a clause of their own: a mention under one of them belongs to another predicate

@@ -14,6 +14,7 @@ from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMME
                     _in_locative, in_place_noun_phrase, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
                     split_conjoined)
 from .syntax import Token, name_phrase
+from .unnamed import unnamed_actor
 
 
 @dataclass
@@ -73,11 +74,12 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
 
 
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
-    """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric) of the
-    trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors "стороны" take)."""
+    """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric, unnamed
+    heads) of the trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors
+    "стороны" take); the unnamed heads are each side's :func:`.unnamed.unnamed_actor` (token index or None)."""
     tokens, body, token_mentions = view.tokens, view.body, view.token_mentions
-    a1g, a2g, a1c, a2c, from_syntax, subject, coordinated = actors_for(tokens, anchor, token_mentions,
-                                                                        mentions, code, covered)
+    a1g, a2g, a1c, a2c, from_syntax, subject, coordinated, heads = actors_for(tokens, anchor, token_mentions,
+                                                                               mentions, code, covered)
     root = ontology()[code].root
     passive = is_passive(tokens, anchor) and root not in SYMMETRIC_ROOTS
     if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
@@ -146,4 +148,6 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1 and len(a2g) == 1:
         actor1, actor2 = actor2[:1], actor2[1:]
         symmetric = True
-    return actor1, actor2, a1c, a2c, from_syntax, symmetric
+    unnamed = (unnamed_actor(tokens, heads[0], token_mentions, covered),
+               unnamed_actor(tokens, heads[1], token_mentions, covered))
+    return actor1, actor2, a1c, a2c, from_syntax, symmetric, unnamed

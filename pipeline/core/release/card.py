@@ -108,7 +108,8 @@ and natasha's dependency parse. Every table passed its Great Expectations suite 
 
 ## Uses
 
-Counting and plotting events over time by dyad (`actor1_countries`, `actor2_countries`) on the Goldstein scale;
+Counting and plotting events over time by dyad (`actor1_countries`, `actor2_countries`) on the Goldstein scale,
+with the sides a text names only by a common noun (`actor1_unnamed`, `actor2_unnamed`: police, a court, "two men");
 finding every article that mentions an entity whatever the spelling (`mentions.entity_id`); training and
 evaluating Russian NER and event extraction. Confidence and modality columns should be used to filter.
 Not suitable for claims about the whole Russian press: the corpus is what was collected.

@@ -1,0 +1,67 @@
+"""Actors a text names by a common noun, not a name: "Полиция задержала российского программиста", "Турецкие
+силовики задержали 11 военнослужащих", "Итальянский суд приговорил украинского солдата". GDELT codes such sides
+as agents (police, military, judiciary, civilians); the events table gives the noun's lemma in
+``actor1_unnamed`` / ``actor2_unnamed`` where that side has no named actor.
+
+Structure, not a list of people: a side's unnamed actor is the head of a phrase the parse rules put on that side
+(:func:`.roles.actors_for`'s heads: a subject, an object, a "с кем", an instrumental agent, the genitive of an
+act done to someone) that holds no name, when the head is a noun of people (its morphology says Animacy=Anim)
+or an institution (``data/cameo/agent_nouns.tsv``, CAMEO's agent types).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ...knowledge import tsv_rows
+from .roles import GROUP_SUBJECTS, PRONOUN_SUBJECTS
+from .syntax import Token, _children
+
+AGENT_NOUNS_FILE = "cameo/agent_nouns.tsv"
+#: heads that stand for someone named elsewhere ("стороны", "который"): the rules resolve those, not this module
+_NOT_UNNAMED = frozenset(GROUP_SUBJECTS | PRONOUN_SUBJECTS | {"который", "кто", "что", "себя"})
+_MODIFIERS = frozenset({"amod", "nummod", "det"})
+
+
+@lru_cache(maxsize=1)
+def agent_nouns() -> frozenset[str]:
+    """Lemmas of the institution nouns that act (CAMEO agent types), from :data:`AGENT_NOUNS_FILE`."""
+    return frozenset(r[0] for r in tsv_rows(AGENT_NOUNS_FILE, header=True))
+
+
+def is_unnamed_actor(token: Token) -> bool:
+    """A noun of people or an institution that can do or undergo an act."""
+    if token.pos != "NOUN" or token.lemma in _NOT_UNNAMED:
+        return False
+    return (token.feats or {}).get("Animacy") == "Anim" or token.lemma in agent_nouns()
+
+
+def unnamed_actor(tokens: list[Token], heads: list[int], in_names: dict[int, int] | frozenset[int],
+                  covered=()) -> int | None:
+    """The first of a side's phrase heads that is an unnamed actor: no name covers it, no trigger word is it."""
+    for h in heads:
+        if h in in_names or h in covered:
+            continue
+        if is_unnamed_actor(tokens[h]):
+            return h
+    return None
+
+
+_INFINITIVE_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "чься")
+
+
+def noun_lemma(token: Token) -> str:
+    """The noun's lemma; a participle used as a noun ("бастующие", "подозреваемого") has its verb's lemma from the
+    lemmatizer, so it keeps its own word, lower-cased."""
+    lemma = token.lemma or token.text.lower()
+    return token.text.lower() if lemma.endswith(_INFINITIVE_ENDINGS) else lemma
+
+
+def phrase_span(tokens: list[Token], head: int) -> tuple[int, int]:
+    """Body offsets of the head noun with the modifiers just before it ("бывшего морского пехотинца")."""
+    first = head
+    before = sorted((k for k in _children(tokens, head) if k < head and tokens[k].rel in _MODIFIERS), reverse=True)
+    for k in before:
+        if k == first - 1:
+            first = k
+    return tokens[first].start, tokens[head].end
