@@ -454,3 +454,14 @@ def test_a_named_side_has_no_unnamed_actor_and_a_noun_alone_makes_no_event():
     held = [e for e in tagged["events"] if e["cameo_code"] == "173"]
     assert held and held[0]["actor2_unnamed"] is None and held[0]["actor2"]
     assert tag_document("t", "Вчера суд арестовал двух мужчин.", PUB, event_filter=False)["events"] == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("В декабре 35-летний житель Флориды Кристофер Чейни (Christopher Chaney) был приговорен к 10 годам тюрьмы.",
+     "Кристофер Чейни"),
+    ("Южнокорейский суд выдал ордер на арест главы Samsung Ли Джэён (также Ли Чже Ен, Ли Чже Ён).", "Ли Джэён"),
+])
+def test_a_name_restated_in_brackets_is_one_actor(text, name):
+    tagged = tag_document("t", text, PUB, event_filter=False)
+    held = [e for e in tagged["events"] if e["cameo_code"] == "173"]
+    assert held and [tagged["mentions"][i]["text"] for i in held[0]["actor2"]] == [name]

@@ -73,6 +73,27 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
     return False
 
 
+#: the text between a name and another name for it in brackets: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён
+#: (также Ли Чже Ен, Ли Чже Ён)", "Исламским государством (ИГ)"
+_ALIAS_OPENING = re.compile(r"\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*", re.I)
+_ALIAS_NEXT = re.compile(r"\s*[,;/]\s*(?:или\s+)?")
+
+
+def without_aliases(actors: list[int], mentions, body: str) -> list[int]:
+    """The actors without a name that only restates, in brackets, the one before it (same type): one actor, not two."""
+    out: list[int] = []
+    in_brackets, last = False, None
+    for m in sorted(actors, key=lambda k: mentions[k].start):
+        if last is not None and mentions[m].type == mentions[last].type:
+            gap = body[mentions[last].end:mentions[m].start]
+            if _ALIAS_OPENING.fullmatch(gap) or (in_brackets and _ALIAS_NEXT.fullmatch(gap)):
+                in_brackets, last = True, m
+                continue
+        in_brackets, last = False, m
+        out.append(m)
+    return [m for m in actors if m in out]
+
+
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
     """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric, unnamed
     heads) of the trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors
