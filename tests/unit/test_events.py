@@ -460,8 +460,9 @@ def test_a_named_side_has_no_unnamed_actor_and_a_noun_alone_makes_no_event():
     ("В декабре 35-летний житель Флориды Кристофер Чейни (Christopher Chaney) был приговорен к 10 годам тюрьмы.",
      "Кристофер Чейни"),
     ("Южнокорейский суд выдал ордер на арест главы Samsung Ли Джэён (также Ли Чже Ен, Ли Чже Ён).", "Ли Джэён"),
+    ("В Донецке убит один из командиров ополчения Арсен Павлов, более известный как Моторола.", "Арсен Павлов"),
 ])
 def test_a_name_restated_in_brackets_is_one_actor(text, name):
     tagged = tag_document("t", text, PUB, event_filter=False)
-    held = [e for e in tagged["events"] if e["cameo_code"] == "173"]
+    held = [e for e in tagged["events"] if e["cameo_code"] in ("173", "180")]
     assert held and [tagged["mentions"][i]["text"] for i in held[0]["actor2"]] == [name]

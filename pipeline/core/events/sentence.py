@@ -73,9 +73,11 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
     return False
 
 
-#: the text between a name and another name for it in brackets: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён
-#: (также Ли Чже Ен, Ли Чже Ён)", "Исламским государством (ИГ)"
-_ALIAS_OPENING = re.compile(r"\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*", re.I)
+#: the text between a name and another name for it: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён (также Ли Чже
+#: Ен, Ли Чже Ён)", "Исламским государством (ИГ)", "Арсен Павлов, более известный как Моторола", "по прозвищу"
+_ALIAS_OPENING = re.compile(r"\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*"
+                            r"|\s*,?\s*(?:более\s+|также\s+)?известн\w*\s+(?:как|под\s+(?:именем|псевдонимом))\s+"
+                            r"|\s*,?\s*(?:по\s+прозвищу|он\s+же|она\s+же)\s+", re.I)
 _ALIAS_NEXT = re.compile(r"\s*[,;/]\s*(?:или\s+)?")
 
 
