@@ -52,8 +52,10 @@ def with_nested_places(agents: list[int], places: list[int], mentions) -> list[i
 def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int],
                      mentions, verb: int | None = None,
                      taken: set[int] | None = None) -> list[tuple[list[int], list[int], int]]:
-    """(subtree, actor mentions, head token) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и
-    КНДР") are separate groups, each its own subtree without the others, on its own side of ``verb``."""
+    """(subtree, actor mentions, head) of ``j`` and of each of its conjuncts: coordinated actors ("Япония и КНДР")
+    are separate groups, each its own subtree without the others, on its own side of ``verb``; the head token is
+    given where the actors hold no person or organisation ("Суд Лондона": an unnamed actor may stand there), else
+    None."""
     out = []
     # a prepositional phrase starts at its preposition: a word before it that the parser hung inside ("даю
     # поручение правительству», — сказал ... на встрече с учёными и лауреатами") is not part of it
@@ -67,7 +69,7 @@ def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int]
         core = _prefer_actors(_mentions_in(_phrase_core(tokens, h, sub, token_mentions, mentions), token_mentions),
                               mentions)
         actors = core or _prefer_actors(_mentions_in(sub, token_mentions), mentions)
-        out.append((sub, actors[:MAX_ACTORS_PER_SIDE], h))
+        out.append((sub, actors[:MAX_ACTORS_PER_SIDE], None if _names_agent(actors, mentions) else h))
     return out
 
 
@@ -98,14 +100,18 @@ def _phrase_core(tokens: list[Token], head: int, sub: list[int], token_mentions:
     return sorted(out)
 
 
-def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int], int]],
+def _names_agent(actors: list[int], mentions) -> bool:
+    return any(mentions[m].type in ACTOR_TYPES for m in actors)
+
+
+def _add_actors(indexes: list[int], groups: list[list[int]], found: list[tuple[list[int], list[int], int | None]],
                 heads: list[int] | None = None) -> None:
     """Append found (subtree, actor mentions, head) triples to one side: its token indexes and its actor groups;
-    ``heads`` collects the heads of the phrases that name no actor (an unnamed actor may stand there)."""
+    ``heads`` collects the heads of the phrases that name no person or organisation."""
     for sub, group, head in found:
         indexes.extend(sub)
         groups.append(group)
-        if heads is not None and not group:
+        if heads is not None and head is not None:
             heads.append(head)
 
 
@@ -205,13 +211,13 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 sub = _subtree(tokens, j)
                 a1_idx.extend(sub)
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-                a1_heads.extend([j] if not a1_groups[-1] else [])
+                a1_heads.extend([] if _names_agent(a1_groups[-1], mentions) else [j])
         head = anchor_tok.parent
         if head is not None:
             sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
             a2_idx.extend(sub)
             a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-            a2_heads.extend([head] if not a2_groups[-1] else [])
+            a2_heads.extend([] if _names_agent(a2_groups[-1], mentions) else [head])
     partners = []
     between = []
     root = code[:2]

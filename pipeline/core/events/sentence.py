@@ -75,21 +75,29 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
 
 #: the text between a name and another name for it: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён (также Ли Чже
 #: Ен, Ли Чже Ён)", "Исламским государством (ИГ)", "Арсен Павлов, более известный как Моторола", "по прозвищу"
-_ALIAS_OPENING = re.compile(r"\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*"
+_ALIAS_OPENING = re.compile(r"[»\"”]?\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*[«\"“]?"
                             r"|\s*,?\s*(?:более\s+|также\s+)?известн\w*\s+(?:как|под\s+(?:именем|псевдонимом))\s+"
                             r"|\s*,?\s*(?:по\s+прозвищу|он\s+же|она\s+же)\s+", re.I)
 _ALIAS_NEXT = re.compile(r"\s*[,;/]\s*(?:или\s+)?")
 
 
+_ALIAS_CLOSING = re.compile(r"[»\"”]?\s*(?:[),;/.!?—–]|$)")
+
+
 def without_aliases(actors: list[int], mentions, body: str) -> list[int]:
-    """The actors without a name that only restates, in brackets, the one before it (same type): one actor, not two."""
+    """The actors without a person's or organisation's name that only restates the one before it (same type; in
+    brackets the other name must close them or be listed: "(Сергея Сидорова отпустили)" is another person, and a
+    place in brackets, "Донецк (Украина)", says where): one actor, not two."""
     out: list[int] = []
     in_brackets, last = False, None
     for m in sorted(actors, key=lambda k: mentions[k].start):
-        if last is not None and mentions[m].type == mentions[last].type:
+        if last is not None and mentions[m].type == mentions[last].type and mentions[m].type in ("PER", "ORG"):
             gap = body[mentions[last].end:mentions[m].start]
-            if _ALIAS_OPENING.fullmatch(gap) or (in_brackets and _ALIAS_NEXT.fullmatch(gap)):
-                in_brackets, last = True, m
+            opening = _ALIAS_OPENING.fullmatch(gap)
+            if (opening or (in_brackets and _ALIAS_NEXT.fullmatch(gap))) and \
+                    _ALIAS_CLOSING.match(body, mentions[m].end):
+                in_brackets = "(" in gap if opening else in_brackets
+                last = m
                 continue
         in_brackets, last = False, m
         out.append(m)

@@ -30,8 +30,9 @@ def agent_nouns() -> frozenset[str]:
 
 
 def is_unnamed_actor(token: Token) -> bool:
-    """A noun of people or an institution that can do or undergo an act."""
-    if token.pos != "NOUN" or token.lemma in _NOT_UNNAMED:
+    """A noun of people or an institution that can do or undergo an act (a capitalised first word, "Стрелок ранил
+    ...", is often tagged a proper noun: no name covers it, which the caller checks)."""
+    if not (token.pos == "NOUN" or (token.pos == "PROPN" and token.index == 0)) or token.lemma in _NOT_UNNAMED:
         return False
     return (token.feats or {}).get("Animacy") == "Anim" or token.lemma in agent_nouns()
 
@@ -47,14 +48,20 @@ def unnamed_actor(tokens: list[Token], heads: list[int], in_names: dict[int, int
     return None
 
 
-_INFINITIVE_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "чься")
-
-
 def noun_lemma(token: Token) -> str:
-    """The noun's lemma; a participle used as a noun ("бастующие", "подозреваемого") has its verb's lemma from the
-    lemmatizer, so it keeps its own word, lower-cased."""
-    lemma = token.lemma or token.text.lower()
-    return token.text.lower() if lemma.endswith(_INFINITIVE_ENDINGS) else lemma
+    """The noun's lemma (ё as е). A participle used as a noun ("бастующие", "заключенных") has its verb's infinitive
+    from the lemmatizer; it is given in the nominative of its own number instead ("заключенные")."""
+    from ..entities.ner import models
+
+    vocab = models().vocab
+    lemma = (token.lemma or token.text).lower()
+    parses = vocab.parse(lemma)
+    if any(p.tag.POS == "NOUN" for p in parses) or not any(p.tag.POS == "INFN" for p in parses):
+        return lemma.replace("ё", "е")
+    number = "Plur" if (token.feats or {}).get("Number") == "Plur" else "Sing"
+    form = next((p for p in vocab.parse(token.text.lower()) if p.tag.POS in ("PRTF", "ADJF")), None)
+    inflected = form.inflect({"Nom", number}) if form is not None else None
+    return (inflected.word if inflected is not None else token.text.lower()).replace("ё", "е")
 
 
 def phrase_span(tokens: list[Token], head: int) -> tuple[int, int]:
