@@ -70,7 +70,7 @@ def main() -> None:
         import pipeline.core.consolidate_tables as T
         import pipeline.core.external_sort as E
 
-        steps = [(C, "scan_batches"), (D, "mark_duplicates"), (E, "write_buckets"),
+        steps = [(C, "scan_batches"), (C, "_with_minhashes"), (D, "mark_duplicates"), (E, "write_buckets"),
                  (T, "_entities"), (T, "_clustered"), (Q, "failing_articles_chunked")]
     for module, name in steps:
         wrap(module, name)
