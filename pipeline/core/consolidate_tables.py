@@ -123,7 +123,8 @@ def _by_article(table):
 
 
 #: mentions handed to build_entities at once (whole entities only: an entity's rows depend on its mentions alone);
-#: a chunk is held as Python rows and Mention objects, ~2 KiB a mention (200,000 held ~400 MiB at once)
+#: a chunk is held as Mention objects (~2 KiB a mention as row dicts and Mentions until issue 20's external-sort
+#: round, now a few hundred bytes: the column values are shared, see :func:`_shared`)
 ENTITY_CHUNK = 5_000
 
 
@@ -143,11 +144,23 @@ def _entities(mentions) -> list[dict]:
                "link_confidence"]
     rows = []
     for start, stop in _entity_chunks(mentions.column("entity_id").take(order), ENTITY_CHUNK):
-        chunk = mentions.select(columns).take(order.slice(start, stop - start)).to_pylist()
-        rows += build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
-                                        r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
-                                        float(r.get("link_confidence") or 0.0)) for r in chunk])
+        chunk = mentions.select(columns).take(order.slice(start, stop - start))
+        values = [_shared(chunk.column(c).to_pylist()) if pa.types.is_string(chunk.schema.field(c).type)
+                  else chunk.column(c).to_pylist() for c in columns]  # a column at a time, no row dicts
+        del chunk
+        built = [Mention(a, int(s), int(e), t, x, n, i, k, w, float(c or 0.0))
+                 for a, s, e, t, x, n, i, k, w, c in zip(*values)]
+        del values
+        rows += build_entities(built)
+        del built
     return rows
+
+
+def _shared(values: list) -> list:
+    """Strings ``values`` with equal ones made one object (an entity's mentions repeat their type, link, normal form
+    and article ids: one entity can have a mention in most articles, all held at once for build_entities)."""
+    seen: dict = {}
+    return [seen.setdefault(v, v) for v in values]
 
 
 def _entity_chunks(ids, size: int) -> list[tuple[int, int]]:
