@@ -10,14 +10,15 @@ expectation.
 
 **Out of core.** The batches are read from the partitioned working dataset (:class:`~.batch_store.BatchStore`),
 never held together as Python rows: :func:`scan_batches` reads one batch at a time and keeps a small record per
-article; the corpus-level work runs on those records (near-duplicate detection reads the bodies of its LSH
-candidates only), on the mentions' columns an entity chunk at a time and on the events' clustering columns; the
-tables are then gathered from the files as Arrow, column by column, and sorted exactly as
-:func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text), so the output is
-byte-identical to consolidating Python rows. Each final table is then written to a working Parquet file and dropped
-(:func:`consolidate_checked` returns the files, :class:`~.tables.TableFiles`), so the five are never held together:
-the quarantine checks, validation and writing read the files (at 100k documents the process's peak fell from 1,549
-to 1,211 MiB; docs/measurements.md, "Issue 20, flat memory round").
+article (its near-duplicate digest, not its MinHash values); the corpus-level work runs on those records
+(near-duplicate detection reads the bodies and MinHash values it needs from the files), on the mentions' columns
+an entity range at a time and on the events' clustering columns. Each table is then gathered a batch at a time,
+spilled to ranges of article ids and written to a working Parquet file range by range, each range sorted exactly
+as :func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text;
+:mod:`.consolidate_tables`, :mod:`.external_sort`), so the output is byte-identical to consolidating Python rows
+and no table is ever whole in memory. :func:`consolidate_checked` returns the files
+(:class:`~.tables.TableFiles`): the quarantine checks, validation and writing read them (docs/measurements.md,
+"Issue 20, flat memory round" and "External sort in consolidation").
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Sequence
 import pyarrow as pa
 
 from .batch_rows import first_per_article_id
-from .consolidate_tables import (_by_article, _clustered, _corpus_columns, _entities, _entity_chunks,  # noqa: F401
+from .consolidate_tables import (_by_article, _corpus_columns, _entities, _entity_chunks,  # noqa: F401
                                  _events_sorted, _gather, _mentions_file)
 from .external_sort import _release, sort_table
 from .batch_store import BatchStore
@@ -93,7 +94,7 @@ def score_relevance(articles: list[dict], mentions_of, config: RelevanceConfig |
 @dataclass
 class Scan:
     """What consolidation keeps of every batch between its passes over the files: one small record per article
-    (ids, paths, hashes, publication time, relevance, near-duplicate signature), the rejects and crawl times.
+    (ids, paths, hashes, publication time, relevance, near-duplicate digest), the rejects and crawl times.
     Bodies, mentions and events stay in the files; they are read one batch at a time."""
 
     store: BatchStore

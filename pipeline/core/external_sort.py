@@ -6,7 +6,7 @@ bucket is then read back alone, sorted and streamed to the working file in row g
 Every key of bucket ``i`` sorts before every key of bucket ``i + 1``, and a bucket holds its rows in gather order,
 so a stable sort within each bucket, bucket after bucket, is the stable sort of the whole table: the same rows in
 the same order, whatever the bucket sizes (``tests/unit/test_external_sort.py``). Memory is one bucket and one
-spill group, not the table (docs/measurements.md, "External sort in consolidation").
+spill group, not the table, with one open file per range (docs/measurements.md, "External sort in consolidation").
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ def write_buckets(tables, schema: pa.Schema, path: Path) -> Path:
     atomic."""
     import pyarrow.parquet as pq
 
-    from .tables import WORK_GROUP_ROWS, WORK_GROUP_ROWS_DEFAULT, WORK_OPTIONS, _temp_path, row_groups, sweep_stale_temps
+    from .tables import (WORK_GROUP_ROWS, WORK_GROUP_ROWS_DEFAULT, WORK_OPTIONS, _temp_path, row_groups,
+                         sweep_stale_temps)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
