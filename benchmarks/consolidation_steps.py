@@ -59,12 +59,20 @@ def main() -> None:
                 return fn(*a, **k)
             finally:
                 after, peak = _status()
-                label = f"{name}({a[0]})" if a and isinstance(a[0], str) else name
+                label = next((f"{name}({Path(x).stem if isinstance(x, Path) else x})" for x in a
+                              if isinstance(x, (str, Path))), name)
                 log.append((label, before, peak, after))
         setattr(module, name, timed)
 
-    for module, name in [(C, "scan_batches"), (D, "mark_duplicates"), (C, "_gather"), (C, "sort_table"),
-                         (C, "_by_article"), (C, "_entities"), (C, "_clustered"), (Q, "failing_articles_chunked")]:
+    steps = [(C, "scan_batches"), (D, "mark_duplicates"), (C, "_gather"), (C, "sort_table"),
+             (C, "_by_article"), (C, "_entities"), (C, "_clustered"), (Q, "failing_articles_chunked")]
+    if (Path(args.repo) / "pipeline/core/external_sort.py").exists():  # the external sort: a table's whole write
+        import pipeline.core.consolidate_tables as T
+        import pipeline.core.external_sort as E
+
+        steps = [(C, "scan_batches"), (C, "_with_minhashes"), (D, "mark_duplicates"), (E, "write_buckets"),
+                 (T, "_entities"), (T, "_clustered"), (Q, "failing_articles_chunked")]
+    for module, name in steps:
         wrap(module, name)
     names = [unquote(p.name.split("=", 1)[1]) for p in sorted((args.store / "articles").iterdir())][:args.batches]
     start, _ = _status()

@@ -10,14 +10,15 @@ expectation.
 
 **Out of core.** The batches are read from the partitioned working dataset (:class:`~.batch_store.BatchStore`),
 never held together as Python rows: :func:`scan_batches` reads one batch at a time and keeps a small record per
-article; the corpus-level work runs on those records (near-duplicate detection reads the bodies of its LSH
-candidates only), on the mentions' columns an entity chunk at a time and on the events' clustering columns; the
-tables are then gathered from the files as Arrow, column by column, and sorted exactly as
-:func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text), so the output is
-byte-identical to consolidating Python rows. Each final table is then written to a working Parquet file and dropped
-(:func:`consolidate_checked` returns the files, :class:`~.tables.TableFiles`), so the five are never held together:
-the quarantine checks, validation and writing read the files (at 100k documents the process's peak fell from 1,549
-to 1,211 MiB; docs/measurements.md, "Issue 20, flat memory round").
+article (its near-duplicate digest, not its MinHash values); the corpus-level work runs on those records
+(near-duplicate detection reads the bodies and MinHash values it needs from the files), on the mentions' columns
+an entity range at a time and on the events' clustering columns. Each table is then gathered a batch at a time,
+spilled to ranges of article ids and written to a working Parquet file range by range, each range sorted exactly
+as :func:`pipeline.core.tables.to_arrow` sorts rows (a stable sort on each key column's text;
+:mod:`.consolidate_tables`, :mod:`.external_sort`), so the output is byte-identical to consolidating Python rows
+and no table is ever whole in memory. :func:`consolidate_checked` returns the files
+(:class:`~.tables.TableFiles`): the quarantine checks, validation and writing read them (docs/measurements.md,
+"Issue 20, flat memory round" and "External sort in consolidation").
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from typing import Sequence
 import pyarrow as pa
 
 from .batch_rows import first_per_article_id
+from .consolidate_tables import (_by_article, _corpus_columns, _entities, _entity_chunks,  # noqa: F401
+                                 _events_sorted, _gather, _mentions_file)
+from .external_sort import _release, sort_table
 from .batch_store import BatchStore
 from .errors import Reject
 from .relevance import RelevanceConfig
@@ -90,7 +94,7 @@ def score_relevance(articles: list[dict], mentions_of, config: RelevanceConfig |
 @dataclass
 class Scan:
     """What consolidation keeps of every batch between its passes over the files: one small record per article
-    (ids, paths, hashes, publication time, relevance, near-duplicate signature), the rejects and crawl times.
+    (ids, paths, hashes, publication time, relevance, near-duplicate digest), the rejects and crawl times.
     Bodies, mentions and events stay in the files; they are read one batch at a time."""
 
     store: BatchStore
@@ -105,7 +109,8 @@ _RECORD = ("article_id", "source_path", "raw_sha256", "url", "published_at", "re
 
 def scan_batches(store: BatchStore, relevance: RelevanceConfig | None = None) -> Scan:
     """One pass over the batches: every article scored against the topic profile (relevance does not depend on
-    other articles, so each is scored once, whatever the quarantine rounds remove) and reduced to a record."""
+    other articles, so each is scored once, whatever the quarantine rounds remove) and reduced to a record (its
+    signature's digest only: the MinHash values are read back where needed, :func:`_with_minhashes`)."""
     from .batch_store import read_signature
     from .duplicates import SIGNATURE_KEY, signature
 
@@ -122,7 +127,7 @@ def scan_batches(store: BatchStore, relevance: RelevanceConfig | None = None) ->
         for row in rows:
             record = {c: row[c] for c in _RECORD}
             record.update(_batch=batch, _off_topic=off.get(row["source_path"]))
-            record[SIGNATURE_KEY] = read_signature(row) or signature(row["body"] or "")
+            record[SIGNATURE_KEY] = ((read_signature(row) or signature(row["body"] or ""))[0], None)  # see _minhashes
             records.append(record)
         out.articles[batch] = records
         out.rejects[batch] = [Reject(**r) for r in store.read("rejects", batch).to_pylist()]
@@ -154,17 +159,25 @@ def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None, folder
     ``folder``: each table is written there (``<name>.parquet``, :func:`~.tables.write_work_table`) as soon as
     it is final and dropped, and a :class:`~.tables.TableFiles` of them is returned; without it, a dict of the
     Arrow tables (the same rows)."""
+    import tempfile
     from functools import lru_cache
 
-    from ..schema import ARTICLES, ENTITIES, EVENTS, MENTIONS, REJECTS
+    from ..schema import ARTICLES, ENTITIES, EVENTS, REJECTS, arrow_schema
     from .duplicates import mark_duplicates
+    from .external_sort import BUCKET_ARTICLES, RangeSpill, bounds_every, spill_folder, write_buckets
     from .ingest import STAGE as INGEST_STAGE
     from .tables import TableFiles, to_arrow, write_work_table
 
-    out: dict = {}
+    if folder is None:  # the same files, in a temporary folder, read back whole
+        with tempfile.TemporaryDirectory(prefix="vostok-tables-") as tmp:
+            files = consolidate(scan, quarantined, tmp)
+            return {name: files[name].combine_chunks() for name in files}
+    folder, out = Path(folder), {}
 
-    def final(name: str, table):  # a final table: written and dropped with a folder, kept without one
-        out[name] = table if folder is None else write_work_table(table, Path(folder) / f"{name}.parquet")
+    def final(name: str, table, schema_table=None):  # written and dropped; sorted ranges are streamed
+        path = folder / f"{name}.parquet"
+        out[name] = write_work_table(table, path) if schema_table is None else \
+            write_buckets(table, arrow_schema(schema_table), path)
         _release()
 
     store = scan.store
@@ -199,175 +212,55 @@ def consolidate(scan: Scan, quarantined: dict[str, Reject] | None = None, folder
         if row["_off_topic"] is None:
             kept.append(_BodyOnDemand(row))
             kept[-1]._load = bodies
+    _with_minhashes(store, kept)
     mark_duplicates(kept)
     bodies.cache_clear()
     by_batch: dict[str, dict[str, dict]] = {}
     for row in kept:
         by_batch.setdefault(row["_batch"], {})[row["source_path"]] = row
-    # each table is sorted as soon as it is gathered, handed over in a list so that its unsorted columns are
-    # dropped as their sorted copies are made (the same work on the same rows as before: fewer copies alive)
-    final("articles", sort_table([_gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
-        ("relevance", "region_countries", "duplicate_of", "duplicate_similarity")))], ARTICLES))
     ids = {b: {row["article_id"] for row in rows.values()} for b, rows in by_batch.items()}
+    # every table is spilled to ranges of article ids as it is gathered, then sorted and written range by range
+    # (external_sort): the same rows in the same order as sorting each whole table, one range held at a time
+    bounds = bounds_every([i for kept_ids in ids.values() for i in kept_ids], BUCKET_ARTICLES)
+    spill = spill_folder(folder)
+    spilled = RangeSpill(spill.name, bounds, "article_id")
+    for part in _gather(store, "articles", ARTICLES, by_batch, "source_path", _corpus_columns(
+            ("relevance", "region_countries", "duplicate_of", "duplicate_similarity"))):
+        spilled.add(part)
     del kept, by_batch
-    mentions = _by_article([_gather(store, "mentions", MENTIONS, ids, "article_id")])
-    entities = to_arrow(ENTITIES, _entities(mentions))  # from the mentions grouped by article, as before
-    held, mentions = [mentions], None
-    final("mentions", sort_table(held, MENTIONS))
-    final("entities", entities)
-    entities = None
-    final("events", sort_table([_clustered(_by_article([_gather(store, "events", EVENTS, ids, "article_id")]))],
-                               EVENTS))
+    final("articles", (sort_table(held, ARTICLES) for held in spilled.buckets()), ARTICLES)
+    final("entities", to_arrow(ENTITIES, _mentions_file(store, ids, bounds, spill.name, final)))
+    final("events", _events_sorted(store, ids, bounds, spill.name), EVENTS)
     final("rejects", to_arrow(REJECTS, [r.as_row() for r in rejects]))
+    spill.cleanup()
     _release()
     out = {name: out[name] for name in ("articles", "mentions", "entities", "events", "rejects")}
-    return out if folder is None else TableFiles(out)
+    return TableFiles(out)
 
 
-def _corpus_columns(names: tuple[str, ...]):
-    """Set the named columns of a batch's kept rows from their records (what the corpus-level work decided)."""
-    def fill(table, records: list[dict]):
-        for name in names:
-            column = pa.array([r[name] for r in records], type=table.schema.field(name).type)
-            table = table.set_column(table.schema.get_field_index(name), name, column)
-        return table
-    return fill
-
-
-def _gather(store: BatchStore, name: str, schema_table, keep: dict[str, dict | set], key: str, fill=None):
-    """One table's kept rows of every batch (``keep``: batch -> the keys it keeps), in batch and file order, in
-    the final schema's columns and types (nullable until the corpus-level columns are set)."""
+def _with_minhashes(store: BatchStore, rows: list[dict]) -> None:
+    """Set the MinHash values on the rows :func:`~.duplicates.mark_duplicates` reads them from: the first of each
+    body digest in its order (a later row with the digest is an exact copy of it and never reaches the LSH), read
+    back from the batch files a batch at a time. The scan keeps the digests alone (1.1 KiB an article less)."""
     import pyarrow.compute as pc
 
-    from ..schema import arrow_schema
+    from .batch_store import SIGNATURE_COLUMNS, read_signature
+    from .duplicates import SIGNATURE_KEY, _order, signature
 
-    final = arrow_schema(schema_table)
-    schema = pa.schema([f.with_nullable(True) for f in final], metadata=final.metadata)
-    parts = []
-    for batch in store.batches:
-        wanted = keep.get(batch)
-        if not wanted:
-            continue
-        table = store.read(name, batch, schema_table.column_names)
-        table = table.filter(pc.is_in(table.column(key), value_set=pa.array(sorted(wanted), pa.string())))
-        if fill is not None:
-            table = fill(table, [wanted[k] for k in table.column(key).to_pylist()])
-        parts.append(table.select(schema_table.column_names).cast(schema))
-    _release()  # the batches' read and filtered copies
-    return pa.concat_tables(parts) if parts else schema.empty_table()
-
-
-def _order_by(table, columns: tuple[str, ...]):
-    """``table`` in the order of :func:`pipeline.core.tables.to_arrow`: a stable sort on each column as text
-    (``str`` of the value, null as the empty string), one chunk per column.
-
-    ``table``: an Arrow table, or a list holding the only reference to one, which is then taken over: its
-    columns are reordered one at a time, each concatenated and its chunks dropped before it is reordered (Arrow's
-    take concatenates a chunked column anyway, and keeps the chunks), so a whole unsorted and a whole sorted copy
-    are never alive together: at most the table and one column more (the same rows, one chunk per column, as
-    ``table.take(order).combine_chunks()``)."""
-    import pyarrow.compute as pc
-
-    if isinstance(table, list):
-        table = table.pop()  # the caller handed it over: ours is now the only reference
-    keys = {}
-    for i, c in enumerate(columns):
-        column = table.column(c)
-        if not (pa.types.is_string(column.type) or pa.types.is_integer(column.type)):
-            raise TypeError(f"sort column {c} is {column.type}: only text and integers sort as their text")
-        keys[f"k{i}"] = pc.fill_null(column if pa.types.is_string(column.type) else pc.cast(column, pa.string()), "")
-    if not len(table):
-        return table.combine_chunks()
-    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending") for k in keys])
-    del keys
-    schema, arrays = table.schema, []
-    while table.num_columns:
-        column = table.column(0).combine_chunks()  # Arrow's take would concatenate the chunks itself, keeping them
-        table = table.remove_column(0)  # the unsorted chunks go now: one unsorted copy of one column remains
-        _release()  # the sorted column cannot reuse the gathered one's small chunks: give their memory back
-        arrays.append(column.take(order))
-        del column
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _release() -> None:
-    """Give the memory Arrow's pool holds but no longer uses back to the system (its default pool, mimalloc,
-    keeps freed pages for reuse; a whole column or a table's copy, freed, is then counted in the peak of every
-    later step). Only where a large copy was just dropped: it changes no value."""
-    pa.default_memory_pool().release_unused()
-
-
-def sort_table(table, schema_table):
-    """The final table: sorted by the schema's key, one chunk per column, the schema's metadata. ``table``: an
-    Arrow table, or a list holding the only reference to one (taken over, see :func:`_order_by`)."""
-    from ..schema import arrow_schema
-
-    return _order_by(table, schema_table.sort_by).cast(arrow_schema(schema_table))
-
-
-def _by_article(table):
-    """Rows grouped by article id (sorted), each article's rows in their own order: the order consolidation
-    feeds the corpus-level work. ``table`` as for :func:`_order_by`."""
-    return _order_by(table, ("article_id",))
-
-
-#: mentions handed to build_entities at once (whole entities only: an entity's rows depend on its mentions alone);
-#: a chunk is held as Python rows and Mention objects, ~2 KiB a mention (200,000 held ~400 MiB at once)
-ENTITY_CHUNK = 5_000
-
-
-def _entities(mentions) -> list[dict]:
-    """The entities table's rows, built from the mentions a chunk of entities at a time: the mentions in a
-    stable order by entity id, cut after at least :data:`ENTITY_CHUNK` of them where the entity id changes. Only
-    the order, the sorted entity ids (as Arrow) and one chunk's rows are held, never a sorted copy of the
-    mentions or a Python list of every mention's entity id."""
-    import pyarrow.compute as pc
-
-    from .entities.linking import Mention, build_entities
-
-    if not len(mentions):
-        return []
-    order = pc.sort_indices(mentions.select(["entity_id"]), sort_keys=[("entity_id", "ascending")])  # stable
-    columns = ["article_id", "start", "end", "type", "text", "normal", "entity_id", "link", "wikidata_id",
-               "link_confidence"]
-    rows = []
-    for start, stop in _entity_chunks(mentions.column("entity_id").take(order), ENTITY_CHUNK):
-        chunk = mentions.select(columns).take(order.slice(start, stop - start)).to_pylist()
-        rows += build_entities([Mention(r["article_id"], int(r["start"]), int(r["end"]), r["type"], r["text"],
-                                        r["normal"], r["entity_id"], r["link"], r.get("wikidata_id"),
-                                        float(r.get("link_confidence") or 0.0)) for r in chunk])
-    return rows
-
-
-def _entity_chunks(ids, size: int) -> list[tuple[int, int]]:
-    """Row ranges of ``ids`` (sorted entity ids, Arrow) of at least ``size`` rows each, every one ending where the
-    id changes (or at the end), so that no entity is split: from each start, the first change at or after
-    ``start + size`` (equal ids, nulls included, never part)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    n = len(ids)
-    if n < 2:
-        return [(0, n)] if n else []
-    before, after = ids.slice(0, n - 1), ids.slice(1)
-    same = pc.or_kleene(pc.fill_null(pc.equal(before, after), False),
-                        pc.and_(pc.is_null(before), pc.is_null(after)))
-    changes = pc.indices_nonzero(pc.invert(same)).to_numpy() + 1  # rows whose id differs from the row before
-    out, start = [], 0
-    while start < n:
-        at = int(np.searchsorted(changes, start + size))
-        stop = int(changes[at]) if at < len(changes) else n
-        out.append((start, stop))
-        start = stop
-    return out
-
-
-def _clustered(events):
-    """Events with ``event_cluster_id`` and ``cluster_representative`` set over the whole corpus, one (CAMEO
-    root, location) part at a time (:func:`.events.cluster.cluster_table`)."""
-    from .events.cluster import cluster_table
-
-    return cluster_table(events)
+    first: dict[str, dict] = {}
+    for row in rows:
+        digest = row[SIGNATURE_KEY][0]
+        if digest not in first or _order(row) < _order(first[digest]):
+            first[digest] = row
+    wanted: dict[str, dict[str, dict]] = {}
+    for row in first.values():
+        wanted.setdefault(row["_batch"], {})[row["source_path"]] = row
+    for batch, by_path in wanted.items():
+        table = store.read("articles", batch, ["source_path", "body", *SIGNATURE_COLUMNS])
+        table = table.filter(pc.is_in(table.column("source_path"), value_set=pa.array(sorted(by_path), pa.string())))
+        for found in table.to_pylist():
+            row = by_path[found["source_path"]]
+            row[SIGNATURE_KEY] = (row[SIGNATURE_KEY][0], (read_signature(found) or signature(found["body"] or ""))[1])
 
 
 @dataclass

@@ -64,3 +64,19 @@ def test_checked_tables_are_files_that_live_with_the_result(store, tmp_path):
     kept = consolidate_checked(store, "2026-12-01", relevance=RelevanceConfig(threshold=0.0), folder=tmp_path / "t")
     assert kept.tables.paths["articles"] == tmp_path / "t" / "articles.parquet"
     assert kept.tables["articles"].equals(memory["articles"])
+
+
+def test_tiny_sort_ranges_give_the_same_tables(store, tmp_path, monkeypatch):
+    """The external sort's ranges (of article ids, then entity ids) and spill groups change no byte: one article
+    and three mentions a range, every batch its own spill group, against one range holding everything."""
+    from pipeline.core import external_sort
+
+    scan = scan_batches(store, RelevanceConfig(threshold=0.0))
+    whole = consolidate(scan, folder=tmp_path / "whole")
+    monkeypatch.setattr(external_sort, "BUCKET_ARTICLES", 1)
+    monkeypatch.setattr(external_sort, "BUCKET_MENTIONS", 3)
+    monkeypatch.setattr(external_sort, "SPILL_BYTES", 1)
+    ranged = consolidate(scan, folder=tmp_path / "ranged")
+    for name in NAMES:
+        assert ranged.paths[name].read_bytes() == whole.paths[name].read_bytes(), name
+    assert not list((tmp_path / "ranged").glob(".spill-*"))  # the spilled ranges are gone

@@ -6,6 +6,7 @@ import random
 import pyarrow as pa
 
 from pipeline.core import consolidate as consolidate_module
+from pipeline.core import consolidate_tables
 from pipeline.core.batch_rows import BatchRows
 from pipeline.core.batch_store import BatchStore, batch_file, read_batch_rows, write_batch_rows
 from pipeline.core.duplicates import SIGNATURE_KEY, signature
@@ -55,7 +56,7 @@ def test_entities_built_by_chunks_equal_entities_built_at_once(monkeypatch):
                                        r["entity_id"], r["link"], r["wikidata_id"], r["link_confidence"])
                                for r in ordered])
     table = consolidate_module._by_article(pa.Table.from_pylist(rows, schema=to_arrow(MENTIONS, []).schema))
-    monkeypatch.setattr(consolidate_module, "ENTITY_CHUNK", 2)  # chunks end on entity boundaries, never inside
+    monkeypatch.setattr(consolidate_tables, "ENTITY_CHUNK", 2)  # chunks end on entity boundaries, never inside
     assert consolidate_module._entities(table) == expected
     assert len(expected) == 3
 
