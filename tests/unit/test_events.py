@@ -480,3 +480,17 @@ def test_a_name_restated_in_brackets_is_one_actor(text, names):
     tagged = tag_document("t", text, PUB, event_filter=False)
     held = [e for e in tagged["events"] if e["cameo_code"] in ("173", "180", "190")]
     assert held and [tagged["mentions"][i]["text"] for i in held[0]["actor2"]] == names
+
+
+@pytest.mark.parametrize("text,sides,symmetric", [
+    # coordinated subjects of a consultation keep their nouns on their own sides
+    ("Президент России и премьер-министр Японии провели переговоры в Токио.", ("президент", "премьер-министр"), True),
+    ("Министры иностранных дел Японии и Южной Кореи провели переговоры.", ("министр", "министр"), True),
+    # a named and an unnamed subject act on each other
+    ("Иван Петров и министр обороны провели переговоры.", (None, "министр"), True),
+])
+def test_coordinated_subjects_named_by_nouns_keep_their_sides(text, sides, symmetric):
+    tagged = tag_document("t", text, PUB, event_filter=False)
+    talks = [e for e in tagged["events"] if e["cameo_code"] == "046"]
+    assert talks and talks[0]["symmetric"] is symmetric
+    assert tuple((talks[0][k] or {}).get("lemma") for k in ("actor1_unnamed", "actor2_unnamed")) == sides

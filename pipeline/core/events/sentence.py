@@ -179,6 +179,27 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1 and len(a2g) == 1:
         actor1, actor2 = actor2[:1], actor2[1:]
         symmetric = True
+    heads, symmetric = _symmetric_heads(view, heads, root, actor1, actor2, symmetric, mentions, covered)
     unnamed = (unnamed_actor(tokens, heads[0], token_mentions, covered),
                unnamed_actor(tokens, heads[1], token_mentions, covered))
     return actor1, actor2, a1c, a2c, from_syntax, symmetric, unnamed
+
+
+def _symmetric_heads(view: SentenceView, heads, root: str, actor1: list[int], actor2: list[int], symmetric: bool,
+                     mentions, covered) -> tuple[tuple[list[int], list[int]], bool]:
+    """The unnamed heads of coordinated subjects of a consultation or cooperation, sided as their names are: "Президент
+    России и премьер-министр Японии провели переговоры" (each country's noun on its side), "Министры иностранных дел
+    Японии и Южной Кореи" (one plural noun, both sides); "Иван Петров и министр обороны провели переговоры" (the
+    named and the unnamed act on each other)."""
+    first, second = heads
+    if root not in SYMMETRIC_ROOTS or second:
+        return heads, symmetric
+    nouns = [h for h in first if unnamed_actor(view.tokens, [h], view.token_mentions, covered) is not None]
+    if symmetric and len(nouns) > 1:
+        return (nouns[:1], nouns[1:]), symmetric
+    if symmetric and len(nouns) == 1 and actor1 and actor2 and \
+            (view.tokens[nouns[0]].feats or {}).get("Number") == "Plur":
+        return (nouns, nouns), symmetric  # "Министры иностранных дел Японии и Южной Кореи": one noun for both sides
+    if not symmetric and not actor2 and len(nouns) == 1 and any(mentions[m].type in ("PER", "ORG") for m in actor1):
+        return ([], nouns), True
+    return heads, symmetric
