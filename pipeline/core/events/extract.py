@@ -40,7 +40,7 @@ from .ontology import NO_EVENT, country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for
+from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for, names_agent
 from .sentence import rule_sides, sentence_view, without_aliases
 from .unnamed import noun_lemma, phrase_span
 
@@ -330,7 +330,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                                                  mentions, root in SYMMETRIC_ROOTS, frozenset(anchors - {anchor}))
             actor1, actor2 = without_aliases(actor1, mentions, body), without_aliases(actor2, mentions, body)
             # a side with no person or organisation ("Турецкие силовики": a country at most) may be named by a noun
-            unnamed1, unnamed2 = (None if any(mentions[m].type in ("PER", "ORG") for m in side) else _unnamed(tokens, h)
+            unnamed1, unnamed2 = (None if names_agent(side, mentions) else _unnamed(tokens, h)
                                   for side, h in zip((actor1, actor2), unnamed))
             location = location_for(body, sentence_mentions, mentions, set(actor1) | set(actor2), tokens, anchor)
             if location is None and previous_location is not None and \

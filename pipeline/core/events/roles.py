@@ -69,7 +69,7 @@ def _conjunct_actors(tokens: list[Token], j: int, token_mentions: dict[int, int]
         core = _prefer_actors(_mentions_in(_phrase_core(tokens, h, sub, token_mentions, mentions), token_mentions),
                               mentions)
         actors = core or _prefer_actors(_mentions_in(sub, token_mentions), mentions)
-        out.append((sub, actors[:MAX_ACTORS_PER_SIDE], None if _names_agent(actors, mentions) else h))
+        out.append((sub, actors[:MAX_ACTORS_PER_SIDE], None if names_agent(actors, mentions) else h))
     return out
 
 
@@ -100,7 +100,8 @@ def _phrase_core(tokens: list[Token], head: int, sub: list[int], token_mentions:
     return sorted(out)
 
 
-def _names_agent(actors: list[int], mentions) -> bool:
+def names_agent(actors: list[int], mentions) -> bool:
+    """Whether the mentions hold a person or an organisation (a side a country or city alone names does not)."""
     return any(mentions[m].type in ACTOR_TYPES for m in actors)
 
 
@@ -211,13 +212,13 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 sub = _subtree(tokens, j)
                 a1_idx.extend(sub)
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-                a1_heads.extend([] if _names_agent(a1_groups[-1], mentions) else [j])
+                a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [j])
         head = anchor_tok.parent
         if head is not None:
             sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
             a2_idx.extend(sub)
             a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
-            a2_heads.extend([] if _names_agent(a2_groups[-1], mentions) else [head])
+            a2_heads.extend([] if names_agent(a2_groups[-1], mentions) else [head])
     partners = []
     between = []
     root = code[:2]

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from .modality import REPORT_VERBS
 from .ontology import ontology
-from .roles import (GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
+from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _conjoined_places,
                     _in_locative, in_place_noun_phrase, _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event,
-                    split_conjoined)
+                    names_agent, split_conjoined)
 from .syntax import Token, name_phrase
 from .unnamed import unnamed_actor
 
@@ -79,8 +79,6 @@ _ALIAS_OPENING = re.compile(r"[»\"”]?\s*\(\s*(?:также|англ\.|[a-zа-
                             r"|\s*,?\s*(?:более\s+|также\s+)?известн\w*\s+(?:как|под\s+(?:именем|псевдонимом))\s+"
                             r"|\s*,?\s*(?:по\s+прозвищу|он\s+же|она\s+же)\s+", re.I)
 _ALIAS_NEXT = re.compile(r"\s*[,;/]\s*(?:или\s+)?")
-
-
 _ALIAS_CLOSING = re.compile(r"[»\"”]?\s*(?:[),;/.!?—–]|$)")
 
 
@@ -91,7 +89,7 @@ def without_aliases(actors: list[int], mentions, body: str) -> list[int]:
     out: list[int] = []
     in_brackets, last = False, None
     for m in sorted(actors, key=lambda k: mentions[k].start):
-        if last is not None and mentions[m].type == mentions[last].type and mentions[m].type in ("PER", "ORG"):
+        if last is not None and mentions[m].type == mentions[last].type and mentions[m].type in ACTOR_TYPES:
             gap = body[mentions[last].end:mentions[m].start]
             opening = _ALIAS_OPENING.fullmatch(gap)
             if (opening or (in_brackets and _ALIAS_NEXT.fullmatch(gap))) and \
@@ -200,6 +198,6 @@ def _symmetric_heads(view: SentenceView, heads, root: str, actor1: list[int], ac
     if symmetric and len(nouns) == 1 and actor1 and actor2 and \
             (view.tokens[nouns[0]].feats or {}).get("Number") == "Plur":
         return (nouns, nouns), symmetric  # "Министры иностранных дел Японии и Южной Кореи": one noun for both sides
-    if not symmetric and not actor2 and len(nouns) == 1 and any(mentions[m].type in ("PER", "ORG") for m in actor1):
+    if not symmetric and not actor2 and len(nouns) == 1 and names_agent(actor1, mentions):
         return ([], nouns), True
     return heads, symmetric
