@@ -12,7 +12,11 @@ its start), and digests of the working tables' bytes and of the validation repor
 
     nice -n 10 .venv/bin/python benchmarks/consolidation.py prepare RAW_DIR CACHE STORE -n 20000
     nice -n 10 .venv/bin/python benchmarks/consolidation.py replicate KEPT_STORE STORE --copies 4
-    nice -n 10 .venv/bin/python benchmarks/consolidation.py run STORE [--repo OTHER_CHECKOUT]
+    nice -n 10 .venv/bin/python benchmarks/consolidation.py run STORE [--repo OTHER_CHECKOUT] [--remember DIR]
+
+``--remember DIR`` keeps suite results and judged rows in DIR as ``make dataset`` does; run it on a store, then
+on the same store prepared with 1 % more documents (``prepare ... -n`` 1 % larger: the first copies are the
+same), to measure what a rebuild's consolidation and validation cost.
 """
 
 from __future__ import annotations
@@ -109,8 +113,12 @@ def phase_peak() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(store: Path, repo: Path) -> dict:
+def run(store: Path, repo: Path, remember: Path | None = None) -> dict:
     sys.path.insert(0, str(repo))
+    if remember is not None:  # as make dataset runs: suite results and judged rows kept under the work folder
+        from pipeline.core import validation_cache
+
+        validation_cache.enable(remember)
     from pipeline.core import consolidate as module
     from pipeline.core.quality import validate_all
     from pipeline.core.relevance import RelevanceConfig
@@ -192,6 +200,9 @@ def main() -> None:
     r.add_argument("store", type=Path)
     r.add_argument("--repo", type=Path, default=REPO)
     r.add_argument("--child", action="store_true")
+    r.add_argument("--remember", type=Path, default=None,
+                   help="a validation folder, as make dataset keeps one (dataset/work/validation): a second run "
+                        "on a grown store measures a rebuild's validation")
     args = parser.parse_args()
     if args.cmd == "prepare":
         prepare(args.raw, args.cache, args.store, args.n)
@@ -201,10 +212,11 @@ def main() -> None:
         names = [unquote(p.name.split("=", 1)[1]) for p in sorted((args.seed / "inventory").iterdir())]
         replicate(args.seed, names, args.store, args.copies)
     elif args.child:
-        print(json.dumps(run(args.store, args.repo)))
+        print(json.dumps(run(args.store, args.repo, args.remember)))
     else:
-        out = subprocess.run([sys.executable, __file__, "run", str(args.store), "--repo", str(args.repo), "--child"],
-                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        remember = ["--remember", str(args.remember)] if args.remember else []
+        out = subprocess.run([sys.executable, __file__, "run", str(args.store), "--repo", str(args.repo), "--child",
+                              *remember], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         result = json.loads(out)
         print(f"repo {args.repo}: rows {result['rows']}, quarantined {result['quarantined']}, "
               f"suites {result['suites']}, table sha256 {result['sha256']}, reports {result['reports_sha256']}")

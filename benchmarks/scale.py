@@ -4,7 +4,8 @@ For each N it generates a corpus (benchmarks/corpus.py) and, in one run on this 
 
 1. builds it from scratch with an empty document cache (every stage: ingest, cleaning, metadata, NER, linking,
    events, consolidation, GX validation, Parquet writing), ``--workers`` processes for NER and events;
-2. adds 1 % new documents in a new batch folder and rebuilds with the cache (the incremental cost);
+2. adds 1 % new documents in a new batch folder and rebuilds with the cache and the validation folder, as
+   `make dataset` keeps them (the incremental cost);
 3. runs stock natasha, single process, segment + NER (models loaded beforehand), on the same documents: on
    their raw texts, and on their cleaned bodies (what the pipeline's NER reads; stock natasha would spend
    part of its time on menus and footers otherwise).
@@ -43,6 +44,9 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
     from benchmarks.consolidation import phase_peak, reports_digest, reset_peak
     from pipeline.core.tables import write_checksums, write_parquet
 
+    from pipeline.core import validation_cache
+
+    validation_cache.enable(out / "validation")  # as make dataset keeps dataset/work/validation (known_rows)
     phases = {}
     cache = DocumentCache(cache_path)
     t = time.perf_counter()

@@ -117,22 +117,91 @@ def scan_batches(store: BatchStore, relevance: RelevanceConfig | None = None) ->
     config = relevance or RelevanceConfig()
     out = Scan(store, {}, {}, [])
     for batch in store.batches:
-        rows = store.read("articles", batch).to_pylist()
-        mentions: dict[str, list[dict]] = {}
-        for m in store.read("mentions", batch).to_pylist():
-            mentions.setdefault(m["article_id"], []).append(m)
-        _, off_topic = score_relevance(rows, lambda row: mentions.get(row["article_id"], []), config)
-        off = {r.source_path: r for r in off_topic}
-        records = []
-        for row in rows:
-            record = {c: row[c] for c in _RECORD}
-            record.update(_batch=batch, _off_topic=off.get(row["source_path"]))
-            record[SIGNATURE_KEY] = ((read_signature(row) or signature(row["body"] or ""))[0], None)  # see _minhashes
-            records.append(record)
+        remembered = ScanRecords(store, batch, config)
+        records = remembered.read()
+        if records is None:
+            rows = store.read("articles", batch).to_pylist()
+            mentions: dict[str, list[dict]] = {}
+            for m in store.read("mentions", batch).to_pylist():
+                mentions.setdefault(m["article_id"], []).append(m)
+            _, off_topic = score_relevance(rows, lambda row: mentions.get(row["article_id"], []), config)
+            off = {r.source_path: r for r in off_topic}
+            records = []
+            for row in rows:
+                record = {c: row[c] for c in _RECORD}
+                record.update(_batch=batch, _off_topic=off.get(row["source_path"]))
+                record[SIGNATURE_KEY] = ((read_signature(row) or signature(row["body"] or ""))[0], None)  # _minhashes
+                records.append(record)
+            remembered.write(records)
         out.articles[batch] = records
         out.rejects[batch] = [Reject(**r) for r in store.read("rejects", batch).to_pylist()]
         out.crawl_times += store.read("inventory", batch, ["fetched_at"]).column("fetched_at").to_pylist()
     return out
+
+
+class ScanRecords:
+    """A batch's scan records remembered beside its files (``<root>/_scan/batch=<name>/<key>.parquet``), so that a
+    rebuild that adds batches does not read every old batch's bodies and mentions and score them again (issue 20:
+    the scan was 17 s of a +1 % rebuild at 20k). The key is the digest of the batch's articles and mentions files,
+    the topic profile (its file's digest) and threshold, and the relevance and consolidation code versions; a
+    record read back equals the one computed (Arrow round trip; tests/unit/test_consolidate_scan.py)."""
+
+    FORMAT = "1"
+
+    def __init__(self, store: BatchStore, batch: str, config: RelevanceConfig):
+        import hashlib
+
+        from .batch_store import batch_file
+        from .versions import code_version
+
+        profile = config.load()
+        digest = hashlib.sha256()
+        for part in (self.FORMAT, profile.name, profile.digest, repr(config.effective_threshold(profile)),
+                     code_version("relevance"), code_version("consolidate")):
+            digest.update(part.encode("utf-8") + b"\0")
+        for table in ("articles", "mentions"):
+            try:
+                digest.update(batch_file(store.roots[batch], table, batch).read_bytes())
+            except OSError:
+                digest.update(b"missing")
+        self.batch = batch
+        self.folder = batch_file(store.roots[batch], "_scan", batch).parent
+        self.path = self.folder / f"{digest.hexdigest()[:32]}.parquet"
+
+    def read(self) -> list[dict] | None:
+        import pyarrow.parquet as pq
+
+        from .duplicates import SIGNATURE_KEY
+
+        try:
+            rows = pq.read_table(self.path).to_pylist()
+        except (OSError, pa.ArrowException):
+            return None
+        records = []
+        for row in rows:
+            record = {c: row[c] for c in _RECORD}
+            off = row["_off_topic"]
+            record.update(_batch=self.batch, _off_topic=Reject(**off) if off is not None else None)
+            record[SIGNATURE_KEY] = (row["_signature_digest"], None)
+            records.append(record)
+        return records
+
+    def write(self, records: list[dict]) -> None:
+        """Remember the records (and forget this batch's older ones); a scan that cannot be written is no cache."""
+        from dataclasses import asdict
+
+        from .duplicates import SIGNATURE_KEY
+        from .tables import write_parquet
+
+        rows = [{**{c: r[c] for c in _RECORD}, "_off_topic": asdict(r["_off_topic"]) if r["_off_topic"] else None,
+                 "_signature_digest": r[SIGNATURE_KEY][0]} for r in records]
+        try:
+            write_parquet(pa.Table.from_pylist(rows), self.path)
+            for old in self.folder.glob("*.parquet"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except (OSError, pa.ArrowException):
+            pass
 
 
 class _BodyOnDemand(dict):

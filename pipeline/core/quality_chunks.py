@@ -22,6 +22,8 @@ __all__ = ["CHUNK_ARTICLES", "failing_articles_chunked"]
 
 #: articles per chunk (with their mentions and events); entities go by CHUNK_ARTICLES rows too
 CHUNK_ARTICLES = 2000
+#: rows not judged before (:mod:`.known_rows`) gathered across chunks before GX runs on them
+JUDGE_ROWS = 20_000
 
 
 class SortedKeys:
@@ -87,7 +89,8 @@ def failing_articles_chunked(tables, reference, chunk: int = CHUNK_ARTICLES) -> 
     import pandas as pd
     import pyarrow.compute as pc
 
-    from .quality import (ARTICLE_CHECK_COLUMNS, EVENT_CHECK_COLUMNS, QUARANTINED_TABLES, _short,
+    from .known_rows import judge, plan
+    from .quality import (ARTICLE_CHECK_COLUMNS, EVENT_CHECK_COLUMNS, QUARANTINED_TABLES, _short, suite_configs,
                           validate_frame, with_article_check_columns, with_event_check_columns,
                           with_relational_columns)
 
@@ -100,16 +103,52 @@ def failing_articles_chunked(tables, reference, chunk: int = CHUNK_ARTICLES) -> 
     entities = pd.DataFrame({"entity_id": tables.column("entities", "entity_id").to_pandas()})
     found: dict[str, list] = {name: [] for name in QUARANTINED_TABLES}
 
-    def record(table_name: str, frame, offset: int, articles_of) -> None:
-        report = validate_frame(table_name, frame[0], reference, extra_columns=frame[1], row_level_only=True)
-        for o in report.failures:
+    def failed(table_name: str, outcomes, frame, row_number, articles_of) -> None:
+        for o in outcomes:
+            if o.success:
+                continue
             label = f"{table_name}.{o.column or '?'}: {o.expectation}" + (f" ({o.why})" if o.why else "")
             order = (o.expectation, o.column or "", json.dumps(o.kwargs, sort_keys=True))
             for position in o.rows:
-                row = frame[0].iloc[position]
-                value = row[o.column] if o.column and o.column in frame[0].columns else None
-                found[table_name].append((order, offset + position, f"{label}; value {_short(value)}",
-                                          articles_of(row)))
+                row = frame.iloc[position]
+                value = row[o.column] if o.column and o.column in frame.columns else None
+                found[table_name].append((order, row_number(position), f"{label}; value {_short(value)}",
+                                          articles_of(position)(row)))
+
+    queued: dict[str, list] = {}  # table -> rows GX must judge, gathered across chunks (known_rows)
+
+    def record(table_name: str, frame, offset: int, articles_of) -> None:
+        configs = suite_configs(table_name, reference, frame[1], row_level_only=True)
+        todo = plan(table_name, frame[0], configs)
+        if todo is None:  # nothing remembered: GX on the whole chunk
+            report = validate_frame(table_name, frame[0], reference, extra_columns=frame[1], row_level_only=True)
+            failed(table_name, report.outcomes, frame[0].reset_index(drop=True), lambda p: offset + p,
+                   lambda p: articles_of)
+            return
+        if not len(todo.positions):
+            return
+        part = (frame[0].reset_index(drop=True).iloc[todo.positions], offset + todo.positions,
+                todo.digests[todo.positions], articles_of, todo.shape, todo.configs)
+        held = queued.setdefault(table_name, [])
+        if held and (held[0][4], held[0][5]) != (part[4], part[5]):  # one GX run takes one dtype layout
+            judge_queued(table_name)
+            held = queued.setdefault(table_name, [])
+        held.append(part)
+        if sum(len(p[0]) for p in held) >= JUDGE_ROWS:
+            judge_queued(table_name)
+
+    def judge_queued(table_name: str) -> None:
+        """GX once on the rows gathered from several chunks (its fixed cost per run was most of a rebuild's)."""
+        import numpy as np
+
+        held = queued.pop(table_name, [])
+        if not held:
+            return
+        frame = pd.concat([p[0] for p in held], ignore_index=True)
+        numbers = np.concatenate([p[1] for p in held])
+        owners = [p[3] for p in held for _ in range(len(p[0]))]
+        outcomes = judge(table_name, frame, held[0][5], np.concatenate([p[2] for p in held]), held[0][4])
+        failed(table_name, outcomes, frame, lambda p: int(numbers[p]), lambda p: owners[p])
 
     ranges = {name: _ranges(SortedKeys(tables.column(name, "article_id")), starts) for name in ("mentions", "events")}
     readers = {name: tables.rows(name) for name in ("articles", "mentions", "events")}
@@ -138,6 +177,8 @@ def failing_articles_chunked(tables, reference, chunk: int = CHUNK_ARTICLES) -> 
     total = tables.num_rows("entities")
     for start in range(0, total, chunk):
         record("entities", (entity_rows.read(start, min(start + chunk, total)).to_pandas(), ()), start, mentioning)
+    for name in list(queued):
+        judge_queued(name)
     out: dict[str, str] = {}
     for name in QUARANTINED_TABLES:
         for _, _, why, ids in sorted(found[name], key=lambda f: (f[0], f[1])):

@@ -179,6 +179,9 @@ def validate_tables(source, reference, published: bool = False, names=None) -> d
     finally:
         con.close()
         spill.cleanup()
+        from .known_rows import forget
+
+        forget()
 
 
 def validate_frames(frames: dict, reference, published: bool = False, names=None) -> dict:
@@ -331,16 +334,18 @@ def _row_level(name: str, source, reference, configs: list[dict], extra: tuple[s
 
 
 def _run_cached(name: str, frame, configs: list[dict]) -> list:
-    """GX on one chunk, through the validation cache (a rebuild with nothing new runs no GX)."""
+    """GX on one chunk, through the validation cache (a rebuild with nothing new runs no GX) and on the rows
+    not judged before (:mod:`.known_rows`: a rebuild with a few new documents runs GX on about those)."""
     from dataclasses import asdict
 
     from . import validation_cache
-    from .quality import ExpectationOutcome, run_expectations
+    from .known_rows import run_expectations_known
+    from .quality import ExpectationOutcome
 
     entry = validation_cache.key(f"{name}:chunk", frame, configs, (), False)
     if (cached := validation_cache.get(entry)) is not None:
         return [ExpectationOutcome(**o) for o in cached["outcomes"]]
-    outcomes = run_expectations(name, frame, configs)
+    outcomes = run_expectations_known(name, frame, configs)
     validation_cache.put(entry, {"outcomes": [asdict(o) for o in outcomes]})
     return outcomes
 

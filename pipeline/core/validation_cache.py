@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def enable(folder: Path | None) -> None:
     """Remember suite results under ``folder`` (None: stop remembering)."""
     global _folder
     _folder = Path(folder) if folder is not None else None
+
+
+def folder() -> Path | None:
+    """Where entries go, or None when the cache is off."""
+    return _folder
 
 
 def key(table_name: str, frame, expectations: list[dict], extra_columns: tuple[str, ...],
@@ -42,7 +48,7 @@ def key(table_name: str, frame, expectations: list[dict], extra_columns: tuple[s
         return None
     digest = hashlib.sha256()
     for part in (table_name, json.dumps(expectations, sort_keys=True, default=str), json.dumps(list(extra_columns)),
-                 str(row_level_only), metadata.version("great_expectations"), _code_digest()):
+                 str(row_level_only), metadata.version("great_expectations"), code_digest()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(content)
     return digest.hexdigest()
@@ -71,8 +77,11 @@ def put(entry_key: str | None, report: dict) -> None:
         pass
 
 
-def _code_digest() -> str:
+_CODE = ("quality.py", "quality_columns.py", "quality_tables.py", "validation_cache.py", "known_rows.py")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The digest of the validation code's source: a change to it is a miss for every remembered result."""
     here = Path(__file__).resolve().parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("quality.py", "quality_columns.py",
-                                                                       "quality_tables.py", "validation_cache.py"))
-                          ).hexdigest()
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in _CODE)).hexdigest()

@@ -80,3 +80,30 @@ def test_tiny_sort_ranges_give_the_same_tables(store, tmp_path, monkeypatch):
     for name in NAMES:
         assert ranged.paths[name].read_bytes() == whole.paths[name].read_bytes(), name
     assert not list((tmp_path / "ranged").glob(".spill-*"))  # the spilled ranges are gone
+
+
+def test_scan_records_read_back_equal_the_computed_ones(store, monkeypatch):
+    import shutil
+
+    from pipeline.core import consolidate as consolidate_module
+    from pipeline.core.consolidate import ScanRecords
+
+    root = next(iter(store.roots.values()))
+    config = RelevanceConfig(threshold=0.0)
+    shutil.rmtree(root / "_scan", ignore_errors=True)
+    computed = scan_batches(store, config)
+    assert len(list((root / "_scan").rglob("*.parquet"))) == len(store.batches)
+    with monkeypatch.context() as patched:  # read back: nothing is scored again
+        patched.setattr(consolidate_module, "score_relevance", lambda *a, **k: pytest.fail("scored again"))
+        remembered = scan_batches(store, config)
+    assert remembered.articles == computed.articles and remembered.rejects == computed.rejects
+    assert remembered.crawl_times == computed.crawl_times
+    # an off-topic reject and empty values survive the round trip too
+    batch, records = next((b, rows) for b, rows in computed.articles.items() if rows)
+    planted = [dict(records[0], _off_topic=Reject(records[0]["source_path"], None, "relevance", "off_topic", "x"),
+                    region_countries=[], url=None), *records[1:]]
+    ScanRecords(store, batch, config).write(planted)
+    assert ScanRecords(store, batch, config).read() == planted
+    # another threshold is another key: scored again, and only the newest records are kept per batch
+    scan_batches(store, RelevanceConfig(threshold=0.5))
+    assert len(list((root / "_scan").rglob("*.parquet"))) == len(store.batches)

@@ -216,15 +216,15 @@ def test_remembered_suite_results_equal_a_fresh_run_and_any_change_is_a_miss(goo
     validation_cache.enable(tmp_path)
     try:
         first = asdict(_validate_articles(good_frame))
-        assert len(list(tmp_path.iterdir())) == 1
+        assert len(list(tmp_path.glob("*.json"))) == 1
         assert asdict(_validate_articles(good_frame)) == first == fresh["good"]  # a hit, the same report
-        assert len(list(tmp_path.iterdir())) == 1
+        assert len(list(tmp_path.glob("*.json"))) == 1
         assert asdict(_validate_articles(broken)) == fresh["broken"]  # one changed value: a miss, a new entry
-        assert len(list(tmp_path.iterdir())) == 2
+        assert len(list(tmp_path.glob("*.json"))) == 2
         later = ReferenceTime(date(2027, 1, 1), "declared")  # the suite embeds the reference time
         validate_frame("articles", with_article_check_columns(good_frame), later, extra_columns=ARTICLE_CHECK_COLUMNS)
-        assert len(list(tmp_path.iterdir())) == 3
-        for entry in tmp_path.iterdir():
+        assert len(list(tmp_path.glob("*.json"))) == 3
+        for entry in tmp_path.glob("*.json"):  # (rows/ holds the rows judged: tests/unit/test_known_rows.py)
             entry.write_text("{damaged")
         assert asdict(_validate_articles(good_frame)) == fresh["good"]  # a damaged entry is a miss
     finally:
