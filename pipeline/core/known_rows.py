@@ -62,14 +62,20 @@ def forget() -> None:
     """Drop the sets held in memory (they stay on disk): the end of a build's validation."""
     _loaded.clear()
     _runs.clear()
+    _merges.clear()
 
 
-def _interned(run: np.ndarray) -> np.ndarray:
-    key = hashlib.sha256(run.tobytes()).hexdigest()
+def _interned(run: np.ndarray) -> tuple[str, np.ndarray]:
+    """(the run's content key, the one array in memory with that content); the key names its part file."""
+    key = _run_key(run)
     held = _runs.get(key)
     if held is None:
         _runs[key] = held = run
-    return held
+    return key, held
+
+
+def _run_key(run: np.ndarray) -> str:
+    return hashlib.sha256(run.astype("<u8").tobytes()).hexdigest()[:24]
 
 
 def row_digests(frame) -> np.ndarray:
@@ -228,25 +234,25 @@ def _remember(folder: Path, key: str, outcome, digests: np.ndarray, failing: set
 
 
 def _write_part(folder: Path, digests: np.ndarray) -> Path:
-    data = digests.astype("<u8").tobytes()
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:24]}.u64"
-    _write(path, data)
+    path = folder / f"{_run_key(digests)}.u64"
+    _write(path, digests.astype("<u8").tobytes())
     return path
 
 
 class _Known:
     """A set of uint64 digests as a few sorted runs (one per part file or per addition), looked up by binary
-    search and merged into one run when there are more than :data:`MAX_RUNS`."""
+    search and merged into one run when there are more than :data:`MAX_RUNS`. Runs are held as (content key,
+    array), interned: sets made of the same runs share their arrays and their merge."""
 
-    def __init__(self, runs: list[np.ndarray]):
-        self.runs = [r for r in runs if len(r)]
+    def __init__(self, runs: list[tuple[str, np.ndarray]]):
+        self.runs = [r for r in runs if len(r[1])]
         self._merge(len(self.runs) > MAX_RUNS)
 
     def contains(self, digests: np.ndarray) -> np.ndarray:
         order = np.argsort(digests, kind="stable")  # sorted queries walk each run in order (cache-friendly)
         queries = digests[order]
         hit = np.zeros(len(digests), dtype=bool)
-        for run in self.runs:
+        for _, run in self.runs:
             at = np.minimum(np.searchsorted(run, queries), len(run) - 1)
             hit |= run[at] == queries
         found = np.empty(len(digests), dtype=bool)
@@ -264,21 +270,32 @@ class _Known:
 
     def merged(self) -> np.ndarray:
         self._merge(len(self.runs) > 1)
-        return self.runs[0] if self.runs else np.zeros(0, np.uint64)
+        return self.runs[0][1] if self.runs else np.zeros(0, np.uint64)
 
     def _merge(self, needed: bool) -> None:
-        if needed:
-            self.runs = [_interned(np.unique(np.concatenate(self.runs)))]
+        if not needed:
+            return
+        combined = hashlib.sha256("|".join(sorted(key for key, _ in self.runs)).encode()).hexdigest()
+        merged = _merges.get(combined)
+        if merged is None:
+            merged = _merges[combined] = _interned(np.unique(np.concatenate([run for _, run in self.runs])))[1]
+        self.runs = [_interned(merged)]
 
 
 #: sorted runs a set keeps in memory before merging them
 MAX_RUNS = 8
+#: merged runs by the keys of the runs merged (weakly held, as the runs are)
+_merges: "weakref.WeakValueDictionary[str, np.ndarray]" = weakref.WeakValueDictionary()
 
 
 def _known(folder: Path, key: str) -> _Known:
     if key not in _loaded:
         runs = []
         for path in sorted((folder / "rows" / key).glob("*.u64")):
+            held = _runs.get(path.stem)  # a part's name is its content's key: the same part of another set
+            if held is not None:
+                runs.append((path.stem, held))
+                continue
             try:
                 data = path.read_bytes()
             except OSError:

@@ -45,13 +45,15 @@ def with_relational_columns(mentions, articles, entities):
     bodies = {a: (b, p) for a, b, p in zip(articles["article_id"], articles["body"], policies)}
     known = set(entities["entity_id"])
 
-    def span_ok(row) -> bool:
-        if row["article_id"] not in bodies:
+    def span_ok(article_id, start, end, text) -> bool:
+        if article_id not in bodies:
             return False
-        body, policy = bodies[row["article_id"]]
-        return published_span_ok(body, policy, row["start"], row["end"], row["text"], text_may_remain=True)
+        body, policy = bodies[article_id]
+        return published_span_ok(body, policy, start, end, text, text_may_remain=True)
 
-    frame["span_ok"] = [span_ok(r) for r in frame.to_dict("records")] if len(frame) else []
+    # the columns zipped, not frame.to_dict("records"): a dict per mention was most of the check's time
+    frame["span_ok"] = [span_ok(*values) for values in zip(frame["article_id"], frame["start"], frame["end"],
+                                                            frame["text"])] if len(frame) else []
     frame["entity_known"] = frame["entity_id"].isin(known) if len(frame) else []
     return frame
 
