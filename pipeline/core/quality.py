@@ -164,9 +164,7 @@ def validate_frame(table_name: str, frame, reference: ReferenceTime | None = Non
     if (cached := validation_cache.get(entry)) is not None:
         return SuiteReport(cached["table"], cached["success"], [ExpectationOutcome(**o) for o in cached["outcomes"]])
 
-    from .known_rows import run_expectations_known
-
-    outcomes = run_expectations_known(table_name, frame, configs, complete=row_level_only)
+    outcomes = run_expectations(table_name, frame, configs, complete=row_level_only)
     report = SuiteReport(table_name, all(o.success for o in outcomes), outcomes)
     validation_cache.put(entry, asdict(report))
     return report
