@@ -58,9 +58,26 @@ _loaded: dict[str, "_Known"] = {}
 _runs: "weakref.WeakValueDictionary[str, np.ndarray]" = weakref.WeakValueDictionary()  # gone when no set holds it
 
 
+#: each expectation's passing outcome, by key (see :func:`_template`)
+_templates: dict[str, object] = {}
+
+
+#: the validation folder the sets and outcomes in memory were read from
+_held_from: list = [None]
+
+
 def forget() -> None:
     """Drop the sets held in memory (they stay on disk): the end of a build's validation."""
     _loaded.clear()
+    _templates.clear()
+    _held_from[0] = None
+
+
+def _hold_from(folder: Path) -> None:
+    """What is held in memory belongs to one validation folder: another one starts afresh."""
+    if _held_from[0] != folder:
+        forget()
+        _held_from[0] = folder
     _runs.clear()
     _merges.clear()
 
@@ -137,6 +154,7 @@ def plan(table_name: str, frame, configs: list[dict]) -> Plan | None:
     folder = validation_cache.folder()
     if folder is None or not len(frame) or any("mostly" in c["kwargs"] for c in configs):
         return None
+    _hold_from(folder)
     frame = frame.reset_index(drop=True)
     configs = _effective(json.dumps(configs, sort_keys=True, default=str))
     digests = row_digests(frame)
@@ -159,6 +177,7 @@ def judge(table_name: str, frame, configs: list[dict], digests: np.ndarray, shap
     from . import validation_cache
     from .quality import is_row_level, run_expectations
 
+    _hold_from(validation_cache.folder())
     frame = frame.reset_index(drop=True)
     ran = run_expectations(table_name, frame, configs, complete=True)
     for cfg in configs:
@@ -218,8 +237,9 @@ def _remember(folder: Path, key: str, outcome, digests: np.ndarray, failing: set
         return  # an exception, or failing rows GX did not list: nothing is known
     passed = digests if not failing else np.delete(digests, sorted(failing))
     if outcome.success and outcome.unexpected_count == 0 and _template(folder, key) is None:
-        _write(folder / "rows" / key / "outcome.json",
-               json.dumps({**outcome.__dict__, "rows": [], "sample": []}, sort_keys=True).encode("utf-8"))
+        template = {**outcome.__dict__, "rows": [], "sample": []}
+        _write(folder / "rows" / key / "outcome.json", json.dumps(template, sort_keys=True).encode("utf-8"))
+        _templates[key] = replace(outcome, rows=[], sample=[])
     known = _known(folder, key)
     new = known.add(passed)
     if not len(new):
@@ -309,14 +329,17 @@ def _known(folder: Path, key: str) -> _Known:
 
 
 def _template(folder: Path, key: str):
-    """The outcome the expectation had when every row it judged passed (count 0, no sample), or None."""
+    """The outcome the expectation had when every row it judged passed (count 0, no sample), or None; read from
+    disk once per key until :func:`forget` (every chunk's plan asks for every expectation's)."""
     from .quality import ExpectationOutcome
 
-    try:
-        stored = json.loads((folder / "rows" / key / "outcome.json").read_text(encoding="utf-8"))
-        return ExpectationOutcome(**stored)
-    except (OSError, ValueError, TypeError):
-        return None
+    if key not in _templates:
+        try:
+            stored = json.loads((folder / "rows" / key / "outcome.json").read_text(encoding="utf-8"))
+            _templates[key] = ExpectationOutcome(**stored)
+        except (OSError, ValueError, TypeError):
+            _templates[key] = None
+    return _templates[key]
 
 
 def _key(table_name: str, cfg: dict, shape: str) -> str:

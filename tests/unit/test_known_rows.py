@@ -4,7 +4,6 @@ reports and quarantine verdicts are exactly those of a run over every row, befor
 from datetime import date
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from pipeline.core import known_rows, quality, quality_tables, validation_cache
@@ -28,10 +27,10 @@ def remembered(tmp_path, monkeypatch):
 
     monkeypatch.setattr(quality, "run_expectations", counting)
     validation_cache.enable(tmp_path)
-    known_rows._loaded.clear()
+    known_rows.forget()
     yield seen
     validation_cache.enable(None)
-    known_rows._loaded.clear()
+    known_rows.forget()
 
 
 def _plain(tables, reference=AS_OF, published=False):
@@ -64,7 +63,7 @@ def _fresh_folder(tmp_path, name):
     folder = tmp_path / name
     shutil.copytree(validation_cache.folder() / "rows", folder / "rows")
     validation_cache.enable(folder)
-    known_rows._loaded.clear()
+    known_rows.forget()
 
 
 def _judged(remembered, tables, reference=AS_OF, names=None) -> int:
@@ -146,3 +145,12 @@ def test_an_unreadable_set_is_a_miss_never_a_pass(remembered, tmp_path):
         part.write_bytes(b"\x00" * 7)  # not a whole digest
     _fresh_folder(tmp_path, "damaged")
     assert _judged(remembered, tables) >= tables["entities"].num_rows
+
+
+def test_another_validation_folder_starts_afresh(remembered, tmp_path):
+    tables = _planted()
+    failing_articles_chunked(tables, AS_OF, chunk=1000)  # the quarantine keeps its sets in memory after it
+    validation_cache.enable(tmp_path / "other")  # nothing judged there: what the first folder knew is not used
+    remembered.clear()
+    failing_articles_chunked(tables, AS_OF, chunk=1000)
+    assert sum(rows for name, rows, _ in remembered if name == "entities") == tables["entities"].num_rows
