@@ -375,3 +375,20 @@ def test_a_pronoun_object_is_the_person_spoken_of_most_not_the_last_named():
                             "Ким Чен Ына, жил в Макао. По предварительным данным, его отравили в аэропорту.")
     poisoning = next(e for e in events if e["cameo_code"] == "182")
     assert _texts(poisoning, mentions, "actor2") == ["Ким Чен Нам"]
+
+
+def test_a_predicative_passive_participle_modifies_no_noun():
+    # "была задержана" is said of its passive subject; the verb of the clause it stands in ("РБК напоминает")
+    # is no noun it modifies, so its subject does not undergo the arrest
+    events, mentions = _tag("РБК напоминает, что в начале декабря в Великобритании была задержана 25-летняя "
+                            "россиянка Екатерина Затуливетер по подозрению в шпионаже.")
+    ev = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert _texts(ev, mentions, "actor2") == ["Екатерина Затуливетер"]
+    assert _texts(ev, mentions, "actor1") == []
+
+
+def test_the_instrumental_agent_of_a_predicative_passive_participle_acts():
+    events, mentions = _tag("Договор был подписан Дмитрием Медведевым и Бараком Обамой в Праге.")
+    ev = next(e for e in events if e["cameo_code"].startswith("05"))
+    assert set(_texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")) == {"Дмитрием Медведевым",
+                                                                                    "Бараком Обамой"}

@@ -205,7 +205,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             _add_actors(a1_idx, a1_groups, found, a1_heads)
     feats = anchor_tok.feats or {}
     if feats.get("VerbForm") == "Part" and feats.get("Voice") == "Pass":
-        # "граждан, похищенных спецслужбами КНДР": the agent acts on the noun the participle modifies
+        # "граждан, похищенных спецслужбами КНДР", "договор был подписан Медведевым": the agent in the instrumental
         for j in _children(tokens, anchor):
             if tokens[j].rel in ("obl:agent", "obl") and (tokens[j].feats or {}).get("Case") == "Ins" \
                     and not _case_words(tokens, j):
@@ -214,7 +214,9 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
                 a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [j])
         head = anchor_tok.parent
-        if head is not None:
+        if head is not None and anchor_tok.rel in ATTRIBUTIVE_RELS:
+            # the noun the participle modifies undergoes the act; a predicative one ("РБК напоминает, что ... была
+            # задержана россиянка") has its passive subject, read above, and its governing verb is no such noun
             sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
             a2_idx.extend(sub)
             a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
@@ -266,6 +268,9 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
             from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
 
+
+#: relations by which a participle modifies a noun ("граждан, похищенных ...", "задержанного Соловьёва")
+ATTRIBUTIVE_RELS = frozenset({"acl", "amod", "acl:relcl"})
 
 #: relations that open a clause of their own: a mention under one of them belongs to another predicate
 CLAUSE_RELS = {"root", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"}
