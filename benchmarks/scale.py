@@ -85,7 +85,12 @@ def child_build(raw: Path, out: Path, cache_path: Path, workers: int) -> dict:
         write_parquet(table, out / f"{name}.parquet")
     write_checksums(out, [f"{name}.parquet" for name in tables])
     phases["write"] = time.perf_counter() - t
+    from collections import Counter
+
+    rejected = Counter(f"{s}/{r}" for s, r in zip(tables.column("rejects", "stage").to_pylist(),
+                                                 tables.column("rejects", "reason").to_pylist()))
     return {"phases": phases, "rows": {n: t.num_rows for n, t in tables.items()},
+            "rejects_by_reason": dict(sorted(rejected.items())),
             "suites": {n: r.success for n, r in reports.items()}, "reports_sha256": reports_digest(reports),
             "validate_peak_rss_mib": validate_peak,
             "cache": {"hits": dict(cache.hits), "misses": dict(cache.misses)}}
@@ -166,7 +171,8 @@ def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
             "peak_rss_mib": full_rss, "incremental_peak_rss_mib": inc_rss, "phases": full["phases"],
             "validate_peak_rss_mib": full["validate_peak_rss_mib"], "reports_sha256": full["reports_sha256"],
             "incremental_phases": inc["phases"],
-            "rows": full["rows"], "suites": full["suites"], "incremental_cache": inc["cache"]}
+            "rows": full["rows"], "rejects_by_reason": full["rejects_by_reason"], "suites": full["suites"],
+            "incremental_cache": inc["cache"]}
 
 
 def table(results: list[dict]) -> str:
