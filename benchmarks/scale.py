@@ -153,8 +153,11 @@ def run_child(args: list[str]) -> tuple[dict, float, float]:
 
 
 def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
-    from benchmarks.corpus import generate
+    from benchmarks.corpus import EVAL, generate, sources
 
+    if not EVAL.exists():  # a checkout without ../shared/eval beside it: the corpus is copies of the seeds alone
+        print(f"warning: {EVAL} is absent: {len(sources())} source texts (the seeds) instead of the eval sets'",
+              file=sys.stderr)
     raw, cache = work / f"raw{n}", work / f"cache{n}.sqlite"
     generate(raw, n, batch_size=200)
     full, full_wall, full_rss = run_child(["build", str(raw), str(work / f"out{n}"), str(cache), str(workers)])
@@ -164,7 +167,7 @@ def measure(n: int, workers: int, stock_sample: int, work: Path) -> dict:
     stock, _, _ = run_child(["stock", str(raw), str(min(stock_sample, n)), str(work / f"out{n}" / "articles.parquet")])
     stock_rate = stock["docs"] / stock["seconds"]
     body_rate = stock["body_docs"] / stock["body_seconds"]
-    return {"n": n, "workers": workers, "full_seconds": full_wall, "docs_per_s": n / full_wall,
+    return {"n": n, "sources": len(sources()), "workers": workers, "full_seconds": full_wall, "docs_per_s": n / full_wall,
             "stock_docs_per_s": stock_rate, "ratio_to_stock": (n / full_wall) / stock_rate,
             "stock_body_docs_per_s": body_rate, "ratio_to_stock_on_bodies": (n / full_wall) / body_rate,
             "incremental_docs": extra, "incremental_seconds": inc_wall, "incremental_share": inc_wall / full_wall,
