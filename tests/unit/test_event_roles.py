@@ -392,3 +392,15 @@ def test_the_instrumental_agent_of_a_predicative_passive_participle_acts():
     ev = next(e for e in events if e["cameo_code"].startswith("05"))
     assert set(_texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")) == {"Дмитрием Медведевым",
                                                                                     "Бараком Обамой"}
+
+
+def test_the_named_site_of_a_place_adjective_is_the_place():
+    # "в московском аэропорту Шереметьево": the adjective opens the locative phrase, the airport's name is where
+    events, mentions = _tag("Гражданку Израиля Нааму Иссахар задержали в московском аэропорту Шереметьево "
+                            "9 апреля 2019 года.")
+    ev = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert mentions[ev["location"]]["text"] == "Шереметьево"
+    # without a named site the adjective's place stands ("в московском суде": Moscow)
+    events, mentions = _tag("Активиста Ивана Петрова арестовали в московском суде в среду.")
+    ev = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert mentions[ev["location"]]["text"] == "московском"

@@ -335,7 +335,8 @@ def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set
     ("посетил Москву")."""
     for m in sentence_mentions:
         if m not in exclude and _in_locative(body, mentions[m]):
-            return m
+            named = _named_site(tokens, mentions[m], sentence_mentions, mentions, exclude) if tokens else None
+            return m if named is None else named
     if tokens is None:
         return None
     for m in sentence_mentions:
@@ -349,6 +350,24 @@ def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set
             return m
         if anchor is not None and up.index == anchor and head.rel == "obj" and up.lemma in VISIT_LEMMAS:
             return m
+    return None
+
+
+def _named_site(tokens: list[Token], men, sentence_mentions: list[int], mentions, exclude: set[int]) -> int | None:
+    """"в японской префектуре Канагава", "в московском аэропорту Шереметьево": where a place adjective opens the
+    locative phrase, the name of the noun it qualifies is the more exact place (None when there is none)."""
+    if not men.text[:1].islower():
+        return None
+    adjective, noun = _phrase_head(tokens, men)
+    if adjective is None or noun is None or adjective.rel != "amod":
+        return None
+    for k in sentence_mentions:
+        other = mentions[k]
+        if k in exclude or other.type != "LOC" or other.text[:1].islower():
+            continue
+        head, up = _phrase_head(tokens, other)
+        if up is not None and up.index == noun.index and head.rel in ("nmod", "appos", "flat:name", "flat"):
+            return k
     return None
 
 
