@@ -40,7 +40,8 @@ from .ontology import NO_EVENT, country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .roles import ANAPHORIC_PLACE, MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, location_for, names_agent
+from .places import ANAPHORIC_PLACE, location_for
+from .roles import MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, names_agent
 from .sentence import rule_sides, sentence_view, without_aliases
 from .unnamed import noun_lemma, phrase_span
 
