@@ -36,13 +36,7 @@ def location_for(body: str, sentence_mentions: list[int], mentions, exclude: set
             return m if named is None else named
     if tokens is None:
         return None
-    for m in sentence_mentions:
-        men = mentions[m]
-        if m in exclude or men.type != "LOC" or men.text[:1].islower():
-            continue
-        head, up = _phrase_head(tokens, men)
-        if up is None:
-            continue
+    for m, head, up in _place_names(tokens, sentence_mentions, mentions, exclude):
         if _of_place_noun(tokens, head, up):
             return m
         if anchor is not None and up.index == anchor and head.rel == "obj" and up.lemma in VISIT_LEMMAS:
@@ -58,14 +52,22 @@ def _named_site(tokens: list[Token], men, sentence_mentions: list[int], mentions
     adjective, noun = _phrase_head(tokens, men)
     if adjective is None or noun is None or adjective.rel != "amod":
         return None
-    for k in sentence_mentions:
-        other = mentions[k]
-        if k in exclude or other.type != "LOC" or other.text[:1].islower():
-            continue
-        head, up = _phrase_head(tokens, other)
-        if up is not None and up.index == noun.index and head.rel in ("nmod", "appos", "flat:name", "flat"):
+    for k, head, up in _place_names(tokens, sentence_mentions, mentions, exclude):
+        if up.index == noun.index and head.rel in ("nmod", "appos", "flat:name", "flat"):
             return k
     return None
+
+
+def _place_names(tokens: list[Token], sentence_mentions: list[int], mentions, exclude: set[int]):
+    """(mention, its head token, the token that head hangs on) of each LOC name (capitalised: no place adjective)
+    of the sentence outside ``exclude`` that hangs on something."""
+    for k in sentence_mentions:
+        men = mentions[k]
+        if k in exclude or men.type != "LOC" or men.text[:1].islower():
+            continue
+        head, up = _phrase_head(tokens, men)
+        if up is not None:
+            yield k, head, up
 
 
 def _phrase_head(tokens: list[Token], men) -> tuple[Token | None, Token | None]:
