@@ -78,8 +78,8 @@ def _hold_from(folder: Path) -> None:
     if _held_from[0] != folder:
         forget()
         _held_from[0] = folder
-    _runs.clear()
-    _merges.clear()
+        _runs.clear()
+        _merges.clear()
 
 
 def _interned(run: np.ndarray) -> tuple[str, np.ndarray]:
