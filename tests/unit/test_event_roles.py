@@ -404,3 +404,15 @@ def test_the_named_site_of_a_place_adjective_is_the_place():
     events, mentions = _tag("Активиста Ивана Петрова арестовали в московском суде в среду.")
     ev = next(e for e in events if e["cameo_code"].startswith("17"))
     assert mentions[ev["location"]]["text"] == "московском"
+
+
+def test_a_dropped_subject_is_the_person_named_before():
+    # Russian drops a subject the text has just named: "была арестована" is said of the person before, and a
+    # verb whose sentence holds a nominative (a subject the parse missed) is not read so
+    events, mentions = _tag("Мишель Бачелет родилась в Сантьяго в 1951 году. Во время диктатуры Пиночета была "
+                            "арестована.")
+    ev = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert "Мишель Бачелет" in _texts(ev, mentions, "actor2")
+    assert _texts(ev, mentions, "actor1") == []
+    events, mentions = _tag("Мишель Бачелет родилась в Сантьяго в 1951 году. Полковник был арестован в Сантьяго.")
+    assert all("Мишель Бачелет" not in _texts(e, mentions, "actor2") for e in events)

@@ -12,6 +12,9 @@ ACTOR_TYPES = ("PER", "ORG")
 SYMMETRIC_ROOTS = {"04", "05", "06"}
 GROUP_SUBJECTS = {"сторона", "лидер", "делегация", "страна", "государство", "партнер", "участник"}
 PRONOUN_SUBJECTS = {"он", "она"}
+#: the subject lemma :func:`actors_for` reports for a singular finite verb or short participle with no subject
+#: at all ("После был арестован силами ПНС.", "В 2010 году подписала контракт"): a dropped pronoun, read as "он"/"она"
+ZERO_SUBJECT = "<zero>"
 
 
 # ---------------------------------------------------------------- actors
@@ -132,6 +135,24 @@ def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
         and tokens[t.parent].lemma in one_word_triggers()
 
 
+def dropped_subject(tokens: list[Token], verb: int) -> bool:
+    """Whether the verb's subject is a dropped third-person singular pronoun: a finite verb or a short participle
+    in the singular, with a person or a gender that only a person has, heading its own clause (a verb under
+    another one shares that one's subject, :func:`_inherited_subject`; an impersonal "сообщается" is neuter
+    or has no person)."""
+    t = tokens[verb]
+    feats = t.feats or {}
+    if t.pos not in ("VERB", "AUX") or feats.get("Number") != "Sing":
+        return False
+    finite = feats.get("VerbForm") == "Fin" and (feats.get("Person") == "3" or feats.get("Gender") in ("Masc", "Fem"))
+    short = feats.get("VerbForm") == "Part" and feats.get("Variant") == "Short" and feats.get("Gender") in ("Masc", "Fem")
+    if not (finite or short) or feats.get("Gender") == "Neut":
+        return False
+    if feats.get("Person") in ("1", "2") or any(tokens[k].rel == "expl" for k in t.kids):
+        return False
+    return t.rel in ("root", "parataxis")
+
+
 def _inherited_subject(tokens: list[Token], verb: int, anchor: int) -> list[int]:
     """The subject a verb without one shares with the clause above it (one step up, the way enhanced Universal
     Dependencies propagate subjects), or nothing."""
@@ -178,6 +199,8 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor]
     if not subjects and tokens[verb].pos == "VERB":
         subjects = _inherited_subject(tokens, verb, anchor)
+    if not subjects and dropped_subject(tokens, verb):
+        subject_lemma = ZERO_SUBJECT
     coordinated = False
     for j in subjects[:1]:
         subject_lemma = tokens[j].lemma

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .modality import REPORT_VERBS
 from .ontology import ontology
 from .places import _conjoined_places, _in_locative, in_place_noun_phrase
-from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, _prefer_actors,
+from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT, _prefer_actors,
                     actors_for, clause_mentions, is_passive, object_of_another_event, names_agent, split_conjoined)
 from .syntax import Token, name_phrase
 from .unnamed import unnamed_actor
@@ -102,6 +102,13 @@ def without_aliases(actors: list[int], mentions, body: str) -> list[int]:
     return [m for m in actors if m in out]
 
 
+def _nominative_in(view: SentenceView) -> bool:
+    """Whether a noun or pronoun in the nominative stands in the sentence: a subject the parse did not hang on
+    the verb ("Президент России Владимир Путин подписал", "расследование проводит управление"), so the verb's
+    subject was not dropped."""
+    return any(t.pos in ("NOUN", "PROPN", "PRON", "NUM") and (t.feats or {}).get("Case") == "Nom" for t in view.tokens)
+
+
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
     """(actor1, actor2, actor1 adjective countries, actor2 adjective countries, from syntax, symmetric, unnamed
     heads) of the trigger at ``anchor`` by the parse rules; ``previous``: the event before (whose actors
@@ -114,7 +121,7 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
         a1g, a2g = [previous.actor1], [previous.actor2] if previous.actor2 else a2g
         coordinated = coordinated or previous.symmetric
-    elif not a1g and subject in PRONOUN_SUBJECTS:
+    elif not a1g and (subject in PRONOUN_SUBJECTS or (subject == ZERO_SUBJECT and not _nominative_in(view))):
         last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
         recent = [k for k in last_person if mentions[k].end > view.start - PRONOUN_WINDOW]
         last_person = recent or last_person
