@@ -69,6 +69,30 @@ def test_template_lines_learned_across_pages_of_an_outlet():
     assert footer in single.body
 
 
+def test_a_headline_listed_as_a_link_on_other_pages_stays_its_pages_title():
+    # other pages of the outlet link to an article by its headline (teasers, "most read"): counted with them the
+    # headline recurs on enough pages to be a template, yet on its own page, a plain heading, it is the title
+    from pipeline.core.cleaning.document import RULES, extract_lines
+    from pipeline.core.markdown import logical_lines
+
+    headline = "Япония и Монголия провели переговоры"
+
+    def other(topic: str) -> str:
+        prose = [p.replace("Японии", topic) + f" Речь шла о {topic.lower()}." for p in PROSE]
+        return "\n\n".join([f"# Новости {topic}", *prose, f"- [{headline}](/news/1)\n- [Погода на неделю](/w)"])
+
+    own = "\n\n".join([f"# {headline}", *PROSE])
+    texts = [own] + [other(t) for t in ("Кореи", "Китая", "Вьетнама")]
+    index = TemplateIndex.learn([(None, logical_lines(t)) for t in texts])
+    lines = logical_lines(own)
+    assert index.is_template(None, headline) and index.is_own_headline(None, lines[0])
+    clean = extract_lines(_doc("a.md", own), lines, index, None, model=RULES)
+    assert clean.title == headline and clean.paragraphs == PROSE
+    # a heading that recurs as a plain heading on as many pages is furniture, whatever links to it
+    index = TemplateIndex.learn([(None, logical_lines(t)) for t in texts + [own, own]])
+    assert not index.is_own_headline(None, lines[0])
+
+
 def test_template_index_counts_pages_not_lines():
     from pipeline.core.markdown import logical_lines
 

@@ -125,6 +125,9 @@ class LineAnalysis:
     reasons: list[str | None]
     scores: list[float]
     region: tuple[int, int]
+    #: template lines that are the page's own headline (:meth:`.templates.TemplateIndex.is_own_headline`): the
+    #: block model reads them as templates, as it was trained; the title may still be one
+    own_headlines: tuple[int, ...] = ()
 
 
 def analyse_lines(lines: list[LogicalLine], templates: TemplateIndex | None, group: str | None) -> LineAnalysis:
@@ -132,8 +135,11 @@ def analyse_lines(lines: list[LogicalLine], templates: TemplateIndex | None, gro
     rules = phrase_rules()
     feats = [line_features(ln, rules.stopwords) for ln in lines]
     reasons: list[str | None] = []
-    for ln, f in zip(lines, feats):
+    own_headlines = []
+    for i, (ln, f) in enumerate(zip(lines, feats)):
         template = bool(templates and templates.is_template(group, ln.text))
+        if template and templates.is_own_headline(group, ln):
+            own_headlines.append(i)
         reasons.append(boilerplate_reason(LineContext(ln, f, rules, template, ln.text.lower())))
     _forgive_syndicated(feats, reasons)
     _mark_captions(lines, feats, reasons)
@@ -142,10 +148,10 @@ def analyse_lines(lines: list[LogicalLine], templates: TemplateIndex | None, gro
     cyrillic_page = letters > 0 and sum(f.letters * (1 - f.latin_share) for f in feats) / letters > 0.5
     scores = [line_score(f, r, ln, i / total, cyrillic_page) for i, (f, r, ln) in enumerate(zip(feats, reasons, lines))]
     if not lines or max(scores, default=0) <= 0:
-        return LineAnalysis(rules, feats, reasons, scores, (0, 0))
+        return LineAnalysis(rules, feats, reasons, scores, (0, 0), tuple(own_headlines))
     start, end = main_region(scores)
     end = cut_at_section_break(lines, feats, scores, rules, start, end)
-    return LineAnalysis(rules, feats, reasons, scores, (start, end))
+    return LineAnalysis(rules, feats, reasons, scores, (start, end), tuple(own_headlines))
 
 
 def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: TemplateIndex | None,
@@ -189,6 +195,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
+    for i in a.own_headlines:  # a page's own headline, listed as a link on other pages, may be its title
+        if reasons[i] == "template":
+            reasons[i] = None
     title_idx, title_start = choose_title(lines, feats, reasons, start)
     stated = stated_title_line(lines, feats, page_title, start, end, title_idx)
     extra: list[int] = []

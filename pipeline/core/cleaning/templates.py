@@ -27,12 +27,41 @@ def template_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+#: what the second key of a link line and of a plain heading append to the text's key (no normalized key
+#: holds a control character)
+_AS_LINK = "\x00link"
+_AS_PLAIN_HEADING = "\x00heading"
+#: words of a link line from which it may be another page's headline (a teaser), and gets its second key
+LINK_HEADLINE_WORDS = 3
+
+
+def is_link_line(line: LogicalLine) -> bool:
+    return line.link_chars * 2 >= len(line.text)
+
+
+def plain_heading(line: LogicalLine) -> bool:
+    """A heading that is no link: where a page states its own headline."""
+    return bool(line.heading) and not is_link_line(line)
+
+
+def line_keys(line: LogicalLine) -> list[str]:
+    """The keys a line counts under: its text's, and the text's in that form for a plain heading and for a link
+    line of a few words (a teaser), so that :meth:`TemplateIndex.is_own_headline` can tell them apart."""
+    key = template_key(line.text)
+    if not key:
+        return []
+    if plain_heading(line):
+        return [key, key + _AS_PLAIN_HEADING]
+    if is_link_line(line) and len(line.words) >= LINK_HEADLINE_WORDS:
+        return [key, key + _AS_LINK]
+    return [key]
+
+
 def page_template_keys(lines: Sequence[LogicalLine]) -> "np.ndarray":
     """The distinct hashed template keys of one page, sorted (what the corpus template index counts)."""
     import numpy as np
 
-    keys = {template_key(l.text) for l in lines}
-    keys.discard("")
+    keys = {k for line in lines for k in line_keys(line)}
     return np.array(sorted(template_hash(k) for k in keys), dtype=np.uint64)
 
 
@@ -80,6 +109,16 @@ class TemplateIndex:
     def is_template(self, group: str | None, text: str) -> bool:
         k = template_key(text)
         return bool(k) and self.is_template_hash(group, template_hash(k))
+
+    def is_own_headline(self, group: str | None, line: LogicalLine) -> bool:
+        """Whether a template line is the page's own headline: a plain heading whose text recurs as a link on
+        enough pages (teasers and "most read" lists of the outlet link to it) but as a plain heading on too few.
+        Decided by the template status of its keys alone, so :meth:`signature` covers it."""
+        if not plain_heading(line):
+            return False
+        key = template_key(line.text)
+        return self.is_template_hash(group, template_hash(key + _AS_LINK)) and \
+            not self.is_template_hash(group, template_hash(key + _AS_PLAIN_HEADING))
 
     def signature(self, group: str | None, keys: "np.ndarray") -> str:
         """Which of a page's keys are templates, as a digest: a page needs re-extraction exactly when it changes."""
