@@ -91,6 +91,11 @@ def test_a_headline_listed_as_a_link_on_other_pages_stays_its_pages_title():
     # a heading that recurs as a plain heading on as many pages is furniture, whatever links to it
     index = TemplateIndex.learn([(None, logical_lines(t)) for t in texts + [own, own]])
     assert not index.is_own_headline(None, lines[0])
+    # a text dump without heading markup states its headline as a short line
+    dump = "\n\n".join([headline, *PROSE])
+    index = TemplateIndex.learn([(None, logical_lines(t)) for t in [dump] + texts[1:]])
+    clean = extract_lines(_doc("a.txt", dump), logical_lines(dump), index, None, model=RULES)
+    assert clean.title == headline
 
 
 def test_template_index_counts_pages_not_lines():

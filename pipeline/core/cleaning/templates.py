@@ -39,9 +39,19 @@ def is_link_line(line: LogicalLine) -> bool:
     return line.link_chars * 2 >= len(line.text)
 
 
+#: words of a plain line (no heading markup) that may state the page's headline: a text dump drops the markup
+PLAIN_HEADLINE_WORDS = (3, 25)
+
+
 def plain_heading(line: LogicalLine) -> bool:
-    """A heading that is no link: where a page states its own headline."""
-    return bool(line.heading) and not is_link_line(line)
+    """A line that is no link and may state the page's own headline: a heading, or, in a dump that dropped the
+    markup, a short line outside lists and tables that does not end a sentence with a full stop."""
+    if is_link_line(line):
+        return False
+    if line.heading:
+        return True
+    return not line.list_item and not line.table and not line.text.rstrip().endswith(".") and \
+        PLAIN_HEADLINE_WORDS[0] <= len(line.words) <= PLAIN_HEADLINE_WORDS[1]
 
 
 def line_keys(line: LogicalLine) -> list[str]:
