@@ -7,7 +7,8 @@ Steps per sentence (natasha's sentences, lemmas and syntax, shared with NER thro
    and one event per CAMEO root is kept per sentence.
 2. :func:`actors_for` reads the parse: subject (and its coordinated conjuncts) → actor1; indirect object,
    "с кем" and "между X и Y" → actor2; genitive modifiers of a noun trigger ("переговоры Японии и КНДР").
-   "Стороны"/"он" take the actors of the previous event or the last person; without a parse, mentions
+   "Стороны"/"он" (or a dropped subject: "Во время диктатуры Пиночета была арестована.") take the actors of
+   the previous event or the last person; without a parse, mentions
    before and after the trigger. Country adjectives ("японский премьер") add actor countries.
 3. :func:`location_for` — a LOC mention in a locative phrase ("в Нью-Йорке", "недалеко от Улан-Батора"), else
    the LOC in the genitive of a place noun of one ("в пригороде Феникса") or a visit's object ("посетил Москву").

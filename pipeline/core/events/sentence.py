@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from .modality import REPORT_VERBS
 from .ontology import ontology
 from .places import _conjoined_places, _in_locative, in_place_noun_phrase
-from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT, _prefer_actors,
-                    actors_for, clause_mentions, is_passive, object_of_another_event, names_agent, split_conjoined)
+from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT,
+                    _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event, names_agent, split_conjoined)
 from .syntax import Token, name_phrase
 from .unnamed import unnamed_actor
 
