@@ -416,3 +416,29 @@ def test_a_dropped_subject_is_the_person_named_before():
     assert _texts(ev, mentions, "actor1") == []
     events, mentions = _tag("Мишель Бачелет родилась в Сантьяго в 1951 году. Полковник был арестован в Сантьяго.")
     assert all("Мишель Бачелет" not in _texts(e, mentions, "actor2") for e in events)
+
+
+def test_a_dropped_subject_beside_a_foreign_name_the_tagger_reads_as_nominative():
+    # "с президентом Юн Сок Ёлем": the tagger reads the name's last word as nominative; a name's later words
+    # carry the case of its head, so the sentence still has no subject and the person named before acts
+    events, mentions = _tag("Премьер-министр Японии Фумио Кисида прибыл в Сеул. В среду провел переговоры с "
+                            "президентом Юн Сок Ёлем.")
+    ev = next(e for e in events if e["trigger"] == "провел переговоры")
+    assert _texts(ev, mentions, "actor1") == ["Фумио Кисида"] and _texts(ev, mentions, "actor2") == ["Юн Сок Ёлем"]
+
+
+def test_there_takes_the_place_a_visit_found_in_the_sentence_before():
+    events, mentions = _tag("Президент Монголии Ухнаагийн Хурэлсух посетил Токио с официальным визитом. Там он "
+                            "встретился с премьер-министром Японии Фумио Кисидой.")
+    ev = next(e for e in events if e["trigger"] == "встретился")
+    assert mentions[ev["location"]]["text"] == "Токио"
+
+
+def test_a_pronoun_or_dropped_subject_of_a_passive_with_an_agent_undergoes_the_act():
+    # "Позже он был арестован полицией": the agent fills actor1, and the person the pronoun (or the dropped
+    # subject) stands for is still the one arrested
+    for text in ("Муаммар Каддафи бежал из Триполи в августе. Позже он был арестован полицией Ливии.",
+                 "Муаммар Каддафи бежал из Триполи в августе. Позже был арестован силами ПНС."):
+        events, mentions = _tag(text)
+        ev = next(e for e in events if e["trigger"] == "арестован")
+        assert _texts(ev, mentions, "actor2") == ["Муаммар Каддафи"] and _texts(ev, mentions, "actor1")

@@ -95,7 +95,28 @@ def test_a_headline_listed_as_a_link_on_other_pages_stays_its_pages_title():
     dump = "\n\n".join([headline, *PROSE])
     index = TemplateIndex.learn([(None, logical_lines(t)) for t in [dump] + texts[1:]])
     clean = extract_lines(_doc("a.txt", dump), logical_lines(dump), index, None, model=RULES)
-    assert clean.title == headline
+    assert clean.title == headline and clean.paragraphs == PROSE
+    # another headline the outlet links to, below the page's own, is still furniture
+    teaser = "\n\n".join(["# Китай и Вьетнам подписали соглашение", PROSE[0], f"### {headline}", *PROSE[1:]])
+    index = TemplateIndex.learn([(None, logical_lines(t)) for t in [teaser] + texts[1:]])
+    clean = extract_lines(_doc("b.md", teaser), logical_lines(teaser), index, None, model=RULES)
+    assert clean.title == "Китай и Вьетнам подписали соглашение" and headline not in clean.body
+
+
+def test_a_pages_signature_changes_when_its_headline_becomes_its_own():
+    # a rebuild re-extracts a page only when its template signature changes: one more page linking to its
+    # headline turns the headline into the page's own (a title again), so the signature must change with it
+    from pipeline.core.cleaning.templates import page_template_keys
+    from pipeline.core.markdown import logical_lines
+
+    headline = "Япония и Монголия провели переговоры"
+    own = logical_lines("\n\n".join([f"# {headline}", *PROSE]))
+    linking = [logical_lines(f"# Новости {t}\n\n{PROSE[0]}\n\n- [{headline}](/news/1)") for t in ("Кореи", "Китая")]
+    one = TemplateIndex.learn([("x.ru", own), ("x.ru", linking[0])])
+    two = TemplateIndex.learn([("x.ru", own), ("x.ru", linking[0]), ("x.ru", linking[1])])
+    assert not one.is_own_headline("x.ru", own[0]) and two.is_own_headline("x.ru", own[0])
+    keys = page_template_keys(own)
+    assert one.signature("x.ru", keys) != two.signature("x.ru", keys)
 
 
 def test_template_index_counts_pages_not_lines():

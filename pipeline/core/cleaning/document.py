@@ -195,9 +195,10 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
                 reasons[i] = "block_model"
             elif prob[i] >= threshold and reasons[i] in MODEL_OVERRIDABLE:
                 reasons[i] = None
-    for i in a.own_headlines:  # a page's own headline, listed as a link on other pages, may be its title
-        if reasons[i] == "template":
-            reasons[i] = None
+    # a page's own headline, listed as a link on other pages, may be its title (and only that)
+    own_headlines = [i for i in a.own_headlines if reasons[i] == "template"]
+    for i in own_headlines:
+        reasons[i] = None
     title_idx, title_start = choose_title(lines, feats, reasons, start)
     stated = stated_title_line(lines, feats, page_title, start, end, title_idx)
     extra: list[int] = []
@@ -215,6 +216,9 @@ def extract_lines(doc: RawDocument, lines: list[LogicalLine], templates: Templat
     else:
         start = title_start
 
+    for i in own_headlines:
+        if i != title_idx:
+            reasons[i] = "template"
     kept: list[int] = []
     for i in [*extra, *range(start, end)]:
         f, r = feats[i], reasons[i]

@@ -27,20 +27,19 @@ def template_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-#: what the second key of a link line and of a plain heading append to the text's key (no normalized key
-#: holds a control character)
-_AS_LINK = "\x00link"
+#: what the second key of a plain heading appends to its text's key (no normalized key holds a control
+#: character); the second key of a link line with the same text is that hash XOR :data:`_OTHER_FORM`, so that
+#: either form's hash gives the other's (:meth:`TemplateIndex.signature` covers both)
 _AS_PLAIN_HEADING = "\x00heading"
+_OTHER_FORM = 0x9E3779B97F4A7C15
 #: words of a link line from which it may be another page's headline (a teaser), and gets its second key
 LINK_HEADLINE_WORDS = 3
+#: words of a plain line (no heading markup) that may state the page's headline: a text dump drops the markup
+PLAIN_HEADLINE_WORDS = (3, 25)
 
 
 def is_link_line(line: LogicalLine) -> bool:
     return line.link_chars * 2 >= len(line.text)
-
-
-#: words of a plain line (no heading markup) that may state the page's headline: a text dump drops the markup
-PLAIN_HEADLINE_WORDS = (3, 25)
 
 
 def plain_heading(line: LogicalLine) -> bool:
@@ -54,25 +53,31 @@ def plain_heading(line: LogicalLine) -> bool:
         PLAIN_HEADLINE_WORDS[0] <= len(line.words) <= PLAIN_HEADLINE_WORDS[1]
 
 
-def line_keys(line: LogicalLine) -> list[str]:
-    """The keys a line counts under: its text's, and the text's in that form for a plain heading and for a link
-    line of a few words (a teaser), so that :meth:`TemplateIndex.is_own_headline` can tell them apart."""
+def _form_hashes(key: str) -> tuple[int, int]:
+    """(plain-heading form, link form) hashes of a key."""
+    heading = template_hash(key + _AS_PLAIN_HEADING)
+    return heading, heading ^ _OTHER_FORM
+
+
+def line_hashes(line: LogicalLine) -> list[int]:
+    """The hashed keys a line counts under: its text's, and for a plain heading and a link line of a few words
+    (a teaser) also the text's in that form, so that :meth:`TemplateIndex.is_own_headline` can tell them apart."""
     key = template_key(line.text)
     if not key:
         return []
     if plain_heading(line):
-        return [key, key + _AS_PLAIN_HEADING]
+        return [template_hash(key), _form_hashes(key)[0]]
     if is_link_line(line) and len(line.words) >= LINK_HEADLINE_WORDS:
-        return [key, key + _AS_LINK]
-    return [key]
+        return [template_hash(key), _form_hashes(key)[1]]
+    return [template_hash(key)]
 
 
 def page_template_keys(lines: Sequence[LogicalLine]) -> "np.ndarray":
     """The distinct hashed template keys of one page, sorted (what the corpus template index counts)."""
     import numpy as np
 
-    keys = {k for line in lines for k in line_keys(line)}
-    return np.array(sorted(template_hash(k) for k in keys), dtype=np.uint64)
+    keys = {k for line in lines for k in line_hashes(line)}
+    return np.array(sorted(keys), dtype=np.uint64)
 
 
 @dataclass
@@ -123,14 +128,15 @@ class TemplateIndex:
     def is_own_headline(self, group: str | None, line: LogicalLine) -> bool:
         """Whether a template line is the page's own headline: a plain heading whose text recurs as a link on
         enough pages (teasers and "most read" lists of the outlet link to it) but as a plain heading on too few.
-        Decided by the template status of its keys alone, so :meth:`signature` covers it."""
+        Decided by the template status of the line's two form hashes, which :meth:`signature` covers."""
         if not plain_heading(line):
             return False
-        key = template_key(line.text)
-        return self.is_template_hash(group, template_hash(key + _AS_LINK)) and \
-            not self.is_template_hash(group, template_hash(key + _AS_PLAIN_HEADING))
+        heading, link = _form_hashes(template_key(line.text))
+        return self.is_template_hash(group, link) and not self.is_template_hash(group, heading)
 
     def signature(self, group: str | None, keys: "np.ndarray") -> str:
-        """Which of a page's keys are templates, as a digest: a page needs re-extraction exactly when it changes."""
-        hits = [int(k) for k in keys if self.is_template_hash(group, int(k))]
-        return hashlib.sha256(",".join(map(str, hits)).encode()).hexdigest()[:16]
+        """Which of a page's keys are templates, and of which the other form is (a plain heading's link form:
+        :meth:`is_own_headline`), as a digest: a page needs re-extraction exactly when it changes."""
+        hits = [str(int(k)) for k in keys if self.is_template_hash(group, int(k))]
+        hits += [f"~{int(k)}" for k in keys if self.is_template_hash(group, int(k) ^ _OTHER_FORM)]
+        return hashlib.sha256(",".join(hits).encode()).hexdigest()[:16]

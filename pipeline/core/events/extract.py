@@ -356,7 +356,9 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             ev.features = features(tokens, ev, mentions, sentence_mentions)
             ev.actor_rows = rows
             events.append(ev)
-        previous_location = location_for(body, sentence_mentions, mentions, set())
+        # the place the sentence's last event found ("посетил Токио"), else its first locative place
+        found = [e.location for e in events if e.sentence_start == sent.start and e.location is not None]
+        previous_location = found[-1] if found else location_for(body, sentence_mentions, mentions, set())
     return events
 
 

@@ -105,8 +105,11 @@ def without_aliases(actors: list[int], mentions, body: str) -> list[int]:
 def _nominative_in(view: SentenceView) -> bool:
     """Whether a noun or pronoun in the nominative stands in the sentence: a subject the parse did not hang on
     the verb ("Президент России Владимир Путин подписал", "расследование проводит управление"), so the verb's
-    subject was not dropped."""
-    return any(t.pos in ("NOUN", "PROPN", "PRON", "NUM") and (t.feats or {}).get("Case") == "Nom" for t in view.tokens)
+    subject was not dropped. A name's later words and a word after a preposition carry their phrase's case, not
+    their own (the tagger reads "с президентом Юн Сок Ёлем" with a nominative "Ёлем")."""
+    return any(t.pos in ("NOUN", "PROPN", "PRON", "NUM") and (t.feats or {}).get("Case") == "Nom"
+               and t.rel not in ("flat", "flat:name") and not any(view.tokens[k].rel == "case" for k in t.kids)
+               for t in view.tokens)
 
 
 def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, previous=None):
@@ -121,7 +124,10 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
         a1g, a2g = [previous.actor1], [previous.actor2] if previous.actor2 else a2g
         coordinated = coordinated or previous.symmetric
-    elif not a1g and (subject in PRONOUN_SUBJECTS or (subject == ZERO_SUBJECT and not _nominative_in(view))):
+    elif not any(a2g if passive else a1g) and \
+            (subject in PRONOUN_SUBJECTS or (subject == ZERO_SUBJECT and not _nominative_in(view))):
+        # the side a pronoun subject stands for is empty: the doer, or of a passive ("Он был арестован
+        # полицией") the one who undergoes it
         last_person = [k for k, m in enumerate(mentions) if m.type == "PER" and m.end <= view.start]
         recent = [k for k in last_person if mentions[k].end > view.start - PRONOUN_WINDOW]
         last_person = recent or last_person
