@@ -7,7 +7,7 @@ Metric (scrapinghub article-extraction-benchmark): tokens are ``\\w+``,
 averaged over pages; F1 of the two averages. Title + lead + body are scored.
 
     .venv/bin/python benchmarks/extraction.py [--eval-dir ../shared/eval/daniel_ru_dev] [--worst 10] [--table]
-    .venv/bin/python benchmarks/extraction.py --cv [--folds 5] [--record]
+    .venv/bin/python benchmarks/extraction.py --cv [--folds 5] [--record] [--pages PAGES.json]
 
 ``--cv`` is the headline: leave-outlet-out cross-validation over ``daniel_ru_dev`` and ``daniel_multi_dev``
 together (folds grouped by host, assigned deterministically), calling the extraction core directly (no
@@ -222,7 +222,8 @@ def baseline_predictions(pages) -> dict:
 
 
 def cross_validate(folds: int = 5, baselines: bool = True) -> dict:
-    """The leave-outlet-out table (see the module docstring): {(set, group, kind): {system: summary}}."""
+    """The leave-outlet-out table (see the module docstring): {(set, group, kind): {system: summary}}, and under
+    "pages" each page's F1 per system (``--pages``)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from pipeline.core.cleaning.blocks import BlockModel, load_block_model
     from pipeline.core.cleaning.document import RULES
@@ -256,6 +257,9 @@ def cross_validate(folds: int = 5, baselines: bool = True) -> dict:
                 predictions["model CV"][(p.set, p.kind, p.id)] = _extract_text(p, model)
     if baselines:
         predictions["jusText / trafilatura fp"] = baseline_predictions(pages)
+    pages_out = {f"{p.set}|{p.kind}|{p.id}": {system: round(_f1(*page_scores(pred.get((p.set, p.kind, p.id), ""),
+                                                                           p.expected)), 4)
+                                              for system, pred in predictions.items()} for p in pages}
     table = {}
     for set_name, group in GROUPS:
         for kind in ("md", "html"):
@@ -264,7 +268,11 @@ def cross_validate(folds: int = 5, baselines: bool = True) -> dict:
     return {"folds": folds, "pages_per_s": timing, "table": table,
             "model_sha256": hashlib.sha256(shipped_text.encode("utf-8")).hexdigest(),
             "data_sha256": fingerprint,
-            "model_current": shipped.get("trained_on", {}).get("data_sha256") == fingerprint}
+            "model_current": shipped.get("trained_on", {}).get("data_sha256") == fingerprint, "pages": pages_out}
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def print_cv(result: dict, recorded: dict | None) -> None:
@@ -320,10 +328,15 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-baselines", action="store_true", help="with --cv: skip jusText and trafilatura")
     parser.add_argument("--record", action="store_true", help="with --cv: write the figures to extraction_cv.json")
+    parser.add_argument("--pages", type=Path, help="with --cv: write each page's F1 per system here (JSON), to "
+                                                   "compare two checkouts page by page")
     args = parser.parse_args()
     if args.cv:
         recorded = json.loads(RECORDED.read_text(encoding="utf-8")) if RECORDED.exists() else None
         result = cross_validate(args.folds, not args.no_baselines)
+        pages = result.pop("pages")
+        if args.pages:
+            args.pages.write_text(json.dumps(pages, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print_cv(result, recorded)
         if args.record:
             RECORDED.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
