@@ -299,6 +299,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
     previous_location: int | None = None
     segments = (segment for natasha_sentence in doc.sents for segment in line_segments(natasha_sentence, body))
     for sent_index, sent in enumerate(segments):
+        first_event = len(events)  # this sentence's events are appended after it
         sentence_mentions = [k for k, m in enumerate(mentions) if m.start >= sent.start and m.end <= sent.stop]
         if len(sent.tokens) > MAX_SENTENCE_TOKENS:
             previous_location = None
@@ -357,7 +358,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             ev.actor_rows = rows
             events.append(ev)
         # the place the sentence's last event found ("посетил Токио"), else its first locative place
-        found = [e.location for e in events if e.sentence_start == sent.start and e.location is not None]
+        found = [e.location for e in events[first_event:] if e.location is not None]
         previous_location = found[-1] if found else location_for(body, sentence_mentions, mentions, set())
     return events
 
