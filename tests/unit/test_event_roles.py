@@ -394,6 +394,38 @@ def test_the_instrumental_agent_of_a_predicative_passive_participle_acts():
                                                                                     "Бараком Обамой"}
 
 
+def test_the_name_before_a_passive_participle_modifying_a_noun_does_not_undergo_it():
+    # "задержанного" modifies "бизнесмена": the businessman was detained, and the authorities named before the
+    # participle are the subject of "освободили", not whom the detention was done to
+    events, mentions = _tag("Китайские власти освободили задержанного японского бизнесмена.")
+    detention = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert "Китайские власти" not in _texts(detention, mentions, "actor2")
+    release = next(e for e in events if e["cameo_code"].startswith("08"))
+    assert _texts(release, mentions, "actor1") == ["Китайские власти"]
+
+
+def test_a_passive_participle_modifying_an_apposition_is_done_to_the_name_it_describes():
+    events, mentions = _tag("В понедельник Абид Насир, 26-летний пакистанец, арестованный по подозрению в "
+                            "терроризме, был доставлен в суд.")
+    arrest = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert _texts(arrest, mentions, "actor2") == ["Абид Насир"]
+
+
+def test_an_act_named_with_its_own_doer_in_an_adverbial_phrase_is_not_the_subjects():
+    # "после вторжения китайских судов": the ships invaded, not Japan, which protested after it
+    events, mentions = _tag("Япония направила Китаю ноту протеста после вторжения китайских судов в "
+                            "территориальные воды.")
+    incursion = next((e for e in events if e["trigger"] == "вторжения"), None)
+    assert incursion is None or "Япония" not in _texts(incursion, mentions, "actor1")
+
+
+def test_concluding_a_treaty_is_signing_an_agreement():
+    events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
+    ev = next(e for e in events if e["cameo_code"] == "057")
+    assert set(_texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")) == {"Россия", "КНДР"}
+    assert ev["symmetric"]
+
+
 def test_the_named_site_of_a_place_adjective_is_the_place():
     # "в московском аэропорту Шереметьево": the adjective opens the locative phrase, the airport's name is where
     events, mentions = _tag("Гражданку Израиля Нааму Иссахар задержали в московском аэропорту Шереметьево "

@@ -135,6 +135,17 @@ def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
         and tokens[t.parent].lemma in one_word_triggers()
 
 
+def _adverbial_with_own_agent(tokens: list[Token], anchor: int) -> bool:
+    """A noun trigger in an adverbial phrase that names its own doer in the genitive ("после вторжения китайских
+    судов Япония направила протест", "накануне визита министра"): the act is the genitive's, not the subject's
+    of the verb the phrase hangs on (an act done to someone, "после ареста Навального", has its target there). Not
+    of a gathering (CAMEO 04): "поехала на саммит ФСЭГ", "на встрече министров Ван И заявил" name who attends."""
+    t = tokens[anchor]
+    return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(
+        tokens[k].rel == "nmod" and tokens[k].pos in ("NOUN", "PROPN") and (tokens[k].feats or {}).get("Case") == "Gen"
+        and not _case_words(tokens, k) for k in t.kids)
+
+
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
     """Whether the verb's subject is a dropped third-person singular pronoun: a finite verb or a short participle
     in the singular, with a person or a gender that only a person has, heading its own clause (a verb under
@@ -190,7 +201,8 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         # done to someone only through a support verb ("полиция провела арест", not "Кисида осудил убийство")
         governor = tokens[anchor_tok.parent].lemma
         if (anchor_tok.lemma not in target_genitive_nouns() or governor in SUPPORT_VERBS) and \
-                not object_of_another_event(tokens, anchor):
+                not object_of_another_event(tokens, anchor) and \
+                not (root_of(code) != "04" and _adverbial_with_own_agent(tokens, anchor)):
             verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
@@ -238,8 +250,12 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             # the noun the participle modifies undergoes the act; a predicative one ("РБК напоминает, что ... была
             # задержана россиянка") has its passive subject, read above, and its governing verb is no such noun
             sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
+            group = _prefer_actors(_mentions_in(sub, token_mentions), mentions)
+            if not group and tokens[head].rel == "appos" and tokens[head].parent is not None:
+                # "Абид Насир, 26-летний пакистанец, арестованный ...": the noun stands beside the name it describes
+                group = _prefer_actors(_mentions_in([tokens[head].parent], token_mentions), mentions)
             a2_idx.extend(sub)
-            a2_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
+            a2_groups.append(group)
             a2_heads.extend([] if names_agent(a2_groups[-1], mentions) else [head])
     partners = []
     between = []
@@ -291,6 +307,12 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
 
 #: relations by which a participle modifies a noun ("граждан, похищенных ...", "задержанного Соловьёва")
 ATTRIBUTIVE_RELS = frozenset({"acl", "amod", "acl:relcl"})
+
+def modifies_noun(tokens: list[Token], anchor: int) -> bool:
+    """Whether the trigger is a participle modifying a noun ("задержанного бизнесмена", "граждан, похищенных ...")."""
+    t = tokens[anchor]
+    return (t.feats or {}).get("VerbForm") == "Part" and t.rel in ATTRIBUTIVE_RELS and t.parent is not None
+
 
 #: relations that open a clause of their own: a mention under one of them belongs to another predicate
 CLAUSE_RELS = {"root", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"}

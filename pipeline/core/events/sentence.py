@@ -12,7 +12,8 @@ from .modality import REPORT_VERBS
 from .ontology import ontology
 from .places import _conjoined_places, _in_locative, in_place_noun_phrase
 from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT,
-                    _prefer_actors, actors_for, clause_mentions, is_passive, object_of_another_event, names_agent, split_conjoined)
+                    _prefer_actors, actors_for, clause_mentions, is_passive, modifies_noun, names_agent,
+                    object_of_another_event, split_conjoined)
 from .syntax import Token, name_phrase
 from .unnamed import unnamed_actor
 
@@ -158,9 +159,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         before = [k for k in free if mentions[k].end <= tokens[anchor].start]
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
-        if object_of_another_event(tokens, anchor) or subject in PRONOUN_SUBJECTS:
+        if object_of_another_event(tokens, anchor) or subject in PRONOUN_SUBJECTS or \
+                (passive and modifies_noun(tokens, anchor)):
             # "Япония осудила нападение": the one who condemns did not attack; "..., в составе которой он
-            # встречался с президентом": the subject is someone the text named before, not a nearer name
+            # встречался с президентом": the subject is someone the text named before, not a nearer name;
+            # "власти освободили задержанного бизнесмена": the noun a passive participle modifies undergoes the
+            # act (read by the rules), and the name before it is the subject of another verb
             before = []
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
         a1g = [b[-1:]] if b and not passive else []
