@@ -419,6 +419,19 @@ def test_an_act_named_with_its_own_doer_in_an_adverbial_phrase_is_not_the_subjec
     assert incursion is None or "Япония" not in _texts(incursion, mentions, "actor1")
 
 
+@pytest.mark.parametrize("text, actor, kept", [
+    ("В итоге, по данным ОВД-Инфо, на акции задержали 39 человек.", "ОВД-Инфо", None),
+    ("Согласно источникам в МВД, полиция задержала Иванова.", "МВД", "Иванова"),
+    ("Со ссылкой на агентство Рейтер газета пишет, что полиция задержала Иванова.", "Рейтер", "Иванова"),
+])
+def test_the_source_a_sentence_cites_is_no_side_of_its_event(text, actor, kept):
+    events, mentions = _tag(text)
+    for ev in events:
+        assert actor not in _texts(ev, mentions, "actor1") + _texts(ev, mentions, "actor2")
+    if kept:
+        assert any(kept in _texts(ev, mentions, "actor2") for ev in events)
+
+
 def test_concluding_a_treaty_is_signing_an_agreement():
     events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
     ev = next(e for e in events if e["cameo_code"] == "057")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from .modality import REPORT_VERBS
+from .modality import REPORT_VERBS, in_source_phrase
 from .logistic import probability, read_model
 from .roles import _clause_head, is_passive
 from .syntax import Token, _case_words, name_phrase
@@ -157,6 +157,8 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent is not None and phrase.parent != anchor and \
                 (phrase.parent in other_triggers or tokens[phrase.parent].lemma in REPORT_VERBS):
             continue  # who condemns or reports an act does not, by that, do it ("Захарова подчеркнула, что ...")
+        if in_source_phrase(tokens, h.index, anchor):
+            continue  # "согласно источникам в МВД", "по данным ОВД-Инфо": the source of the report
         # a nominative before the trigger acts, save before a passive one ("Картер был арестован")
         subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor and not passive
         (keep1 if subject or (not keep1 and symmetric_root) else keep2).append(k)

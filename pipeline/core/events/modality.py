@@ -43,6 +43,10 @@ DOING_VERBS = {"начать", "начинать", "продолжить", "пр
 REFUSE_NOUNS = {"отказ"}
 THREAT_NOUNS = {"угроза"}
 APPEAL_NOUNS = {"призыв", "требование", "просьба", "предложение"}
+#: nouns that attribute what a sentence says to a source: "по данным ОВД-Инфо", "по сообщению издательства Clarin",
+#: "по словам источника", "по информации МВД" (and "согласно ...", "со ссылкой на ...", read by their prepositions)
+SOURCE_NOUNS = frozenset({"данные", "сообщение", "слово", "информация", "сведение", "сведения", "оценка", "мнение",
+                          "версия", "подсчет", "утверждение", "заявление"})
 #: words whose date is the date of the report, not of what it reports
 REPORT_WORDS = REPORT_VERBS | DENY_VERBS | {"выступить", "выступление", "речь", "заявление", "доклад", "сообщение",
                                             "брифинг", "пресс-конференция", "интервью", "опубликовать"}
@@ -155,3 +159,18 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     if gov_lemmas & REPORT_VERBS:
         return "reported"
     return "asserted"
+
+
+def in_source_phrase(tokens: list[Token], j: int, anchor: int) -> bool:
+    """Whether token ``j`` lies in a phrase naming the source of what the sentence says ("по данным ОВД-Инфо, на
+    акции задержали 39 человек", "согласно источникам в МВД", "со ссылкой на Reuters"): the nouns on its way up to
+    its clause, the trigger excluded."""
+    seen = set()
+    while j is not None and j not in seen and j != anchor and tokens[j].pos != "VERB":
+        seen.add(j)
+        cases = {tokens[c].lemma for c in tokens[j].kids if tokens[c].rel == "case"}
+        if ("по" in cases and tokens[j].lemma in SOURCE_NOUNS) or "согласно" in cases or \
+                (tokens[j].lemma == "ссылка" and cases & {"с", "со"}):
+            return True
+        j = tokens[j].parent
+    return False

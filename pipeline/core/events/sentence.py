@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .modality import REPORT_VERBS
+from .modality import REPORT_VERBS, in_source_phrase
 from .ontology import ontology
 from .places import _conjoined_places, _in_locative, in_place_noun_phrase
 from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT,
@@ -71,7 +71,10 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
         verb = tokens[k].parent
         if tokens[k].rel == "nsubj" and verb is not None and verb != anchor and tokens[verb].lemma in REPORT_VERBS:
             return True
+        if in_source_phrase(tokens, j, anchor):
+            return True
     return False
+
 
 
 #: the text between a name and another name for it: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён (также Ли Чже
