@@ -432,6 +432,17 @@ def test_the_source_a_sentence_cites_is_no_side_of_its_event(text, actor, kept):
         assert any(kept in _texts(ev, mentions, "actor2") for ev in events)
 
 
+def test_the_agent_in_a_clause_modifying_the_target_is_not_the_target():
+    # "освобождение граждан, похищенных спецслужбами КНДР": the citizens are released; the services named in the
+    # clause that qualifies them are the abduction's agent, not whom the release is done to
+    events, mentions = _tag("Цель переговоров — освобождение японских граждан, похищенных спецслужбами КНДР в "
+                            "период с 1977 по 1983 годы.")
+    release = next(e for e in events if e["cameo_code"].startswith("08"))
+    assert not any("КНДР" in t for t in _texts(release, mentions, "actor2"))
+    abduction = next(e for e in events if e["cameo_code"] == "181")
+    assert any("КНДР" in t for t in _texts(abduction, mentions, "actor1"))
+
+
 def test_concluding_a_treaty_is_signing_an_agreement():
     events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
     ev = next(e for e in events if e["cameo_code"] == "057")

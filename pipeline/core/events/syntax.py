@@ -117,8 +117,10 @@ def _with_conjuncts(tokens: list[Token], i: int) -> list[int]:
 
 
 def _own_subtree(tokens: list[Token], i: int) -> list[int]:
-    """Subtree of ``i`` without its conjuncts (they are separate actors) and without place phrases."""
-    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel == "conj")
+    """Subtree of ``i`` without its conjuncts (they are separate actors), without the clauses that modify it
+    ("граждан, похищенных спецслужбами КНДР": the agents of another act) and without place phrases."""
+    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel in ("conj", "acl", "acl:relcl")
+                     or (tokens[j].rel == "amod" and tokens[j].pos == "VERB"))
     sub = _subtree(tokens, i, skip=skip)
     places = frozenset(k for k in sub if k != i and _is_locative(tokens, k))
     if places:
