@@ -443,6 +443,15 @@ def test_the_agent_in_a_clause_modifying_the_target_is_not_the_target():
     assert any("КНДР" in t for t in _texts(abduction, mentions, "actor1"))
 
 
+def test_a_participle_modifying_a_noun_takes_no_side_from_outside_that_nouns_phrase():
+    # the actor check once added Kishida, the subject of "поблагодарил", as the one abducted
+    events, mentions = _tag("Также в ходе встречи Фумио Кисида поблагодарил Монголию за помощь в решении проблемы с "
+                            "освобождением японских граждан, похищенных спецслужбами КНДР в период с 1977 по 1983 "
+                            "годы.")
+    abduction = next(e for e in events if e["cameo_code"] == "181")
+    assert not any("Кисида" in t for t in _texts(abduction, mentions, "actor1") + _texts(abduction, mentions, "actor2"))
+
+
 def test_concluding_a_treaty_is_signing_an_agreement():
     events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
     ev = next(e for e in events if e["cameo_code"] == "057")

@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from .modality import REPORT_VERBS, in_source_phrase
 from .logistic import probability, read_model
-from .roles import _clause_head, is_passive
-from .syntax import Token, _case_words, name_phrase
+from .roles import _clause_head, is_passive, modifies_noun
+from .syntax import Token, _case_words, _subtree, name_phrase
 
 MODEL_FILE = "models/event_actors.json"
 MODEL_FORMAT = "vostok-event-actors-1"
@@ -147,8 +147,13 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
     passive = is_passive(tokens, anchor)
     person_phrases = {_argument(tokens, mention_head(tokens, candidates[k]), stops)
                       for k in keep1 + keep2 if k in candidates and mentions[k].type == "PER"}
+    # a participle modifying a noun acts within that noun's phrase ("граждан, похищенных КНДР"): a name outside it
+    # belongs to the clause the noun stands in ("Кисида поблагодарил ... за освобождение граждан, похищенных ...")
+    phrase_of_noun = set(_subtree(tokens, tokens[anchor].parent)) if modifies_noun(tokens, anchor) else None
     for k in sorted(p, key=lambda k: (-p[k], k)):
         if p[k] < threshold or k in actor1 or k in actor2 or mentions[k].type not in ADDED_TYPES:
+            continue
+        if phrase_of_noun is not None and not phrase_of_noun & set(candidates.get(k, ())):
             continue
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
