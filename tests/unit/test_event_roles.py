@@ -59,6 +59,15 @@ def test_coordinated_subjects_are_both_actors_and_symmetric():
     assert ev["symmetric"] is True
 
 
+def test_the_sides_named_before_act_on_each_other():
+    # "Стороны обсудили": the talks' two sides, whoever held them with whom, act on each other
+    events, mentions = _tag("В пятницу Сигэру Исиба провел переговоры с президентом США Дональдом Трампом. "
+                            "Стороны обсудили торговые пошлины.")
+    ev = next(e for e in events if e["trigger"] == "обсудили")
+    assert {*_texts(ev, mentions, "actor1"), *_texts(ev, mentions, "actor2")} == {"Сигэру Исиба", "Дональдом Трампом"}
+    assert ev["symmetric"] is True
+
+
 def test_hold_a_summit_is_a_trigger():
     events, mentions = _tag("Исиба и Ли Чжэ Мён провели саммит в Токио 23 августа 2025 года.")
     ev = next(e for e in events if e["cameo_code"].startswith("04"))

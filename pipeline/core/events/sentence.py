@@ -125,9 +125,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
                                                                                mentions, code, covered)
     root = ontology()[code].root
     passive = is_passive(tokens, anchor) and root not in SYMMETRIC_ROOTS
+    group_sides = False
     if not a1g and (subject in GROUP_SUBJECTS) and previous is not None:
         a1g, a2g = [previous.actor1], [previous.actor2] if previous.actor2 else a2g
         coordinated = coordinated or previous.symmetric
+        # "Стороны обсудили ...", "лидеры подписали ...": the sides act on each other, whoever hosted before
+        group_sides = bool(previous.actor1) and bool(previous.actor2)
     elif not any(a2g if passive else a1g) and \
             (subject in PRONOUN_SUBJECTS or (subject == ZERO_SUBJECT and not _nominative_in(view))):
         # the side a pronoun subject stands for is empty: the doer, or of a passive ("Он был арестован
@@ -177,7 +180,7 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     actor1_entities = {mentions[m].entity_id for m in actor1}
     actor2 = list(dict.fromkeys(m for g in a2g for m in g if m not in actor1
                                 and mentions[m].entity_id not in actor1_entities))[:MAX_ACTORS_PER_SIDE]
-    symmetric = False
+    symmetric = root in SYMMETRIC_ROOTS and group_sides and bool(actor1) and bool(actor2)
     if root in SYMMETRIC_ROOTS and len(a1g) > 1 and not actor2:
         # "Монголия и Япония достигли соглашения": coordinated subjects act on each other
         actor1, actor2 = a1g[0], [m for g in a1g[1:] for m in g][:MAX_ACTORS_PER_SIDE]
