@@ -246,3 +246,15 @@ def test_a_known_persons_surname_standing_alone_becomes_a_mention():
     putin = Span(0, 5, "PER", "Путин", "Путин", (), ())
     assert [s.start for s in known_surname_spans(body, [putin], ix, parse_word)] == [body.rindex("Путин")]
     assert known_surname_spans(body, [], kbm.AliasIndex(), parse_word) == []
+
+
+def test_a_curated_persons_surname_standing_alone_becomes_a_mention():
+    # the curated gazetteer lists surnames that may stand alone ("Исиба", "Хурэлсух") and ones that may not ("Суга":
+    # surname_alias false); the alias index need not link them three times
+    from pipeline.core.entities.names import parse_word
+    from pipeline.core.entities.spans import known_surname_spans
+
+    ix = kbm.AliasIndex.from_links([("Владимир Путин", "PERSON", "Q7747")])
+    body = "Исиба принял гостя в резиденции. Хурэлсух прибыл в Токио. Суга выступил с речью."
+    found = [(s.text, s.normal, s.type) for s in known_surname_spans(body, [], ix, parse_word)]
+    assert found == [("Исиба", "Исиба", "PER"), ("Хурэлсух", "Хурэлсух", "PER")]

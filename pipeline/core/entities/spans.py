@@ -287,9 +287,11 @@ def known_surname_spans(text: str, spans: list[Span], index, parse) -> list[Span
     """A known person's surname standing alone where NER found no span: natasha misses a bare surname that opens
     a sentence ("Путин встретился с Си Цзиньпином", "Исиба и Ли Чжэ Мён провели саммит"). A capitalized Cyrillic
     word of at least 4 letters outside every span is a PER mention when the alias index links its key to persons
-    only, at least :data:`MIN_SURNAME_LINKS` times, and pymorphy reads the word as a surname or a name, or does
-    not know it (a capitalized common word, "Мир", "Союз", has a dictionary reading and is left alone). Its normal
-    form is the last word of the index's label for the best-linked person."""
+    only, at least :data:`MIN_SURNAME_LINKS` times, or the curated gazetteer lists it as the surname of a person
+    that may stand alone (and the index links it to nothing else), and pymorphy reads the word as a surname or a
+    name, or does not know it (a capitalized common word, "Мир", "Союз", has a dictionary reading and is left
+    alone). Its normal form is the last word of the index's label for the best-linked person, else the curated
+    surname."""
     if not index.counts:
         return []
     covered = _covered(text, spans)
@@ -298,18 +300,34 @@ def known_surname_spans(text: str, spans: list[Span], index, parse) -> list[Span
         word = m.group()
         if len(word) < 4 or any(covered[m.start():m.end()]):
             continue
-        links = index.counts.get(stem_key(word), {})
-        if not links or any(fine != "PERSON" for fine, _ in links):
+        key = stem_key(word)
+        links = index.counts.get(key, {})
+        if any(fine != "PERSON" for fine, _ in links):
             continue
-        if sum(direct + derived for direct, derived in links.values()) < MIN_SURNAME_LINKS:
+        curated = _curated_surname(key)
+        if curated is None and sum(direct + derived for direct, derived in links.values()) < MIN_SURNAME_LINKS:
             continue
         if not _surname_reading(word, parse):
             continue
-        best = max(links, key=lambda c: (sum(links[c]), c[1]))[1]
-        label = tokens(index.labels.get(best, ("", ""))[1])
-        normal = label[-1] if label and stem_key(label[-1]) == stem_key(word) else word
+        if links:
+            best = max(links, key=lambda c: (sum(links[c]), c[1]))[1]
+            label = tokens(index.labels.get(best, ("", ""))[1])
+            normal = label[-1] if label and stem_key(label[-1]) == key else word
+        else:
+            normal = curated
         out.append(Span(m.start(), m.end(), "PER", word, normal, ("",), ((m.start(), m.end()),)))
     return out
+
+
+def _curated_surname(key: str) -> str | None:
+    """The surname (nominative, as the curated gazetteer writes it) of the curated persons whose one-word alias has
+    stem ``key`` and whose surname may stand alone ("Исиба", "Хурэлсух"), when nothing else in the gazetteer shares
+    the key; else None."""
+    g = load()
+    entries = [g.entries[i] for i in g.index.get(key, ())]
+    if not entries or any(e.type != "PER" or e.kind != "curated" or not e.surname_alias for e in entries):
+        return None
+    return next((a for e in entries for a in (e.name, *e.aliases) if " " not in a and stem_key(a) == key), None)
 
 
 def _covered(text: str, spans: list[Span]) -> bytearray:

@@ -44,7 +44,8 @@ REFUSE_NOUNS = {"отказ"}
 THREAT_NOUNS = {"угроза"}
 APPEAL_NOUNS = {"призыв", "требование", "просьба", "предложение"}
 #: nouns that attribute what a sentence says to a source: "по данным ОВД-Инфо", "по сообщению издательства Clarin",
-#: "по словам источника", "по информации МВД" (and "согласно ...", "со ссылкой на ...", read by their prepositions)
+#: "по словам источника", "по информации МВД" (and "согласно данным / источникам", "со ссылкой на ...": "согласно
+#: договору" names no source)
 SOURCE_NOUNS = frozenset({"данные", "сообщение", "слово", "информация", "сведение", "сведения", "оценка", "мнение",
                           "версия", "подсчет", "утверждение", "заявление"})
 #: words whose date is the date of the report, not of what it reports
@@ -169,7 +170,8 @@ def in_source_phrase(tokens: list[Token], j: int, anchor: int) -> bool:
     while j is not None and j not in seen and j != anchor and tokens[j].pos != "VERB":
         seen.add(j)
         cases = {tokens[c].lemma for c in tokens[j].kids if tokens[c].rel == "case"}
-        if ("по" in cases and tokens[j].lemma in SOURCE_NOUNS) or "согласно" in cases or \
+        if ("по" in cases and tokens[j].lemma in SOURCE_NOUNS) or \
+                ("согласно" in cases and (tokens[j].lemma in SOURCE_NOUNS or tokens[j].lemma == "источник")) or \
                 (tokens[j].lemma == "ссылка" and cases & {"с", "со"}):
             return True
         j = tokens[j].parent

@@ -135,15 +135,22 @@ def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
         and tokens[t.parent].lemma in one_word_triggers()
 
 
-def _adverbial_with_own_agent(tokens: list[Token], anchor: int) -> bool:
+def _adverbial_with_own_agent(tokens: list[Token], anchor: int, covered, token_mentions: dict[int, int]) -> bool:
     """A noun trigger in an adverbial phrase that names its own doer in the genitive ("после вторжения китайских
-    судов Япония направила протест", "накануне визита министра"): the act is the genitive's, not the subject's
-    of the verb the phrase hangs on (an act done to someone, "после ареста Навального", has its target there). Not
-    of a gathering (CAMEO 04): "поехала на саммит ФСЭГ", "на встрече министров Ван И заявил" name who attends."""
+    судов Япония направила протест", "после нападения боевиков"): the act is the genitive's, not the subject's of
+    the verb the phrase hangs on. The doer is a name, a person or a group of people, or what a country adjective
+    qualifies; the trigger's own words ("после заключения договора") and a thing ("после осуждения приговора") are
+    none, and an act done to someone ("после ареста Навального") has its target there. Not of a gathering (CAMEO
+    04): "поехала на саммит ФСЭГ", "на встрече министров Ван И заявил" name who attends."""
     t = tokens[anchor]
-    return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(
-        tokens[k].rel == "nmod" and tokens[k].pos in ("NOUN", "PROPN") and (tokens[k].feats or {}).get("Case") == "Gen"
-        and not _case_words(tokens, k) for k in t.kids)
+
+    def doer(k: int) -> bool:
+        feats = tokens[k].feats or {}
+        return k not in covered and tokens[k].rel == "nmod" and tokens[k].pos in ("NOUN", "PROPN") and \
+            feats.get("Case") == "Gen" and not _case_words(tokens, k) and \
+            (k in token_mentions or feats.get("Animacy") == "Anim" or bool(_adjective_countries(tokens, tokens[k].kids)))
+
+    return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(doer(k) for k in t.kids)
 
 
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
@@ -202,7 +209,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         governor = tokens[anchor_tok.parent].lemma
         if (anchor_tok.lemma not in target_genitive_nouns() or governor in SUPPORT_VERBS) and \
                 not object_of_another_event(tokens, anchor) and \
-                not (root_of(code) != "04" and _adverbial_with_own_agent(tokens, anchor)):
+                not (root_of(code) != "04" and _adverbial_with_own_agent(tokens, anchor, covered, token_mentions)):
             verb = anchor_tok.parent
     subject_holders = [verb]
     if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts

@@ -76,7 +76,6 @@ def _speaker(tokens: list[Token], mention_tokens: list[int], anchor: int) -> boo
     return False
 
 
-
 #: the text between a name and another name for it: "Кристофер Чейни (Christopher Chaney)", "Ли Джэён (также Ли Чже
 #: Ен, Ли Чже Ён)", "Исламским государством (ИГ)", "Арсен Павлов, более известный как Моторола", "по прозвищу"
 _ALIAS_OPENING = re.compile(r"[»\"”]?\s*\(\s*(?:также|англ\.|[a-zа-яё]{2,5}\.)?\s*[«\"“]?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from .ontology import country_adjectives, ontology, triggers
+from .ontology import country_adjectives, one_word_triggers, ontology, triggers
 
 
 LOCATIVE_CASES = {"в", "во", "на"}
@@ -116,11 +116,20 @@ def _with_conjuncts(tokens: list[Token], i: int) -> list[int]:
     return heads
 
 
+def _instrumental_agent(tokens: list[Token], verb: int) -> bool:
+    """Whether a verb or participle has a doer in the instrumental, without a preposition ("похищенных спецслужбами")."""
+    return any(tokens[k].rel in ("obl", "obl:agent") and (tokens[k].feats or {}).get("Case") == "Ins"
+               and not _case_words(tokens, k) for k in _children(tokens, verb))
+
+
 def _own_subtree(tokens: list[Token], i: int) -> list[int]:
-    """Subtree of ``i`` without its conjuncts (they are separate actors), without the clauses that modify it
-    ("граждан, похищенных спецслужбами КНДР": the agents of another act) and without place phrases."""
-    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel in ("conj", "acl", "acl:relcl")
-                     or (tokens[j].rel == "amod" and tokens[j].pos == "VERB"))
+    """Subtree of ``i`` without its conjuncts (they are separate actors), without a clause that modifies it and is an
+    act of its own, a trigger word or a verb with a doer in the instrumental ("граждан, похищенных спецслужбами
+    КНДР": the services are the abduction's; "судно, принадлежащее КНДР" and "боевиков, связанных с ИГ" say who
+    the noun is and stay) and without place phrases."""
+    skip = frozenset(j for j in _children(tokens, i) if tokens[j].rel == "conj" or (
+        (tokens[j].rel in ("acl", "acl:relcl") or (tokens[j].rel == "amod" and tokens[j].pos == "VERB"))
+        and (tokens[j].lemma in one_word_triggers() or _instrumental_agent(tokens, j))))
     sub = _subtree(tokens, i, skip=skip)
     places = frozenset(k for k in sub if k != i and _is_locative(tokens, k))
     if places:
