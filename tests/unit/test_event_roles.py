@@ -472,6 +472,14 @@ def test_a_curated_leaders_bare_surname_acts():
     assert _texts(ev, mentions, "actor1") == ["Исиба"]
 
 
+def test_a_name_under_a_preposition_is_no_subject_the_actor_check_adds():
+    # "в телестудию «Аль-Джазира»": the name reads as a nominative, but it stands in a prepositional phrase
+    events, mentions = _tag("Сотрудники службы безопасности Египта ворвались в телестудию «Аль-Джазира» и "
+                            "арестовали нескольких журналистов.")
+    arrest = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert not any("Джазира" in t for t in _texts(arrest, mentions, "actor1"))
+
+
 def test_concluding_a_treaty_is_signing_an_agreement():
     events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
     ev = next(e for e in events if e["cameo_code"] == "057")

@@ -165,7 +165,9 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if in_source_phrase(tokens, h.index, anchor):
             continue  # "согласно источникам в МВД", "по данным ОВД-Инфо": the source of the report
         # a nominative before the trigger acts, save before a passive one ("Картер был арестован")
-        subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor and not passive
+        # (an indeclinable name read as a nominative inside a prepositional phrase, "с главой МИД Батцэцэг", is none)
+        subject = (h.feats or {}).get("Case") == "Nom" and min(candidates[k]) < anchor and not passive and \
+            not _case_words(tokens, phrase.index)
         (keep1 if subject or (not keep1 and symmetric_root) else keep2).append(k)
     ids1 = {mentions[k].entity_id for k in keep1}
     keep2 = [k for k in keep2 if mentions[k].entity_id not in ids1]
