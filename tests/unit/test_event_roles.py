@@ -480,6 +480,18 @@ def test_a_name_under_a_preposition_is_no_subject_the_actor_check_adds():
     assert not any("Джазира" in t for t in _texts(arrest, mentions, "actor1"))
 
 
+def test_the_noun_an_active_participle_modifies_does_the_act():
+    events, mentions = _tag("ФСБ задержала Иванова, напавшего на полицейского.")
+    attack = next(e for e in events if e["trigger"] == "напавшего")
+    assert _texts(attack, mentions, "actor1") == ["Иванова"]
+    # the man attacked; the officers named before the participle arrested him and did not attack
+    events, mentions = _tag("Сотрудники ФСБ задержали мужчину, напавшего на полицейского.")
+    for attack in (e for e in events if e["trigger"] == "напавшего"):
+        assert "ФСБ" not in _texts(attack, mentions, "actor1")
+    arrest = next(e for e in events if e["cameo_code"].startswith("17"))
+    assert _texts(arrest, mentions, "actor1") == ["ФСБ"]
+
+
 def test_concluding_a_treaty_is_signing_an_agreement():
     events, mentions = _tag("Россия и КНДР заключили договор о всеобъемлющем стратегическом партнерстве.")
     ev = next(e for e in events if e["cameo_code"] == "057")

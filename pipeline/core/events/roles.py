@@ -264,6 +264,18 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             a2_idx.extend(sub)
             a2_groups.append(group)
             a2_heads.extend([] if names_agent(a2_groups[-1], mentions) else [head])
+    elif feats.get("VerbForm") == "Part" and anchor_tok.rel in ATTRIBUTIVE_RELS and anchor_tok.parent is not None \
+            and not subjects:
+        # "мужчина, напавший на полицейского", "боевики, захватившие заложников": the noun an active participle
+        # modifies does the act
+        head = anchor_tok.parent
+        sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
+        group = _prefer_actors(_mentions_in(sub, token_mentions), mentions)
+        if not group and tokens[head].rel == "appos" and tokens[head].parent is not None:
+            group = _prefer_actors(_mentions_in([tokens[head].parent], token_mentions), mentions)
+        a1_idx.extend(sub)
+        a1_groups.append(group)
+        a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [head])
     partners = []
     between = []
     root = code[:2]

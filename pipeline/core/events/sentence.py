@@ -165,10 +165,10 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
         if object_of_another_event(tokens, anchor) or subject in PRONOUN_SUBJECTS or \
-                (passive and modifies_noun(tokens, anchor)):
+                modifies_noun(tokens, anchor):
             # "Япония осудила нападение": the one who condemns did not attack; "..., в составе которой он
             # встречался с президентом": the subject is someone the text named before, not a nearer name;
-            # "власти освободили задержанного бизнесмена": the noun a passive participle modifies undergoes the
+            # "власти освободили задержанного бизнесмена": the noun a participle modifies undergoes (or does) the
             # act (read by the rules), and the name before it is the subject of another verb
             before = []
         b, a = _prefer_actors(before, mentions), _prefer_actors(after, mentions)
