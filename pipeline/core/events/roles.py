@@ -252,30 +252,15 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 a1_idx.extend(sub)
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
                 a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [j])
-        head = anchor_tok.parent
-        if head is not None and anchor_tok.rel in ATTRIBUTIVE_RELS:
+        if anchor_tok.parent is not None and anchor_tok.rel in ATTRIBUTIVE_RELS:
             # the noun the participle modifies undergoes the act; a predicative one ("РБК напоминает, что ... была
             # задержана россиянка") has its passive subject, read above, and its governing verb is no such noun
-            sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
-            group = _prefer_actors(_mentions_in(sub, token_mentions), mentions)
-            if not group and tokens[head].rel == "appos" and tokens[head].parent is not None:
-                # "Абид Насир, 26-летний пакистанец, арестованный ...": the noun stands beside the name it describes
-                group = _prefer_actors(_mentions_in([tokens[head].parent], token_mentions), mentions)
-            a2_idx.extend(sub)
-            a2_groups.append(group)
-            a2_heads.extend([] if names_agent(a2_groups[-1], mentions) else [head])
+            _add_modified_noun(tokens, anchor, token_mentions, mentions, a2_idx, a2_groups, a2_heads)
     elif feats.get("VerbForm") == "Part" and anchor_tok.rel in ATTRIBUTIVE_RELS and anchor_tok.parent is not None \
             and not subjects:
         # "мужчина, напавший на полицейского", "боевики, захватившие заложников": the noun an active participle
         # modifies does the act
-        head = anchor_tok.parent
-        sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
-        group = _prefer_actors(_mentions_in(sub, token_mentions), mentions)
-        if not group and tokens[head].rel == "appos" and tokens[head].parent is not None:
-            group = _prefer_actors(_mentions_in([tokens[head].parent], token_mentions), mentions)
-        a1_idx.extend(sub)
-        a1_groups.append(group)
-        a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [head])
+        _add_modified_noun(tokens, anchor, token_mentions, mentions, a1_idx, a1_groups, a1_heads)
     partners = []
     between = []
     root = code[:2]
@@ -322,6 +307,20 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     from_syntax = bool(a1_groups or a2_groups)
     return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
             from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
+
+
+def _add_modified_noun(tokens: list[Token], anchor: int, token_mentions: dict[int, int], mentions,
+                       idx: list[int], groups: list[list[int]], heads: list[int]) -> None:
+    """Add the noun a participle modifies (its phrase without the participle's) as one side's group; where the noun
+    names no actor and stands beside a name ("Абид Насир, 26-летний пакистанец, арестованный ..."), the name."""
+    head = tokens[anchor].parent
+    sub = [k for k in _own_subtree(tokens, head) if k not in _subtree(tokens, anchor)]
+    group = _prefer_actors(_mentions_in(sub, token_mentions), mentions)
+    if not group and tokens[head].rel == "appos" and tokens[head].parent is not None:
+        group = _prefer_actors(_mentions_in([tokens[head].parent], token_mentions), mentions)
+    idx.extend(sub)
+    groups.append(group)
+    heads.extend([] if names_agent(group, mentions) else [head])
 
 
 #: relations by which a participle modifies a noun ("граждан, похищенных ...", "задержанного Соловьёва")
