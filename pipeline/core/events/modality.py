@@ -3,7 +3,7 @@ unrealized ("так и не", "сорвалась"), planned, conditional, possi
 
 from __future__ import annotations
 
-from .syntax import Token, _children
+from .syntax import Token, _case_words, _children
 
 
 INTENT_VERBS = {"обязаться", "пообещать", "намереваться", "намерен", "планировать", "собираться", "договориться",
@@ -169,7 +169,7 @@ def in_source_phrase(tokens: list[Token], j: int, anchor: int) -> bool:
     seen = set()
     while j is not None and j not in seen and j != anchor and tokens[j].pos != "VERB":
         seen.add(j)
-        cases = {tokens[c].lemma for c in tokens[j].kids if tokens[c].rel == "case"}
+        cases = _case_words(tokens, j)
         if ("по" in cases and tokens[j].lemma in SOURCE_NOUNS) or \
                 ("согласно" in cases and (tokens[j].lemma in SOURCE_NOUNS or tokens[j].lemma == "источник")) or \
                 (tokens[j].lemma == "ссылка" and cases & {"с", "со"}):

@@ -252,12 +252,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 a1_idx.extend(sub)
                 a1_groups.append(_prefer_actors(_mentions_in(sub, token_mentions), mentions))
                 a1_heads.extend([] if names_agent(a1_groups[-1], mentions) else [j])
-        if anchor_tok.parent is not None and anchor_tok.rel in ATTRIBUTIVE_RELS:
+        if modifies_noun(tokens, anchor):
             # the noun the participle modifies undergoes the act; a predicative one ("РБК напоминает, что ... была
             # задержана россиянка") has its passive subject, read above, and its governing verb is no such noun
             _add_modified_noun(tokens, anchor, token_mentions, mentions, a2_idx, a2_groups, a2_heads)
-    elif feats.get("VerbForm") == "Part" and anchor_tok.rel in ATTRIBUTIVE_RELS and anchor_tok.parent is not None \
-            and not subjects:
+    elif modifies_noun(tokens, anchor) and not subjects:
         # "мужчина, напавший на полицейского", "боевики, захватившие заложников": the noun an active participle
         # modifies does the act
         _add_modified_noun(tokens, anchor, token_mentions, mentions, a1_idx, a1_groups, a1_heads)
@@ -325,6 +324,7 @@ def _add_modified_noun(tokens: list[Token], anchor: int, token_mentions: dict[in
 
 #: relations by which a participle modifies a noun ("граждан, похищенных ...", "задержанного Соловьёва")
 ATTRIBUTIVE_RELS = frozenset({"acl", "amod", "acl:relcl"})
+
 
 def modifies_noun(tokens: list[Token], anchor: int) -> bool:
     """Whether the trigger is a participle modifying a noun ("задержанного бизнесмена", "граждан, похищенных ...")."""
