@@ -441,8 +441,7 @@ def test_a_genitive_that_names_no_doer_leaves_the_act_to_the_subject(text, code,
 def test_the_agent_in_a_clause_modifying_the_target_is_not_the_target():
     # "освобождение граждан, похищенных спецслужбами КНДР": the citizens are released; the services named in the
     # clause that qualifies them are the abduction's agent, not whom the release is done to
-    events, mentions = _tag("Цель переговоров — освобождение японских граждан, похищенных спецслужбами КНДР в "
-                            "период с 1977 по 1983 годы.")
+    events, mentions = _tag("Цель визита — освобождение южнокорейских рыбаков, похищенных агентами КНДР в 2019 году.")
     release = next(e for e in events if e["cameo_code"].startswith("08"))
     assert not any("КНДР" in t for t in _texts(release, mentions, "actor2"))
     abduction = next(e for e in events if e["cameo_code"] == "181")
@@ -450,12 +449,14 @@ def test_the_agent_in_a_clause_modifying_the_target_is_not_the_target():
 
 
 def test_a_participle_modifying_a_noun_takes_no_side_from_outside_that_nouns_phrase():
-    # the actor check once added Kishida, the subject of "поблагодарил", as the one abducted
-    events, mentions = _tag("Также в ходе встречи Фумио Кисида поблагодарил Монголию за помощь в решении проблемы с "
-                            "освобождением японских граждан, похищенных спецслужбами КНДР в период с 1977 по 1983 "
-                            "годы.")
-    abduction = next(e for e in events if e["cameo_code"] == "181")
-    assert not any("Кисида" in t for t in _texts(abduction, mentions, "actor1") + _texts(abduction, mentions, "actor2"))
+    # the actor check once added the subject of "поблагодарил" as the one abducted
+    for text, speaker in (("В ходе переговоров Ли Цян поблагодарил Монголию за содействие в освобождении "
+                           "южнокорейских рыбаков, похищенных агентами КНДР в 2019 году.", "Ли Цян"),
+                          ("На встрече Ивая поблагодарил Улан-Батор за помощь в освобождении японских туристов, "
+                           "похищенных боевиками в Сирии.", "Ивая")):
+        events, mentions = _tag(text)
+        abduction = next(e for e in events if e["cameo_code"] == "181")
+        assert speaker not in _texts(abduction, mentions, "actor1") + _texts(abduction, mentions, "actor2")
 
 
 def test_a_clause_that_says_who_the_noun_is_keeps_its_names():
