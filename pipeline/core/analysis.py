@@ -29,8 +29,8 @@ def analyzed_text(body: str, limit: int = MAX_ANALYZED_CHARS) -> str:
 
 @dataclass(frozen=True)
 class AnalysisFailure:
-    """An article whose NER or events could not be computed (out of memory on a pathological text): the
-    article becomes a reject with this reason, instead of the run dying."""
+    """An article whose NER or events could not be computed (out of memory on a pathological text, or a bug met
+    on it): the article becomes a reject with this reason, instead of the run dying."""
 
     reason: str
     message: str
@@ -67,8 +67,8 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
     try:
         analyze_many([body for _, body, _, _ in items if body.strip()], syntax=needs_syntax,
                      morph=trigger_candidate)
-    except MemoryError:
-        pass  # each article is analysed alone below
+    except Exception:  # noqa: BLE001  out of memory, or a text natasha fails on: each article is analysed alone
+        pass  # below, where only the article at fault fails
     return [_analyze_one(*item) for item in items]
 
 
@@ -91,3 +91,7 @@ def _analyze_one(article_id: str, body: str, published, truncated: bool = False)
     except (MemoryError, RecursionError) as exc:
         return AnalysisFailure("too_large", f"entities and events ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
                                             f"on a {len(body)}-character body")
+    except Exception as exc:  # a heuristic's bug must cost one article, not the run
+        from .errors import exception_message
+
+        return AnalysisFailure("internal_error", exception_message(exc, where=True))

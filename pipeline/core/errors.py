@@ -31,11 +31,7 @@ class Reject:
         """An unexpected exception met on one document (a heuristic's or a parser's bug), so that it costs that
         document and not the run. The message is ``"Type: text"``, or with ``where`` ``"Type in file.py:line:
         text"`` (the innermost frame of its traceback), cut at 500 characters."""
-        at = ""
-        if where:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            at = f" in {Path(frame.filename).name}:{frame.lineno}"
-        return cls(source_path, raw_sha256, stage, "internal_error", f"{type(exc).__name__}{at}: {exc}"[:500])
+        return cls(source_path, raw_sha256, stage, "internal_error", exception_message(exc, where))
 
     def as_row(self) -> dict:
         return {
@@ -45,3 +41,13 @@ class Reject:
             "reason": self.reason,
             "message": self.message,
         }
+
+
+def exception_message(exc: BaseException, where: bool = False) -> str:
+    """``"Type: text"``, or with ``where`` ``"Type in file.py:line: text"`` (the innermost frame of the
+    traceback), cut at 500 characters: an unexpected exception as a reject's message (no path, no machine)."""
+    at = ""
+    if where and exc.__traceback__ is not None:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        at = f" in {Path(frame.filename).name}:{frame.lineno}"
+    return f"{type(exc).__name__}{at}: {exc}"[:500]

@@ -93,6 +93,25 @@ def test_memory_error_in_extraction_is_a_too_large_reject(monkeypatch):
     assert "memory" in reject.message
 
 
+def test_a_bug_met_on_one_article_is_its_internal_error_reject_not_the_runs_end(monkeypatch):
+    from pipeline.core.analysis import AnalysisFailure, analyze_articles
+    from pipeline.core.entities import linking
+
+    real = linking.link_article
+
+    def flawed(article_id, body, *args, **kwargs):
+        if "Сеул" in body:
+            raise IndexError("list index out of range")
+        return real(article_id, body, *args, **kwargs)
+
+    monkeypatch.setattr(linking, "link_article", flawed)
+    good = "Министр иностранных дел Японии провёл переговоры в Улан-Баторе."
+    results = analyze_articles([("a", good, None), ("b", "Переговоры прошли в Сеуле.", None), ("c", good, None)])
+    assert isinstance(results[1], AnalysisFailure) and results[1].reason == "internal_error"
+    assert results[1].message.startswith("IndexError in test_hostile_content.py:")  # where, without a path
+    assert [[m["text"] for m in r[0]] for r in (results[0], results[2])] == [["Японии", "Улан-Баторе"]] * 2
+
+
 # ---------------------------------------------------------------- metadata bounds
 @pytest.mark.parametrize("url", ["https://babr24.com/?IDE=1", "https://президент.рф/news/72000",
                                  "http://www.mid.ru:8080/ru/press", "https://xn--d1abbgf6aiiy.xn--p1ai/"])

@@ -258,3 +258,13 @@ def test_a_curated_persons_surname_standing_alone_becomes_a_mention():
     body = "Исиба принял гостя в резиденции. Хурэлсух прибыл в Токио. Суга выступил с речью."
     found = [(s.text, s.normal, s.type) for s in known_surname_spans(body, [], ix, parse_word)]
     assert found == [("Исиба", "Исиба", "PER"), ("Хурэлсух", "Хурэлсух", "PER")]
+
+
+def test_a_compound_place_adjective_that_ends_the_text_is_read_whole_not_a_crash():
+    # a part of a compound adjective starts or ends inside a word: no words of its own lie before or after it there
+    # (this last word once ran the search for "МИД России"-like names past the end of the text)
+    for body, parts in (("Эксперты отмечают потепление отношений японско-китайских.", ["японско", "китайских"]),
+                        ("Начались российско-американские", ["российско", "американские"]),
+                        ("Российско-китайские переговоры прошли в Пекине", ["Российско", "китайские", "Пекине"])):
+        found = [(m.text, m.type) for m in link_article("d", body)]
+        assert found == [(p, "LOC") for p in parts], body

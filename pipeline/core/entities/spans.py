@@ -216,9 +216,14 @@ def nested_spans(text: str, spans: list[Span], index, parse) -> list[Span]:
             continue
         k = bisect_left(starts, b.start)  # the place's first word
         last = bisect_left(starts, b.end)  # the first word after it
-        windows = [(k - n, k, True) for n in range(min(MAX_HEAD_WORDS, k), 0, -1)]  # words before: "МИД России"
-        windows += [(last, last + n, False) for n in range(min(MAX_HEAD_WORDS, len(words) - last), 0, -1)]
-        for i, j, before in windows:  # "российской армии": words after
+        # a place inside a word ("китайских" of "японско-китайских", a compound adjective's part) has no words of
+        # its own before or after it on that side
+        opens_word = k < len(words) and starts[k] == b.start
+        closes_word = last > 0 and words[last - 1][1] == b.end
+        windows = [(k - n, k, True) for n in range(min(MAX_HEAD_WORDS, k), 0, -1)] if opens_word else []
+        windows += [(last, last + n, False) for n in range(min(MAX_HEAD_WORDS, len(words) - last), 0, -1)] \
+            if closes_word else []  # words after: "российской армии"
+        for i, j, before in windows:
             start, end = (words[i][0], b.end) if before else (b.start, words[j - 1][1])
             gaps = [text[words[x][1]:words[x + 1][0]] for x in (range(i, j) if before else range(i - 1, j - 1))]
             if any(g.strip() or "\n" in g for g in gaps) or (start, end) in have:
