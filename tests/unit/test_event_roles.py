@@ -548,3 +548,21 @@ def test_a_pronoun_or_dropped_subject_of_a_passive_with_an_agent_undergoes_the_a
         events, mentions = _tag(text)
         ev = next(e for e in events if e["trigger"] == "арестован")
         assert _texts(ev, mentions, "actor2") == ["Муаммар Каддафи"] and _texts(ev, mentions, "actor1")
+
+
+def test_the_dative_of_a_noun_trigger_is_whom_the_act_is_for():
+    for text, code, doer, recipient in (("Россия оказала помощь Монголии.", "070", "Россия", "Монголии"),
+                                        ("Владимир Путин направил поздравительную телеграмму Ким Чен Ыну.", "051",
+                                         "Владимир Путин", "Ким Чен Ыну")):
+        events, mentions = _tag(text)
+        (ev,) = events
+        assert ev["cameo_code"] == code and not ev["symmetric"]
+        assert (_texts(ev, mentions, "actor1"), _texts(ev, mentions, "actor2")) == ([doer], [recipient]), text
+
+
+def test_a_noun_trigger_under_a_verb_of_its_own_act_is_done_by_the_verbs_subject():
+    # "выделить" (070) governs "гуманитарную помощь" (073): one act of giving, not an act on another event
+    events, mentions = _tag("Япония выделила гуманитарную помощь Монголии в размере 2 млн долларов.")
+    (ev,) = events
+    assert ev["cameo_code"] == "073"
+    assert (_texts(ev, mentions, "actor1"), _texts(ev, mentions, "actor2")) == (["Япония"], ["Монголии"])

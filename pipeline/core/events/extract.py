@@ -214,13 +214,16 @@ def _prepositions_fit(tokens: list[Token], covered: list[int]) -> bool:
 
 
 def _syntactic_head(tokens: list[Token], covered: list[int]) -> int:
-    """The trigger word that governs the others ("помощь" in "гуманитарную помощь"), verbs first."""
+    """The trigger word that governs the others ("помощь" in "гуманитарную помощь"), verbs first, then nouns: where
+    the window took words of two phrases ("военные корабли провели совместные учения" for "военные учения") the
+    act is the noun's, not the adjective's."""
     ids = {tokens[j].id for j in covered}
     heads = [j for j in covered if tokens[j].head not in ids]
     if not heads:
         return covered[0]
     verbs = [j for j in heads if tokens[j].pos == "VERB"]
-    return (verbs or heads)[0]
+    nouns = [j for j in heads if tokens[j].pos in ("NOUN", "PROPN")]
+    return (verbs or nouns or heads)[0]
 
 
 def _date_of_clause(tokens: list[Token], sent_start: int, anchor: int):

@@ -70,8 +70,43 @@ def one_word_triggers() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def one_word_trigger_roots() -> dict[str, frozenset[str]]:
+    """The CAMEO roots each one-word trigger lemma codes ("выделить" → {"07"})."""
+    roots: dict[str, set[str]] = {}
+    for t in triggers():
+        if len(t.lemmas) == 1 and t.code != NO_EVENT:
+            roots.setdefault(t.lemmas[0], set()).add(ontology()[t.code].root)
+    return {lemma: frozenset(r) for lemma, r in roots.items()}
+
+
+def entity_country(entity_id: str) -> str | None:
+    """The ISO3 country of a gazetteer entity (a country, a city, a leader), None for others."""
+    from ..entities.gazetteer import load
+
+    entry = load().entries.get(entity_id)
+    return entry.country if entry else None
+
+
+@lru_cache(maxsize=1)
 def country_adjectives() -> dict[str, str]:
     return {r[0]: r[1] for r in tsv_rows("cameo/country_adjectives.tsv")}
+
+
+@lru_cache(maxsize=1)
+def country_combining_forms() -> dict[str, str]:
+    """The first parts of compound adjectives ("российско", "японо", "монголо" of "российско-китайский",
+    "японо-корейский", "монголо-китайский") → ISO3, derived from :func:`country_adjectives`' lemmas: the lemma's
+    stem in -ско/-цко, and for a lemma in -ский its root in -о; a form two countries would share is left out."""
+    forms: dict[str, str] = {}
+    shared: set[str] = set()
+    for lemma, iso in country_adjectives().items():
+        candidates = {lemma[:-2] + "о"}
+        if lemma.endswith("ский"):
+            candidates.add(lemma[:-4].removesuffix("ь") + "о")
+        for form in candidates:
+            if forms.setdefault(form, iso) != iso:
+                shared.add(form)
+    return {form: iso for form, iso in forms.items() if form not in shared}
 
 
 @lru_cache(maxsize=1)

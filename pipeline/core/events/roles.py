@@ -3,7 +3,7 @@ genitive modifiers of a noun trigger). Where it happened is :mod:`.places`."""
 
 from __future__ import annotations
 
-from .ontology import one_word_triggers, target_genitive_nouns
+from .ontology import one_word_trigger_roots, one_word_triggers, target_genitive_nouns
 from .syntax import LOCATIVE_CASES, Token, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of
 
 
@@ -126,13 +126,14 @@ SUBJECT_SHARING = ("conj", "advcl")
 PLACE_RELATIVES = frozenset({"где", "куда"})
 
 
-def object_of_another_event(tokens: list[Token], anchor: int) -> bool:
+def object_of_another_event(tokens: list[Token], anchor: int, code: str | None = None) -> bool:
     """A noun trigger that is the object of a verb which is an event of its own: who condemns, discusses or demands
     a visit, an attack or a release ("Кан осудил визит Медведева", "Япония осудила нападение", "потребовала
     освобождения") does not do it, so that verb's subject is none of the noun's actors."""
     t = tokens[anchor]
     return t.pos in ("NOUN", "PROPN") and t.rel in ("obj", "nmod") and t.parent is not None \
-        and tokens[t.parent].lemma in one_word_triggers()
+        and tokens[t.parent].lemma in one_word_triggers() \
+        and not (code is not None and root_of(code) in one_word_trigger_roots()[tokens[t.parent].lemma])
 
 
 def _adverbial_with_own_agent(tokens: list[Token], anchor: int, covered, token_mentions: dict[int, int]) -> bool:
@@ -208,7 +209,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         # done to someone only through a support verb ("полиция провела арест", not "Кисида осудил убийство")
         governor = tokens[anchor_tok.parent].lemma
         if (anchor_tok.lemma not in target_genitive_nouns() or governor in SUPPORT_VERBS) and \
-                not object_of_another_event(tokens, anchor) and \
+                not object_of_another_event(tokens, anchor, code) and \
                 not (root_of(code) != "04" and _adverbial_with_own_agent(tokens, anchor, covered, token_mentions)):
             verb = anchor_tok.parent
     subject_holders = [verb]
@@ -260,6 +261,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         # "мужчина, напавший на полицейского", "боевики, захватившие заложников": the noun an active participle
         # modifies does the act
         _add_modified_noun(tokens, anchor, token_mentions, mentions, a1_idx, a1_groups, a1_heads)
+    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.lemma not in target_genitive_nouns():
+        # "японско-китайские переговоры", "американские санкции": the countries a noun trigger's own adjectives name
+        # act (an act done to someone, "арест", is left alone: its adjective may name either side)
+        a1_idx.extend(c for j in _children(tokens, anchor) if tokens[j].rel == "amod" and j not in covered
+                      for c in _with_conjuncts(tokens, j))
     partners = []
     between = []
     root = code[:2]
@@ -284,6 +290,11 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                                              or (cases & {"от"} and root == "10")):
                 partners.append(j)
             elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
+                    (tokens[j].feats or {}).get("Case") == "Dat":
+                # "направил поздравительную телеграмму Ким Чен Ыну", "оказала помощь Монголии": the dative a noun
+                # trigger takes is whom the act is for, not a participant in the genitive
+                partners.append(j)
+            elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
                     not any(_case_words(tokens, k) & {"между"} for k in _children(tokens, head)):
                 # "переговоры Японии и КНДР", "встреча двух делегаций": genitive participants of a noun trigger;
                 # "арест Михайлова", "убийство Ким Чен Нама": the genitive of an act done to someone is its target
@@ -304,7 +315,8 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)
-    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx), _adjective_countries(tokens, a2_idx),
+    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx, mentions),
+            _adjective_countries(tokens, a2_idx, mentions),
             from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
 
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..entities.gazetteer import load
 from .extract import EventDraft, confidence, event_id, extract_events
-from .ontology import ontology
-
-
-def entity_country(entity_id: str) -> str | None:
-    entry = load().entries.get(entity_id)
-    return entry.country if entry else None
+from .ontology import entity_country, ontology
 
 
 def _countries(mention_indexes: list[int], mentions, extra: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .modality import REPORT_VERBS, in_source_phrase
-from .ontology import ontology
+from .ontology import entity_country, ontology
 from .places import _conjoined_places, _in_locative, in_place_noun_phrase
 from .roles import (ACTOR_TYPES, GROUP_SUBJECTS, MAX_ACTORS_PER_SIDE, PRONOUN_SUBJECTS, SYMMETRIC_ROOTS, ZERO_SUBJECT,
                     _prefer_actors, actors_for, clause_mentions, is_passive, modifies_noun, names_agent,
@@ -164,7 +164,7 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         before = [k for k in free if mentions[k].end <= tokens[anchor].start]
         after = [k for k in free if mentions[k].start >= tokens[anchor].end
                  and re.search(r"(?:^|\s)(?:с|со)\s+(?:\S+\s+){0,3}$", body[tokens[anchor].end:mentions[k].start])]
-        if object_of_another_event(tokens, anchor) or subject in PRONOUN_SUBJECTS or \
+        if object_of_another_event(tokens, anchor, code) or subject in PRONOUN_SUBJECTS or \
                 modifies_noun(tokens, anchor):
             # "Япония осудила нападение": the one who condemns did not attack; "..., в составе которой он
             # встречался с президентом": the subject is someone the text named before, not a nearer name;
@@ -198,6 +198,12 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
         symmetric = True
     if not actor1 and not a1c and actor2 and root in SYMMETRIC_ROOTS and len(actor2) > 1 and len(a2g) == 1:
         actor1, actor2 = actor2[:1], actor2[1:]
+        symmetric = True
+    if root in SYMMETRIC_ROOTS and not actor2 and not a2c and len(a1c) > 1 and \
+            not {entity_country(mentions[m].entity_id) for m in actor1} & set(a1c[1:]):
+        # "японско-китайские переговоры", "Японские и китайские дипломаты провели переговоры": the countries the
+        # adjectives name act on each other, the first named as actor1
+        a1c, a2c = a1c[:1], a1c[1:]
         symmetric = True
     heads, symmetric = _symmetric_heads(view, heads, root, actor1, actor2, symmetric, mentions, covered)
     unnamed = (unnamed_actor(tokens, heads[0], token_mentions, covered),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from .ontology import country_adjectives, one_word_triggers, ontology, triggers
+from .ontology import country_adjectives, country_combining_forms, entity_country, one_word_triggers, ontology, triggers
 
 
 LOCATIVE_CASES = {"в", "во", "на"}
@@ -167,13 +167,33 @@ def _adjacent_names(tokens: list[Token], sub: list[int], token_mentions: dict[in
     return out
 
 
-def _adjective_countries(tokens: list[Token], indexes: list[int]) -> list[str]:
-    adj = country_adjectives()
-    out = []
-    for k in indexes:
-        iso = adj.get(tokens[k].lemma)
-        if iso and iso not in out:
-            out.append(iso)
+#: the endings of a place adjective's normal form (the entities stage gives a place adjective its lemma)
+ADJECTIVE_NORMAL_ENDINGS = ("ский", "цкий")
+
+
+def _adjective_countries(tokens: list[Token], indexes: list[int], mentions=None) -> list[str]:
+    """The countries the adjectives among ``indexes`` name, in text order: by the lemma ("японский"), each part of a
+    compound ("японско-китайский"), and, given the text's ``mentions``, the country of a place adjective the
+    entities stage linked inside the token ("турецкие" → Turkey: every country the alias index knows)."""
+    adj, forms = country_adjectives(), country_combining_forms()
+    ordered = sorted(set(indexes))
+    adjectives = []
+    if mentions is not None and ordered:
+        lo, hi = min(tokens[k].start for k in ordered), max(tokens[k].end for k in ordered)
+        adjectives = [m for m in mentions if lo <= m.start and m.end <= hi and m.type == "LOC"
+                      and m.normal.lower().endswith(ADJECTIVE_NORMAL_ENDINGS)]
+    out: list[str] = []
+    for k in ordered:
+        lemma = tokens[k].lemma or ""
+        found = [adj.get(lemma)]
+        if "-" in lemma:
+            *first, last = lemma.split("-")
+            found = [forms.get(part) for part in first] + [adj.get(last)]
+        found += [entity_country(m.entity_id) for m in adjectives
+                  if tokens[k].start <= m.start and m.end <= tokens[k].end]
+        for iso in found:
+            if iso and iso not in out:
+                out.append(iso)
     return out
 
 

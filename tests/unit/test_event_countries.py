@@ -1,0 +1,60 @@
+"""The countries an event's sides name through adjectives (issue 16): "японско-китайские переговоры", "Японские и
+китайские дипломаты", "турецкие силовики", on sentences written as a user would."""
+
+from pipeline.core.entities.linking import link_article
+from pipeline.core.events.rows import event_rows
+
+
+def _events(text: str) -> list[dict]:
+    mentions = link_article("t", text)
+    return event_rows("t", text, mentions, None)
+
+
+def _sides(ev: dict) -> tuple[list[str], list[str], bool]:
+    return ev["actor1_countries"], ev["actor2_countries"], ev["symmetric"]
+
+
+def test_combining_forms_of_compound_adjectives_come_from_the_country_adjectives():
+    from pipeline.core.events.ontology import country_combining_forms
+
+    forms = country_combining_forms()
+    assert (forms["российско"], forms["японо"], forms["монголо"], forms["американо"], forms["южнокорейско"]) == \
+        ("RUS", "JPN", "MNG", "USA", "KOR")
+
+
+def test_a_compound_adjective_of_a_consultation_names_both_sides():
+    (ev,) = _events("Российско-китайские переговоры прошли в Пекине 3 марта.")
+    assert ev["cameo_root"] == "04" and _sides(ev) == (["RUS"], ["CHN"], True)
+    (ev,) = _events("В Токио состоялись японско-южнокорейские консультации по вопросам безопасности.")
+    assert _sides(ev) == (["JPN"], ["KOR"], True) and ev["cameo_code"] == "043"  # Japan hosts them in Tokyo
+
+
+def test_coordinated_country_adjectives_of_a_consultations_subject_act_on_each_other():
+    (ev,) = _events("Японские и китайские дипломаты провели переговоры в Пекине.")
+    assert _sides(ev) == (["JPN"], ["CHN"], True)
+
+
+def test_a_compound_adjective_of_the_object_names_the_target():
+    ev = next(e for e in _events("Пхеньян осудил американо-южнокорейские учения.") if e["cameo_root"] == "11")
+    assert _sides(ev) == (["PRK"], ["KOR", "USA"], False)
+
+
+def test_an_adjective_of_a_country_outside_the_list_is_read_from_its_linked_mention():
+    # "турецкий" is in no list of the events stage: the entities stage links the adjective to Turkey
+    ev = next(e for e in _events("В понедельник турецкие силовики задержали двух японских журналистов.")
+              if e["cameo_root"] == "17")
+    assert _sides(ev) == (["TUR"], ["JPN"], False)
+
+
+def test_a_pattern_whose_words_lie_in_two_phrases_is_anchored_on_its_noun():
+    # the window matched "военные учения" across "военные корабли провели совместные учения": the exercise is the
+    # noun's, so the ships' adjectives name who holds it (the adjective anchor found no side: the nearest name did)
+    (ev,) = _events("Российские и китайские военные корабли провели совместные учения в Японском море.")
+    assert ev["cameo_root"] == "15" and _sides(ev) == (["CHN", "RUS"], [], False)
+
+
+def test_a_guest_a_country_adjective_places_is_hosted_where_an_unnamed_person_is_not():
+    ev = next(e for e in _events("Глава МИД КНР Ван И принял в Пекине своего монгольского коллегу.")
+              if e["cameo_root"] == "04")
+    assert ev["cameo_code"] == "043" and _sides(ev) == (["CHN"], ["MNG"], False)
+    assert not [e for e in _events("Врач принял пациента в поликлинике.") if e["cameo_root"] == "04"]
