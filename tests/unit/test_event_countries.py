@@ -58,3 +58,13 @@ def test_a_guest_a_country_adjective_places_is_hosted_where_an_unnamed_person_is
               if e["cameo_root"] == "04")
     assert ev["cameo_code"] == "043" and _sides(ev) == (["CHN"], ["MNG"], False)
     assert not [e for e in _events("Врач принял пациента в поликлинике.") if e["cameo_root"] == "04"]
+
+
+def test_the_country_a_visit_goes_to_hosts_it_but_not_a_visit_at_home():
+    ev = next(e for e in _events("Министр обороны Японии посетил Улан-Батор с официальным визитом.")
+              if e["cameo_root"] == "04")
+    assert ev["cameo_code"] == "042" and _sides(ev) == (["JPN"], ["MNG"], False)
+    (ev,) = _events("Министр иностранных дел Южной Кореи Чо Тхэ Ёль прибыл в Токио.")
+    assert _sides(ev) == (["KOR"], ["JPN"], False)
+    (ev,) = _events("Президент России Владимир Путин посетил Владивосток.")
+    assert _sides(ev) == (["RUS"], [], False)  # a visit in the visitor's own country has no host

@@ -566,3 +566,20 @@ def test_a_noun_trigger_under_a_verb_of_its_own_act_is_done_by_the_verbs_subject
     (ev,) = events
     assert ev["cameo_code"] == "073"
     assert (_texts(ev, mentions, "actor1"), _texts(ev, mentions, "actor2")) == (["Япония"], ["Монголии"])
+
+
+def _candidates(text: str) -> tuple[list[dict], list[dict]]:
+    tagged = tag_document("t", text, PUB, event_filter=False)  # every candidate, scored or not
+    return tagged["events"], tagged["mentions"]
+
+
+def test_the_object_of_an_appeal_is_who_would_do_the_act_it_asks_for():
+    events, mentions = _candidates("Премьер-министр Японии призвал Китай освободить задержанных граждан.")
+    release = next(e for e in events if e["cameo_code"].startswith("08"))
+    assert _texts(release, mentions, "actor1") == ["Китай"] and release["modality"] == "possible"
+
+
+def test_a_refused_meeting_did_not_take_place():
+    events, _ = _candidates("Президент Южной Кореи отказался от встречи с лидером КНДР.")
+    meetings = [e for e in events if e["cameo_code"].startswith("04")]
+    assert meetings and all(e["modality"] == "negated" for e in meetings)

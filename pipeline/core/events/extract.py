@@ -41,7 +41,7 @@ from .ontology import NO_EVENT, country_adjectives, ontology, triggers
 from .when import find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
 from .modality import REPORT_WORDS, _predicate, modality_for
-from .places import ANAPHORIC_PLACE, location_for
+from .places import ANAPHORIC_PLACE, location_for, visit_host
 from .roles import MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, names_agent
 from .sentence import rule_sides, sentence_view, without_aliases
 from .unnamed import noun_lemma, phrase_span
@@ -342,6 +342,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
+            a2c = a2c or visit_host(code, location, actor1, a1c, actor2, mentions)
             modality = modality_for(tokens, anchor)
             when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor),
                                    future=modality == "planned", trigger_at=tokens[anchor].start - sent.start,

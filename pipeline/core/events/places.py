@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from .ontology import entity_country
 from .syntax import LOCATIVE_CASES, Token, _LOCATIVE_BEFORE, _case_words
 
 #: words that tie a sentence to the place of the one before ("в рамках которой", "там")
@@ -117,3 +118,19 @@ def _conjoined_places(tokens: list[Token], sentence_mentions: list[int], places:
         if k is not None and head in places and mentions[k].type == "LOC":
             out.add(k)
     return out
+
+
+#: the CAMEO code of making a visit: its place's country hosts it
+VISIT_CODE = "042"
+
+
+def visit_host(code: str, location: int | None, actor1: list[int], actor1_countries: list[str], actor2: list[int],
+               mentions) -> list[str]:
+    """The country a visit (042) with no named counterpart goes to, as its actor2 country: "Министр обороны Японии
+    посетил Улан-Батор" (Mongolia hosts it). The place stays the place, never an actor mention; a visit inside the
+    visitor's own country ("Путин посетил Владивосток") has no host."""
+    if code != VISIT_CODE or location is None or actor2:
+        return []
+    host = entity_country(mentions[location].entity_id)
+    own = set(actor1_countries) | {entity_country(mentions[m].entity_id) for m in actor1}
+    return [host] if host and host not in own else []

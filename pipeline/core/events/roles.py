@@ -213,10 +213,15 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 not (root_of(code) != "04" and _adverbial_with_own_agent(tokens, anchor, covered, token_mentions)):
             verb = anchor_tok.parent
     subject_holders = [verb]
-    if tokens[verb].rel == "xcomp":  # "согласились принять меры": the controller's subject acts
-        subject_holders.append(tokens[verb].parent if tokens[verb].parent is not None else verb)
+    controller_objects: list[int] = []
+    if tokens[verb].rel == "xcomp" and tokens[verb].parent is not None:
+        # "согласились принять меры": the controller's subject acts; "призвал Китай освободить граждан": its object
+        controller = tokens[verb].parent
+        controller_objects = [j for j in _children(tokens, controller) if tokens[j].rel == "obj" and j != anchor]
+        if not controller_objects:
+            subject_holders.append(controller)
     subjects = [j for h in subject_holders for j in _children(tokens, h)
-                if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor]
+                if tokens[j].rel in ("nsubj", "nsubj:pass") and j != anchor] or controller_objects[:1]
     if not subjects and tokens[verb].pos == "VERB":
         subjects = _inherited_subject(tokens, verb, anchor)
     if not subjects and dropped_subject(tokens, verb):
