@@ -14,8 +14,10 @@ MONTHS = {
 
 
 def month_number(word: str) -> int:
-    """Month of a Russian month word in any case form ("марта", "мае", "сентябрь")."""
-    w = word.lower()
+    """Month of a Russian month word in any case form ("марта", "мае", "сентябрь"). Letters that only a
+    case-insensitive match equates with the usual ones (the historic "ᲄ", tall te, is "т" under ``re.I``) are read
+    as those."""
+    w = word.upper().lower()
     for stem, n in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
         if w.startswith(stem):
             return n
@@ -79,4 +81,7 @@ def to_utc(stated: StatedDate, tz_name: str) -> datetime:
         zone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(DEFAULT_TIMEZONE)
-    return stated.local.replace(tzinfo=zone).astimezone(timezone.utc)
+    try:
+        return stated.local.replace(tzinfo=zone).astimezone(timezone.utc)
+    except OverflowError:  # "01.01.0001 00:00" east of Greenwich lies before year 1 in UTC: kept as stated
+        return stated.local.replace(tzinfo=timezone.utc)

@@ -289,3 +289,17 @@ def test_a_zero_width_space_is_no_space_in_the_stored_text():
 
     assert strip_inline("Фумио Ки\u200bсида\u2060 прибыл\ufeff")[0] == "Фумио Кисида прибыл"
     assert strip_inline("Хурэл\u202eсух")[0] == "Хурэл\u202eсух"  # bidi controls stay; NER reads past them
+
+
+def test_dates_at_the_edges_of_the_calendar_and_historic_letters_are_read_or_skipped_not_raised():
+    from datetime import datetime, timezone
+
+    from pipeline.core.dates import StatedDate, find_dates, month_number, to_utc
+    from pipeline.core.events.when import find_event_date
+
+    assert month_number("окᲄября") == 10  # "ᲄ" (tall te) matches "т" under re.I
+    assert [d.local.date().isoformat() for d in find_dates("5 окᲄября 2020 г.")] == ["2020-10-05"]
+    assert to_utc(StatedDate(datetime(1, 1, 1), False), "Europe/Moscow") == datetime(1, 1, 1, tzinfo=timezone.utc)
+    for sentence in ("Встреча прошла 5 мая 0000 года.", "Встреча прошла в мае 0000 года.", "Встреча 5 окᲄября."):
+        find_event_date(sentence, None)  # no year 0, no unknown month: no exception
+    assert find_event_date("Встреча прошла 5 окᲄября 2020 года.", None).value.isoformat() == "2020-10-05"

@@ -101,7 +101,7 @@ def date_candidates(sentence: str, published: date | None, future: bool = False)
         day, month = int(m.group(1)), month_number(m.group(2))
         year = int(m.group(3)) if m.group(3) else None
         try:
-            date(year or 2000, month, day)  # 29 February is valid in a leap year
+            date(2000 if year is None else year, month, day)  # 29 February is valid in a leap year; no year 0
         except ValueError:
             continue
         if year is not None:
@@ -120,7 +120,8 @@ def date_candidates(sentence: str, published: date | None, future: bool = False)
             add(EventDate(None, "day_of_year_unknown", text, None, m.start(), m.end()))
     for m in _MONTH_YEAR.finditer(sentence):
         y, mo = int(m.group(2)), month_number(m.group(1))
-        add(EventDate(date(y, mo, 1), "month", f"{y:04d}-{mo:02d}", None, m.start(), m.end()))
+        if y >= 1:  # "в мае 0000": no such month
+            add(EventDate(date(y, mo, 1), "month", f"{y:04d}-{mo:02d}", None, m.start(), m.end()))
     for m in _YEAR.finditer(sentence):
         year = int(m.group(1))
         if 1900 <= year <= 2100:
