@@ -68,3 +68,5 @@ def test_the_country_a_visit_goes_to_hosts_it_but_not_a_visit_at_home():
     assert _sides(ev) == (["KOR"], ["JPN"], False)
     (ev,) = _events("Президент России Владимир Путин посетил Владивосток.")
     assert _sides(ev) == (["RUS"], [], False)  # a visit in the visitor's own country has no host
+    (ev,) = _events("Иван Петров посетил святилища в Японии.")
+    assert ev["actor2_countries"] == []  # nor one by a side whose country is unknown

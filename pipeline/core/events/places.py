@@ -128,9 +128,10 @@ def visit_host(code: str, location: int | None, actor1: list[int], actor1_countr
                mentions) -> list[str]:
     """The country a visit (042) with no named counterpart goes to, as its actor2 country: "Министр обороны Японии
     посетил Улан-Батор" (Mongolia hosts it). The place stays the place, never an actor mention; a visit inside the
-    visitor's own country ("Путин посетил Владивосток") has no host."""
+    visitor's own country ("Путин посетил Владивосток") has no host, and neither has a visit by a side whose country
+    is unknown ("Акихито посетил святилища в Японии": the emperor at home)."""
     if code != VISIT_CODE or location is None or actor2:
         return []
     host = entity_country(mentions[location].entity_id)
-    own = set(actor1_countries) | {entity_country(mentions[m].entity_id) for m in actor1}
-    return [host] if host and host not in own else []
+    own = (set(actor1_countries) | {entity_country(mentions[m].entity_id) for m in actor1}) - {None}
+    return [host] if host and own and host not in own else []
