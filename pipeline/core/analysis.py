@@ -11,6 +11,8 @@ from typing import Sequence
 
 __all__ = ["MAX_ANALYZED_CHARS", "AnalysisFailure", "analysis_notes", "analyze_articles", "analyzed_text"]
 
+#: a chunk of at least this many articles that all fail with one and the same exception stops the run
+SYSTEMIC_FAILURE_MIN = 8
 #: NER, syntax and events read at most this much of a body (a long read is ~40k characters; a 5 MB one-line
 #: dump would need gigabytes): the first paragraphs up to the limit, cut at a paragraph or word boundary
 MAX_ANALYZED_CHARS = 50_000
@@ -69,7 +71,14 @@ def analyze_articles(items: Sequence[tuple[str, str, object]]) -> list:
                      morph=trigger_candidate)
     except Exception:  # noqa: BLE001  out of memory, or a text natasha fails on: each article is analysed alone
         pass  # below, where only the article at fault fails
-    return [_analyze_one(*item) for item in items]
+    results = [_analyze_one(*item) for item in items]
+    failures = {r.message for r in results if isinstance(r, AnalysisFailure) and r.reason == "internal_error"}
+    if len(results) >= SYSTEMIC_FAILURE_MIN and len(failures) == 1 and \
+            all(isinstance(r, AnalysisFailure) and r.reason == "internal_error" for r in results):
+        # every article failing alike is the code's or the environment's fault (a model or data file missing), not
+        # the articles': stop the run rather than reject them all
+        raise RuntimeError(f"entities and events failed on all {len(results)} articles of a chunk: {failures.pop()}")
+    return results
 
 
 def _analyze_one(article_id: str, body: str, published, truncated: bool = False):

@@ -13,11 +13,16 @@ MONTHS = {
 }
 
 
+def fold_case(word: str) -> str:
+    """``word`` in lower case as a case-insensitive regular expression reads it: letters that only ``re.I`` equates
+    with the usual ones (the historic Cyrillic "ᲃ", "ᲄ", "ᲀ" are "с", "т", "в") become those, so that a word a
+    pattern matched is found in the pattern's tables."""
+    return word.upper().lower()
+
+
 def month_number(word: str) -> int:
-    """Month of a Russian month word in any case form ("марта", "мае", "сентябрь"). Letters that only a
-    case-insensitive match equates with the usual ones (the historic "ᲄ", tall te, is "т" under ``re.I``) are read
-    as those."""
-    w = word.upper().lower()
+    """Month of a Russian month word in any case form ("марта", "мае", "сентябрь"; see :func:`fold_case`)."""
+    w = fold_case(word)
     for stem, n in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
         if w.startswith(stem):
             return n

@@ -577,9 +577,15 @@ def test_the_object_of_an_appeal_is_who_would_do_the_act_it_asks_for():
     events, mentions = _candidates("Премьер-министр Японии призвал Китай освободить задержанных граждан.")
     release = next(e for e in events if e["cameo_code"].startswith("08"))
     assert _texts(release, mentions, "actor1") == ["Китай"] and release["modality"] == "possible"
+    events, mentions = _candidates("Япония согласилась освободить задержанных китайских рыбаков.")
+    release = next(e for e in events if e["cameo_code"].startswith("08"))
+    assert _texts(release, mentions, "actor1") == ["Япония"]  # no object: the controller's subject acts
 
 
-def test_a_refused_meeting_did_not_take_place():
-    events, _ = _candidates("Президент Южной Кореи отказался от встречи с лидером КНДР.")
-    meetings = [e for e in events if e["cameo_code"].startswith("04")]
-    assert meetings and all(e["modality"] == "negated" for e in meetings)
+def test_a_refused_meeting_did_not_take_place_as_far_as_the_refusal_did():
+    for text, modality in (("Президент Южной Кореи отказался от встречи с лидером КНДР.", "negated"),
+                           ("Президент Южной Кореи не отказался от встречи с лидером КНДР.", "asserted"),
+                           ("Сеул может отказаться от встречи с Пхеньяном.", "possible"),
+                           ("КНДР пригрозила отказаться от переговоров с США.", "conditional")):
+        events, _ = _candidates(text)
+        assert [e["modality"] for e in events if e["cameo_code"].startswith("04")] == [modality], text

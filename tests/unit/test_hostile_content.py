@@ -111,6 +111,19 @@ def test_a_bug_met_on_one_article_is_its_internal_error_reject_not_the_runs_end(
     assert results[1].message.startswith("IndexError in test_hostile_content.py:")  # where, without a path
     assert [[m["text"] for m in r[0]] for r in (results[0], results[2])] == [["Японии", "Улан-Баторе"]] * 2
 
+    from pipeline.core.entities import ner
+
+    one_by_one = ner.analyze_many
+
+    def batch_fails(texts, *args, **kwargs):
+        if len(texts) > 1:
+            raise ValueError("a text natasha's batch fails on")
+        return one_by_one(texts, *args, **kwargs)
+
+    monkeypatch.setattr(ner, "analyze_many", batch_fails)  # the batch call fails: each article is analysed alone
+    again = analyze_articles([("a", good, None), ("b", "Переговоры прошли в Сеуле.", None)])
+    assert [m["text"] for m in again[0][0]] == ["Японии", "Улан-Баторе"] and again[1].reason == "internal_error"
+
 
 # ---------------------------------------------------------------- metadata bounds
 @pytest.mark.parametrize("url", ["https://babr24.com/?IDE=1", "https://президент.рф/news/72000",
@@ -292,7 +305,7 @@ def test_a_zero_width_space_is_no_space_in_the_stored_text():
 
 
 def test_dates_at_the_edges_of_the_calendar_and_historic_letters_are_read_or_skipped_not_raised():
-    from datetime import datetime, timezone
+    from datetime import date, datetime, timezone
 
     from pipeline.core.dates import StatedDate, find_dates, month_number, to_utc
     from pipeline.core.events.when import find_event_date
@@ -300,6 +313,25 @@ def test_dates_at_the_edges_of_the_calendar_and_historic_letters_are_read_or_ski
     assert month_number("окᲄября") == 10  # "ᲄ" (tall te) matches "т" under re.I
     assert [d.local.date().isoformat() for d in find_dates("5 окᲄября 2020 г.")] == ["2020-10-05"]
     assert to_utc(StatedDate(datetime(1, 1, 1), False), "Europe/Moscow") == datetime(1, 1, 1, tzinfo=timezone.utc)
-    for sentence in ("Встреча прошла 5 мая 0000 года.", "Встреча прошла в мае 0000 года.", "Встреча 5 окᲄября."):
-        find_event_date(sentence, None)  # no year 0, no unknown month: no exception
+    for sentence in ("Встреча прошла 5 мая 0000 года.", "Встреча прошла в мае 0000 года."):
+        assert find_event_date(sentence, None) is None  # no year 0
     assert find_event_date("Встреча прошла 5 окᲄября 2020 года.", None).value.isoformat() == "2020-10-05"
+    published = date(2020, 5, 6)  # a Wednesday
+    # "ᲃегодня", "в ᲃреду", "в пяᲄницу", "в ᲀторник": the relative dates' tables read the letters as re.I matched them
+    assert [find_event_date(s, published).value.isoformat() for s in
+            ("Встреча прошла ᲃегодня.", "Встреча прошла в ᲃреду.", "Встреча прошла в пяᲄницу.",
+             "Встреча прошла в ᲀторник.")] == ["2020-05-06", "2020-05-06", "2020-05-01", "2020-05-05"]
+
+
+def test_the_same_failure_on_every_article_of_a_chunk_stops_the_run(monkeypatch):
+    from pipeline.core.analysis import SYSTEMIC_FAILURE_MIN, analyze_articles
+    from pipeline.core.entities import linking
+
+    def broken(*_args, **_kwargs):
+        raise FileNotFoundError("models/events.json")  # the environment's fault, the same for every article
+
+    monkeypatch.setattr(linking, "link_article", broken)
+    items = [(str(k), f"Министр провёл переговоры в Сеуле {k}.", None) for k in range(SYSTEMIC_FAILURE_MIN)]
+    with pytest.raises(RuntimeError, match="all 8 articles"):
+        analyze_articles(items)
+    assert all(r.reason == "internal_error" for r in analyze_articles(items[:2]))  # a few: each its own reject

@@ -342,7 +342,7 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
             if location is None and previous_location is not None and \
                     any(t.lemma in ANAPHORIC_PLACE for t in tokens[:anchor]):
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
-            a2c = a2c or visit_host(code, location, actor1, a1c, actor2, mentions)
+            a2c = a2c or visit_host(code, location, actor1, a1c, actor2, mentions, tokens, anchor)
             modality = modality_for(tokens, anchor)
             when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor),
                                    future=modality == "planned", trigger_at=tokens[anchor].start - sent.start,

@@ -138,10 +138,16 @@ def modality_for(tokens: list[Token], anchor: int) -> str:
     doing = pred == anchor or tokens[pred].lemma in DOING_VERBS  # "угрожает начать забастовку": the strike itself
     asked = tokens[governors[0]].lemma if doing and governors and tokens[pred].rel == "xcomp" else None
     gov_lemmas_direct = {asked} if asked else set()
-    # "отказался от встречи": what is refused is the noun trigger itself
-    refused = t.pos in ("NOUN", "PROPN") and t.rel == "obl" and t.parent is not None \
-        and tokens[t.parent].lemma in REFUSE_VERBS and "от" in _case_words(tokens, anchor)
-    if negated or gov_lemmas_direct & REFUSE_VERBS or head_noun in REFUSE_NOUNS or refused:
+    # "отказался от встречи": what is refused is the noun trigger itself, as far as the refusal took place ("не
+    # отказался от встречи" refuses nothing; "может отказаться от встречи" leaves the meeting possible)
+    if t.pos in ("NOUN", "PROPN") and t.rel == "obl" and t.parent is not None \
+            and tokens[t.parent].lemma in REFUSE_VERBS and "от" in _case_words(tokens, anchor):
+        refusal = modality_for(tokens, t.parent)
+        if refusal in ("asserted", "reported"):
+            return "negated"
+        if refusal != "negated":
+            return refusal
+    if negated or gov_lemmas_direct & REFUSE_VERBS or head_noun in REFUSE_NOUNS:
         return "negated"
     marks = {tokens[j].lemma for n in nodes + governors[:1] for j in _children(tokens, n)}
     if marks & CONDITIONAL_MARKERS or gov_lemmas_direct & THREAT_VERBS or head_noun in THREAT_NOUNS:

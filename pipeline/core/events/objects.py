@@ -4,7 +4,7 @@ them where "выслать дипломата" expels him; "принял зак�
 
 from __future__ import annotations
 
-from .syntax import Token, _adjective_countries
+from .syntax import Token
 
 
 def inanimate_object(tokens: list[Token], anchor: int) -> bool:
@@ -16,8 +16,7 @@ def inanimate_object(tokens: list[Token], anchor: int) -> bool:
 
 def one_person_object(tokens: list[Token], anchor: int) -> bool:
     """Whether the verb receives a named person as a guest: an object or passive subject is one person with a name
-    ("принял посла Японии Такаси Симидзу", "был принят президентом Путиным") or placed by a country adjective
-    ("принял своего монгольского коллегу"), none is a thing ("принял закон",
+    ("принял посла Японии Такаси Симидзу", "был принят президентом Путиным"), none is a thing ("принял закон",
     "принял участие"; "приняли законы" with a misparsed second subject), none is people in number ("приняла
     беженцев"), a person without a name is no guest ("врач принял пациента"), and nothing says into what or as what
     ("принят в Союз писателей", "принять на работу", "приняла Петрова за грабителя": в/на/за with the
@@ -29,9 +28,8 @@ def one_person_object(tokens: list[Token], anchor: int) -> bool:
                         for k in tokens[anchor].kids)
 
     def named(j: int) -> bool:
-        # "принял посла Такаси Симидзу", or one a country adjective places ("принял своего монгольского коллегу")
         return tokens[j].pos == "PROPN" or any(tokens[c].pos == "PROPN" and tokens[c].rel in ("appos", "flat:name")
-                                               for c in tokens[j].kids) or bool(_adjective_countries(tokens, tokens[j].kids))
+                                               for c in tokens[j].kids)
 
     return not admitted_into and not any(_thing(tokens, j) for j in objects) and \
         any(tokens[j].pos in ("NOUN", "PROPN") and feats(j).get("Animacy") == "Anim"

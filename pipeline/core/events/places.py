@@ -125,12 +125,16 @@ VISIT_CODE = "042"
 
 
 def visit_host(code: str, location: int | None, actor1: list[int], actor1_countries: list[str], actor2: list[int],
-               mentions) -> list[str]:
+               mentions, tokens: list[Token], anchor: int) -> list[str]:
     """The country a visit (042) with no named counterpart goes to, as its actor2 country: "Министр обороны Японии
-    посетил Улан-Батор" (Mongolia hosts it). The place stays the place, never an actor mention; a visit inside the
-    visitor's own country ("Путин посетил Владивосток") has no host, and neither has a visit by a side whose country
-    is unknown ("Акихито посетил святилища в Японии": the emperor at home)."""
+    посетил Улан-Батор" (Mongolia hosts it). Only a place that hangs on the trigger itself is where it goes ("В
+    Пекине заявили, что премьер посетит Вашингтон": not Beijing). The place stays the place, never an actor
+    mention; a visit inside the visitor's own country ("Путин посетил Владивосток") has no host, and neither has a
+    visit by a side whose country is unknown ("Акихито посетил святилища в Японии": the emperor at home)."""
     if code != VISIT_CODE or location is None or actor2:
+        return []
+    place = mentions[location]
+    if not any(t.parent == anchor for t in tokens if place.start <= t.start and t.end <= place.end):
         return []
     host = entity_country(mentions[location].entity_id)
     own = (set(actor1_countries) | {entity_country(mentions[m].entity_id) for m in actor1}) - {None}

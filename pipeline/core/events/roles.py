@@ -154,6 +154,23 @@ def _adverbial_with_own_agent(tokens: list[Token], anchor: int, covered, token_m
     return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(doer(k) for k in t.kids)
 
 
+def _own_adjectives(tokens: list[Token], anchor: int, covered, mentions, code: str, has_actor1: bool) -> list[int]:
+    """The country adjectives of a noun trigger that name its doers: two countries or more ("японско-китайские
+    переговоры", "российские и китайские учения") always; one only where nothing else names actor1 and the act is no
+    gathering ("американские санкции против России"; "китайский визит Путина", "Сингапурский саммит" name where it
+    goes or is held). A city's adjective is a venue ("Пекинская встреча"), and an act done to someone ("арест") is
+    left alone: its adjective may name either side."""
+    t = tokens[anchor]
+    if t.pos not in ("NOUN", "PROPN") or t.lemma in target_genitive_nouns():
+        return []
+    own = [c for j in _children(tokens, anchor) if tokens[j].rel == "amod" and j not in covered
+           for c in _with_conjuncts(tokens, j)]
+    countries = _adjective_countries(tokens, own, mentions, countries_only=True)
+    if len(countries) > 1 or (countries and not has_actor1 and root_of(code) != "04"):
+        return own
+    return []
+
+
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
     """Whether the verb's subject is a dropped third-person singular pronoun: a finite verb or a short participle
     in the singular, with a person or a gender that only a person has, heading its own clause (a verb under
@@ -266,11 +283,6 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         # "мужчина, напавший на полицейского", "боевики, захватившие заложников": the noun an active participle
         # modifies does the act
         _add_modified_noun(tokens, anchor, token_mentions, mentions, a1_idx, a1_groups, a1_heads)
-    if anchor_tok.pos in ("NOUN", "PROPN") and anchor_tok.lemma not in target_genitive_nouns():
-        # "японско-китайские переговоры", "американские санкции": the countries a noun trigger's own adjectives name
-        # act (an act done to someone, "арест", is left alone: its adjective may name either side)
-        a1_idx.extend(c for j in _children(tokens, anchor) if tokens[j].rel == "amod" and j not in covered
-                      for c in _with_conjuncts(tokens, j))
     partners = []
     between = []
     root = code[:2]
@@ -317,6 +329,7 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     taken = {m for g in a1_groups for m in g}
     for j in partners:
         _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken), a2_heads)
+    a1_idx.extend(_own_adjectives(tokens, anchor, covered, mentions, code, any(a1_groups)))
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)

@@ -169,19 +169,23 @@ def _adjacent_names(tokens: list[Token], sub: list[int], token_mentions: dict[in
 
 #: the endings of a place adjective's normal form (the entities stage gives a place adjective its lemma)
 ADJECTIVE_NORMAL_ENDINGS = ("ский", "цкий")
+#: the gazetteer's ids of countries ("country:JPN")
+COUNTRY_ENTITY_PREFIX = "country:"
 
 
-def _adjective_countries(tokens: list[Token], indexes: list[int], mentions=None) -> list[str]:
+def _adjective_countries(tokens: list[Token], indexes: list[int], mentions=None, countries_only: bool = False) -> list[str]:
     """The countries the adjectives among ``indexes`` name, in text order: by the lemma ("японский"), each part of a
     compound ("японско-китайский"), and, given the text's ``mentions``, the country of a place adjective the
-    entities stage linked inside the token ("турецкие" → Turkey: every country the alias index knows)."""
+    entities stage linked inside the token ("турецкие" → Turkey: every country the alias index knows; with
+    ``countries_only`` not a city's, "пекинская" → China)."""
     adj, forms = country_adjectives(), country_combining_forms()
     ordered = sorted(set(indexes))
     adjectives = []
     if mentions is not None and ordered:
         lo, hi = min(tokens[k].start for k in ordered), max(tokens[k].end for k in ordered)
         adjectives = [m for m in mentions if lo <= m.start and m.end <= hi and m.type == "LOC"
-                      and m.normal.lower().endswith(ADJECTIVE_NORMAL_ENDINGS)]
+                      and m.normal.lower().endswith(ADJECTIVE_NORMAL_ENDINGS)
+                      and (not countries_only or m.entity_id.startswith(COUNTRY_ENTITY_PREFIX))]
     out: list[str] = []
     for k in ordered:
         lemma = tokens[k].lemma or ""

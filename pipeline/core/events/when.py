@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from ..dates import month_number
+from ..dates import fold_case, month_number
 
 #: a day-month without a year up to this many days after publication is an upcoming date of the same year;
 #: further ahead it must be last year's ("22 декабря" in a January article)
@@ -145,10 +145,10 @@ def _relative_dates(sentence: str, published: date, future: bool) -> list[EventD
     before), "в прошлом году", "в июне прошлого года", "в прошлом месяце"."""
     out = []
     for m in _RELATIVE_DAY.finditer(sentence):
-        d = published + timedelta(days=_DAY_OFFSETS[m.group(1).lower()])
+        d = published + timedelta(days=_DAY_OFFSETS[fold_case(m.group(1))])
         out.append(EventDate(d, "day", d.isoformat(), None, m.start(), m.end(), True))
     for m in _WEEKDAY.finditer(sentence):
-        which, weekday = (m.group(1) or "").lower(), _WEEKDAYS[m.group(2).lower()]
+        which, weekday = fold_case(m.group(1) or ""), _WEEKDAYS[fold_case(m.group(2))]
         back = (published.weekday() - weekday) % 7
         if which.startswith(("следующ", "ближайш")) or (future and not which):
             d = published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
@@ -156,7 +156,7 @@ def _relative_dates(sentence: str, published: date, future: bool) -> list[EventD
             d = published - timedelta(days=back or (7 if which else 0))
         out.append(EventDate(d, "day", d.isoformat(), None, m.start(), m.end(), True))
     for m in _RELATIVE_YEAR.finditer(sentence):
-        which = (m.group(2) or m.group(3)).lower()
+        which = fold_case(m.group(2) or m.group(3))
         year = published.year - 1 if which.startswith("прошл") else published.year
         if m.group(1):
             mo = month_number(m.group(1))
