@@ -589,3 +589,11 @@ def test_a_refused_meeting_did_not_take_place_as_far_as_the_refusal_did():
                            ("КНДР пригрозила отказаться от переговоров с США.", "conditional")):
         events, _ = _candidates(text)
         assert [e["modality"] for e in events if e["cameo_code"].startswith("04")] == [modality], text
+
+
+def test_a_period_dates_the_clause_it_is_stated_in_not_another_clauses_act():
+    events, _ = _candidates("В ходе встречи Ли Цян поблагодарил Монголию за содействие в освобождении рыбаков, "
+                            "похищенных агентами КНДР в период с 1977 по 1983 годы.")
+    dates = {e["cameo_code"][:2]: (e["event_date"], e["date_precision"]) for e in events}
+    assert dates["18"] == ("1977-01-01", "year_range")  # the abduction's period
+    assert dates["04"] == (None, None)  # the meeting is not dated by it

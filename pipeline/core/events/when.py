@@ -170,6 +170,9 @@ def _relative_dates(sentence: str, published: date, future: bool) -> list[EventD
     return out
 
 
+#: precisions of a period ("с 1977 по 1983", "в 1970-х"): the setting of the clause it is stated in, not of another
+#: clause's act ("встреча ... освобождение граждан, похищенных в период с 1977 по 1983 годы")
+PERIODS = frozenset({"year_range", "decade"})
 _RANK = {"day": 0, "day_of_year_unknown": 1, "month": 2, "year": 3, "year_range": 4, "decade": 5}
 
 
@@ -184,7 +187,8 @@ def find_event_date(sentence: str, published: date | None,
     all of these, a date of the trigger's own clause (``own``, on offsets in the sentence) wins: "Одобренный
     12 апреля и подписанный 29 апреля закон отменяет ... 1 июля 2016 года" was signed on 29 April."""
     found = [c for c in date_candidates(sentence, published, future)
-             if not (exclude and exclude(c.start_char, c.end_char))]
+             if not (exclude and exclude(c.start_char, c.end_char))
+             and not (c.precision in PERIODS and own is not None and not own(c.start_char, c.end_char))]
     if not found:
         return None
     # a date the text states outright wins over one resolved from the publication date ("Сегодня стало известно,
