@@ -79,3 +79,12 @@ def test_a_venue_or_a_destination_named_by_an_adjective_is_no_side():
 def test_a_visit_goes_where_its_own_place_is_not_where_the_sentence_is_said():
     (ev,) = _events("В Пекине заявили, что премьер Японии посетит Вашингтон.")
     assert ev["cameo_code"] == "042" and ev["actor2_countries"] != ["CHN"]
+
+
+def test_force_aimed_by_po_has_its_target_but_an_order_is_none():
+    (ev,) = _events("Южнокорейские военные открыли огонь по северокорейскому беспилотнику.")
+    assert ev["cameo_root"] == "19" and _sides(ev) == (["KOR"], ["PRK"], False)
+    (ev,) = _events("Россия нанесла ракетный удар по Украине.")
+    assert ev["cameo_root"] == "19" and _sides(ev) == (["RUS"], ["UKR"], False)
+    (ev,) = _events("Южнокорейские пограничники открыли огонь по приказу командира.")
+    assert ev["actor2_countries"] == [] and ev["actor2_ids"] == []

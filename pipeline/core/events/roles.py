@@ -171,6 +171,17 @@ def _own_adjectives(tokens: list[Token], anchor: int, covered, mentions, code: s
     return []
 
 
+#: CAMEO roots of force (assault, fight, mass violence): their "по" phrase is what the force is aimed at
+FORCE_ROOTS = frozenset({"18", "19", "20"})
+
+
+def _side_noun(tokens: list[Token], j: int, token_mentions: dict[int, int]) -> bool:
+    """Whether the phrase head at ``j`` can be a side by itself: a name, a person or a group of people, or what a
+    country adjective qualifies ("северокорейскому беспилотнику")."""
+    return j in token_mentions or (tokens[j].feats or {}).get("Animacy") == "Anim" or \
+        bool(_adjective_countries(tokens, tokens[j].kids))
+
+
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
     """Whether the verb's subject is a dropped third-person singular pronoun: a finite verb or a short participle
     in the singular, with a person or a gender that only a person has, heading its own clause (a verb under
@@ -305,6 +316,10 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
                 between.append(j)
             elif rel in ("obl", "nmod") and (cases & {"против"} or (cases & {"для"} and root == "07")
                                              or (cases & {"от"} and root == "10")):
+                partners.append(j)
+            elif rel in ("obl", "nmod") and cases & {"по"} and root in FORCE_ROOTS and _side_noun(tokens, j, token_mentions):
+                # "открыли огонь по северокорейскому беспилотнику", "нанесли удар по Израилю": what force is aimed
+                # at ("по приказу командира", "по подозрению" name no side)
                 partners.append(j)
             elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
                     (tokens[j].feats or {}).get("Case") == "Dat":
