@@ -88,3 +88,12 @@ def test_force_aimed_by_po_has_its_target_but_an_order_is_none():
     assert ev["cameo_root"] == "19" and _sides(ev) == (["RUS"], ["UKR"], False)
     (ev,) = _events("Южнокорейские пограничники открыли огонь по приказу командира.")
     assert ev["actor2_countries"] == [] and ev["actor2_ids"] == []
+
+
+def test_a_place_in_the_genitive_qualifying_a_side_gives_its_country():
+    ev = next(e for e in _events("Полиция Южной Кореи арестовала бывшего президента Юн Сок Ёля.")
+              if e["cameo_root"] == "17")
+    assert ev["actor1_countries"] == ["KOR"]
+    ev = next(e for e in _events("Глава МИД Японии встретится с российским коллегой на следующей неделе.")
+              if e["cameo_root"] == "04")
+    assert (ev["actor1_countries"], ev["actor2_countries"]) == (["JPN"], ["RUS"])

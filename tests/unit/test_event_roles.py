@@ -597,3 +597,9 @@ def test_a_period_dates_the_clause_it_is_stated_in_not_another_clauses_act():
     dates = {e["cameo_code"][:2]: (e["event_date"], e["date_precision"]) for e in events}
     assert dates["18"] == ("1977-01-01", "year_range")  # the abduction's period
     assert dates["04"] == (None, None)  # the meeting is not dated by it
+
+
+def test_a_name_qualifying_the_subject_of_another_trigger_is_no_side_of_the_act_it_speaks_of():
+    events, mentions = _candidates("Генсек ООН осудил ракетный пуск КНДР.")
+    launch = next(e for e in events if e["cameo_code"] == "150")
+    assert (_texts(launch, mentions, "actor1"), _texts(launch, mentions, "actor2")) == (["КНДР"], [])

@@ -123,6 +123,16 @@ def _argument(tokens: list[Token], j: int, stops: set[int]) -> int:
     return chain[-1]
 
 
+def _qualified_phrase(tokens: list[Token], phrase: Token, anchor: int) -> Token:
+    """The phrase a name qualifies in the genitive ("Генсек ООН", "глава МИД Японии"), up to the word that is no such
+    genitive, or the name's own phrase: who that phrase's head is the subject of, the name is too."""
+    for _ in range(4):
+        if phrase.rel != "nmod" or phrase.parent is None or phrase.parent == anchor or _case_words(tokens, phrase.index):
+            break
+        phrase = tokens[phrase.parent]
+    return phrase
+
+
 def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[int, list[float]],
            tokens: list[Token], anchor: int, candidates: dict[int, list[int]], mentions,
            symmetric_root: bool = True, other_triggers: frozenset[int] = frozenset()) -> tuple[list[int], list[int]]:
@@ -158,7 +168,7 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
-        phrase = tokens[name_phrase(tokens, h.index)]
+        phrase = _qualified_phrase(tokens, tokens[name_phrase(tokens, h.index)], anchor)
         if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent is not None and phrase.parent != anchor and \
                 (phrase.parent in other_triggers or tokens[phrase.parent].lemma in REPORT_VERBS):
             continue  # who condemns or reports an act does not, by that, do it ("Захарова подчеркнула, что ...")

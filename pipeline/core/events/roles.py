@@ -3,8 +3,9 @@ genitive modifiers of a noun trigger). Where it happened is :mod:`.places`."""
 
 from __future__ import annotations
 
-from .ontology import one_word_trigger_roots, one_word_triggers, target_genitive_nouns
-from .syntax import LOCATIVE_CASES, Token, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of
+from .ontology import entity_country, one_word_trigger_roots, one_word_triggers, target_genitive_nouns
+from .syntax import (LOCATIVE_CASES, Token, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in,
+                     _own_adjectives, _own_subtree, _same_side, _side_noun, _subtree, _with_conjuncts, root_of)
 
 
 MAX_ACTORS_PER_SIDE = 10
@@ -154,32 +155,8 @@ def _adverbial_with_own_agent(tokens: list[Token], anchor: int, covered, token_m
     return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(doer(k) for k in t.kids)
 
 
-def _own_adjectives(tokens: list[Token], anchor: int, covered, mentions, code: str, has_actor1: bool) -> list[int]:
-    """The country adjectives of a noun trigger that name its doers: two countries or more ("японско-китайские
-    переговоры", "российские и китайские учения") always; one only where nothing else names actor1 and the act is no
-    gathering ("американские санкции против России"; "китайский визит Путина", "Сингапурский саммит" name where it
-    goes or is held). A city's adjective is a venue ("Пекинская встреча"), and an act done to someone ("арест") is
-    left alone: its adjective may name either side."""
-    t = tokens[anchor]
-    if t.pos not in ("NOUN", "PROPN") or t.lemma in target_genitive_nouns():
-        return []
-    own = [c for j in _children(tokens, anchor) if tokens[j].rel == "amod" and j not in covered
-           for c in _with_conjuncts(tokens, j)]
-    countries = _adjective_countries(tokens, own, mentions, countries_only=True)
-    if len(countries) > 1 or (countries and not has_actor1 and root_of(code) != "04"):
-        return own
-    return []
-
-
 #: CAMEO roots of force (assault, fight, mass violence): their "по" phrase is what the force is aimed at
 FORCE_ROOTS = frozenset({"18", "19", "20"})
-
-
-def _side_noun(tokens: list[Token], j: int, token_mentions: dict[int, int]) -> bool:
-    """Whether the phrase head at ``j`` can be a side by itself: a name, a person or a group of people, or what a
-    country adjective qualifies ("северокорейскому беспилотнику")."""
-    return j in token_mentions or (tokens[j].feats or {}).get("Animacy") == "Anim" or \
-        bool(_adjective_countries(tokens, tokens[j].kids))
 
 
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
@@ -345,11 +322,19 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
     for j in partners:
         _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken), a2_heads)
     a1_idx.extend(_own_adjectives(tokens, anchor, covered, mentions, code, any(a1_groups)))
+
+    def _place_genitives(indexes: list[int]) -> list[str]:
+        # "Глава МИД Японии", "Полиция Южной Кореи": a country or city in the genitive qualifying the side's phrase
+        # gives its country, whichever name the side's mention is
+        found = (entity_country(mentions[token_mentions[k]].entity_id) for k in sorted(set(indexes))
+                 if k in token_mentions and mentions[token_mentions[k]].type == "LOC" and tokens[k].rel == "nmod"
+                 and not _case_words(tokens, k))
+        return [c for c in dict.fromkeys(found) if c]
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)
-    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx, mentions),
-            _adjective_countries(tokens, a2_idx, mentions),
+    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx, mentions) + _place_genitives(a1_idx),
+            _adjective_countries(tokens, a2_idx, mentions) + _place_genitives(a2_idx),
             from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
 
 

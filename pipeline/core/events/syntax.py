@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from .ontology import country_adjectives, country_combining_forms, entity_country, one_word_triggers, ontology, triggers
+from .ontology import country_adjectives, country_combining_forms, entity_country, one_word_triggers, ontology, target_genitive_nouns, triggers
 
 
 LOCATIVE_CASES = {"в", "во", "на"}
@@ -199,6 +199,30 @@ def _adjective_countries(tokens: list[Token], indexes: list[int], mentions=None,
             if iso and iso not in out:
                 out.append(iso)
     return out
+
+
+def _own_adjectives(tokens: list[Token], anchor: int, covered, mentions, code: str, has_actor1: bool) -> list[int]:
+    """The country adjectives of a noun trigger that name its doers: two countries or more ("японско-китайские
+    переговоры", "российские и китайские учения") always; one only where nothing else names actor1 and the act is no
+    gathering ("американские санкции против России"; "китайский визит Путина", "Сингапурский саммит" name where it
+    goes or is held). A city's adjective is a venue ("Пекинская встреча"), and an act done to someone ("арест") is
+    left alone: its adjective may name either side."""
+    t = tokens[anchor]
+    if t.pos not in ("NOUN", "PROPN") or t.lemma in target_genitive_nouns():
+        return []
+    own = [c for j in _children(tokens, anchor) if tokens[j].rel == "amod" and j not in covered
+           for c in _with_conjuncts(tokens, j)]
+    countries = _adjective_countries(tokens, own, mentions, countries_only=True)
+    if len(countries) > 1 or (countries and not has_actor1 and root_of(code) != "04"):
+        return own
+    return []
+
+
+def _side_noun(tokens: list[Token], j: int, token_mentions: dict[int, int]) -> bool:
+    """Whether the phrase head at ``j`` can be a side by itself: a name, a person or a group of people, or what a
+    country adjective qualifies ("северокорейскому беспилотнику")."""
+    return j in token_mentions or (tokens[j].feats or {}).get("Animacy") == "Anim" or \
+        bool(_adjective_countries(tokens, tokens[j].kids))
 
 
 def token_lemma(tok) -> str:
