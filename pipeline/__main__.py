@@ -24,7 +24,7 @@ from pathlib import Path
 
 
 def cmd_extract(paths: list[str]) -> int:
-    from .cli_commands import jsonable, missing_files
+    from .cli_commands import json_line, jsonable, missing_files
     from .core.build import extract_files
 
     missing = missing_files(paths)
@@ -46,7 +46,7 @@ def cmd_extract(paths: list[str]) -> int:
         return len(order), source_path
 
     for _, line in sorted(lines, key=lambda item: position(item[0])):
-        print(json.dumps(line, ensure_ascii=False, default=str))
+        print(json_line(line, default=str))
     return 0 if not rejects and not missing else 1
 
 
@@ -57,6 +57,7 @@ def cmd_tag(stdin, stdout) -> int:
     """
     from datetime import date as date_type
 
+    from .cli_commands import json_line
     from .core.build import tag_document
 
     status = 0
@@ -78,11 +79,10 @@ def cmd_tag(stdin, stdout) -> int:
             published = date_type.fromisoformat(published[:10]) if published else None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            stdout.write(json.dumps({"line": n, "error": "bad_input", "message": f"line {n}: {message}"},
-                                    ensure_ascii=False) + "\n")
+            stdout.write(json_line({"line": n, "error": "bad_input", "message": f"line {n}: {message}"}) + "\n")
             status = 1
             continue
-        stdout.write(json.dumps(tag_document(doc_id, text, published), ensure_ascii=False) + "\n")
+        stdout.write(json_line(tag_document(doc_id, text, published)) + "\n")
     return status
 
 

@@ -15,6 +15,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 
+#: characters that JSON leaves raw but ``str.splitlines`` (and some JSON Lines readers) break a line at
+_LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value, **kwargs) -> str:
+    """One JSON Lines record: UTF-8 text as it is, except the line separators JSON may leave raw (a page's U+2028
+    would otherwise split the record for a reader that splits lines the Unicode way)."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    for char, escaped in _LINE_BREAKS_JSON_KEEPS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def jsonable(value):
     """Rows as JSON: dates in ISO form, private (``_``) keys dropped, nested lists and dicts alike."""
     if isinstance(value, (datetime, date)):
@@ -52,10 +65,10 @@ def cmd_run(paths: list[str], out=sys.stdout, err=sys.stderr) -> int:
             article = {**article, "notes": sorted(set(article.get("notes") or []) | set(notes))}
             record = {"article": jsonable(article), "mentions": jsonable(mention_rows),
                       "events": jsonable(event_rows)}
-        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        out.write(json_line(record, default=str) + "\n")
     for reject in rejects:
-        out.write(json.dumps({"source_path": reject.source_path, "error": reject.reason, "message": reject.message},
-                             ensure_ascii=False) + "\n")
+        out.write(json_line({"source_path": reject.source_path, "error": reject.reason, "message": reject.message})
+                  + "\n")
     return status
 
 

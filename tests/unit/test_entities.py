@@ -132,6 +132,19 @@ def test_tag_command_round_trip():
     assert second["error"] == "bad_input"
 
 
+def test_run_output_keeps_one_record_a_line_whatever_line_separators_the_page_holds(tmp_path):
+    from pipeline.cli_commands import cmd_run, json_line
+
+    body = "Пак Чжин прибыл в Токио.\u2028Второй абзац\u0085 и третий\u2029 абзац о встрече министров."
+    assert json.loads(json_line({"body": body})) == {"body": body} and len(json_line({"body": body}).splitlines()) == 1
+    page = tmp_path / "page.txt"
+    page.write_text("Визит в Токио\n\n" + " ".join([body] * 4) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    cmd_run([str(page)], out=out)
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()]  # Unicode line breaks split nothing
+    assert "\u2028" in record["article"]["body"]
+
+
 def test_gazetteer_qids_and_countries_are_well_formed():
     import re
 
