@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..knowledge import data_version
 
-STAGE_CODE = {"ingest": "4", "extract": "18", "metadata": "8", "entities": "11", "events": "41", "consolidate": "7",
+STAGE_CODE = {"ingest": "4", "extract": "18", "metadata": "8", "entities": "11", "events": "42", "consolidate": "7",
               "relevance": "1", "publish": "2", "release": "4"}
 STAGE_DATA = {"extract": ("phrases", "inline_teasers.txt", "outlets", "models/blocks.json"),
               "metadata": ("phrases", "outlets"),

@@ -594,12 +594,23 @@ def test_a_refused_meeting_did_not_take_place_as_far_as_the_refusal_did():
 def test_a_period_dates_the_clause_it_is_stated_in_not_another_clauses_act():
     events, _ = _candidates("В ходе встречи Ли Цян поблагодарил Монголию за содействие в освобождении рыбаков, "
                             "похищенных агентами КНДР в период с 1977 по 1983 годы.")
-    dates = {e["cameo_code"][:2]: (e["event_date"], e["date_precision"]) for e in events}
-    assert dates["18"] == ("1977-01-01", "year_range")  # the abduction's period
-    assert dates["04"] == (None, None)  # the meeting is not dated by it
+    dates = [(e["cameo_code"][:2], e["event_date"], e["date_precision"]) for e in events]
+    assert ("18", "1977-01-01", "year_range") in dates  # the abduction's period
+    assert [d for d in dates if d[0] == "04"] == [("04", None, None)]  # the meeting is not dated by it
+    # a phase verb, or a clause describing the trigger, passes the period on
+    for text in ("В 1990-х годах Япония неоднократно пыталась провести переговоры с КНДР.",
+                 "Переговоры Японии и КНДР, проходившие в 1990-х годах, не дали результата."):
+        events, _ = _candidates(text)
+        assert [(e["event_date"], e["date_precision"]) for e in events if e["cameo_code"][:2] == "04"] == \
+            [("1990-01-01", "decade")], text
 
 
 def test_a_name_qualifying_the_subject_of_another_trigger_is_no_side_of_the_act_it_speaks_of():
     events, mentions = _candidates("Генсек ООН осудил ракетный пуск КНДР.")
     launch = next(e for e in events if e["cameo_code"] == "150")
     assert (_texts(launch, mentions, "actor1"), _texts(launch, mentions, "actor2")) == (["КНДР"], [])
+    # a speaker reporting talks he took part in stays their side
+    events, mentions = _candidates("Глава МИД Китая по итогам переговоров с Лавровым сообщил о достигнутых "
+                                   "договоренностях.")
+    talks = next(e for e in events if e["cameo_code"].startswith("04"))
+    assert "МИД Китая" in _texts(talks, mentions, "actor1")

@@ -168,10 +168,14 @@ def select(model: dict | None, actor1: list[int], actor2: list[int], rows: dict[
         if mentions[k].type != "PER" and _argument(tokens, mention_head(tokens, candidates[k]), stops) in person_phrases:
             continue  # "глава «Лаборатории Касперского» Руслан Стоянов": the person acts, not the employer
         h = tokens[mention_head(tokens, candidates[k])]
-        phrase = _qualified_phrase(tokens, tokens[name_phrase(tokens, h.index)], anchor)
+        phrase = tokens[name_phrase(tokens, h.index)]
         if phrase.rel in ("nsubj", "nsubj:pass") and phrase.parent is not None and phrase.parent != anchor and \
                 (phrase.parent in other_triggers or tokens[phrase.parent].lemma in REPORT_VERBS):
             continue  # who condemns or reports an act does not, by that, do it ("Захарова подчеркнула, что ...")
+        qualified = _qualified_phrase(tokens, phrase, anchor)
+        if qualified is not phrase and qualified.rel in ("nsubj", "nsubj:pass") and qualified.parent in other_triggers \
+                and qualified.parent != anchor:
+            continue  # nor the name qualifying that subject ("Генсек ООН осудил ракетный пуск КНДР")
         if in_source_phrase(tokens, h.index, anchor):
             continue  # "согласно источникам в МВД", "по данным ОВД-Инфо": the source of the report
         # a nominative before the trigger acts, save before a passive one ("Картер был арестован")

@@ -38,9 +38,9 @@ from .logistic import probability
 from .money import find_money
 from .objects import inanimate_object, one_person_object, undergoers
 from .ontology import NO_EVENT, country_adjectives, ontology, triggers
-from .when import find_event_date
+from .when import date_excluder, date_of_clause, date_of_other_trigger, find_event_date
 from .syntax import Token, _children, _sentence_tokens, line_segments, token_lemma
-from .modality import REPORT_WORDS, _predicate, modality_for
+from .modality import modality_for
 from .places import ANAPHORIC_PLACE, location_for, visit_host
 from .roles import MAX_ACTORS_PER_SIDE, SYMMETRIC_ROOTS, names_agent
 from .sentence import rule_sides, sentence_view, without_aliases
@@ -226,53 +226,6 @@ def _syntactic_head(tokens: list[Token], covered: list[int]) -> int:
     return (verbs or nouns or heads)[0]
 
 
-def _date_of_clause(tokens: list[Token], sent_start: int, anchor: int):
-    """A predicate on date offsets (within the sentence): True for a date whose phrase hangs on the trigger or its
-    predicate before it reaches another verb ("подписанный 29 апреля" in "Одобренный 12 апреля и подписанный 29
-    апреля закон ..."). Without a parse every date counts as the trigger's own."""
-    if all(t.parent is None for t in tokens):
-        return lambda start, end: True
-    own = {anchor, _predicate(tokens, anchor)}
-
-    def of_clause(start: int, end: int) -> bool:
-        k = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
-        steps = 0
-        while k is not None and steps < 12:
-            if k in own:
-                return True
-            if steps and tokens[k].pos in ("VERB", "AUX"):
-                return False
-            k = tokens[k].parent
-            steps += 1
-        return False
-
-    return of_clause
-
-
-def _date_excluder(tokens: list[Token], sent_start: int, anchor: int):
-    """A predicate on date offsets (within the sentence): True for a date that belongs to a report of the event
-    ("заявил 5 мая", "в речи 22 сентября") rather than to the event: walking up from the date's first token,
-    a reporting word comes before the trigger or its predicate."""
-    pred = _predicate(tokens, anchor)
-    own = {anchor, pred}
-
-    def exclude(start: int, end: int) -> bool:
-        first = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
-        if first is None:
-            return False
-        k, steps = first, 0
-        while k is not None and steps < 12:
-            if k in own:
-                return False
-            if tokens[k].lemma in REPORT_WORDS:
-                return True
-            k = tokens[k].parent
-            steps += 1
-        return False
-
-    return exclude
-
-
 SHIPPED = "shipped"
 
 
@@ -344,9 +297,10 @@ def _candidates(body: str, mentions, published: date | None, actor_model: dict |
                 location = previous_location  # "В Нью-Йорке проходит сессия. В рамках которой ... провёл встречу"
             a2c = a2c or visit_host(code, location, actor1, a1c, actor2, mentions, tokens, anchor)
             modality = modality_for(tokens, anchor)
-            when = find_event_date(sentence_text, published, _date_excluder(tokens, sent.start, anchor),
+            when = find_event_date(sentence_text, published, date_excluder(tokens, sent.start, anchor),
                                    future=modality == "planned", trigger_at=tokens[anchor].start - sent.start,
-                                   own=_date_of_clause(tokens, sent.start, anchor))
+                                   own=date_of_clause(tokens, sent.start, anchor),
+                                   foreign=date_of_other_trigger(tokens, sent.start, anchor, anchors))
             ev = EventDraft(code, anchor, " ".join(tokens[j].text for j in covered), sent.start, sent.stop,
                             min(tokens[j].start for j in covered), max(tokens[j].end for j in covered),
                             actor1, actor2, a1c, a2c, location,
@@ -380,7 +334,7 @@ def _lend_place_and_date(events: list[EventDraft], sent_index: int, root: str, b
         target.location = next((k for k in sentence_mentions if k in places), None)
     if target.event_date is None and target.date_precision is None:
         text = body[sent_start:tokens[-1].end] if tokens else ""
-        when = find_event_date(text, published, _date_excluder(tokens, sent_start, anchor))
+        when = find_event_date(text, published, date_excluder(tokens, sent_start, anchor))
         if when:
             target.event_date, target.date_precision, target.date_text, target.date_end = \
                 when.value, when.precision, when.text, when.end

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .ontology import entity_country, one_word_trigger_roots, one_word_triggers, target_genitive_nouns
 from .syntax import (LOCATIVE_CASES, Token, _adjacent_names, _adjective_countries, _case_words, _children, _mentions_in,
-                     _own_adjectives, _own_subtree, _same_side, _side_noun, _subtree, _with_conjuncts, root_of)
+                     _own_adjectives, _own_subtree, _same_side, _subtree, _with_conjuncts, root_of)
 
 
 MAX_ACTORS_PER_SIDE = 10
@@ -155,10 +155,6 @@ def _adverbial_with_own_agent(tokens: list[Token], anchor: int, covered, token_m
     return t.rel == "obl" and t.lemma not in target_genitive_nouns() and any(doer(k) for k in t.kids)
 
 
-#: CAMEO roots of force (assault, fight, mass violence): their "по" phrase is what the force is aimed at
-FORCE_ROOTS = frozenset({"18", "19", "20"})
-
-
 def dropped_subject(tokens: list[Token], verb: int) -> bool:
     """Whether the verb's subject is a dropped third-person singular pronoun: a finite verb or a short participle
     in the singular, with a person or a gender that only a person has, heading its own clause (a verb under
@@ -294,10 +290,6 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
             elif rel in ("obl", "nmod") and (cases & {"против"} or (cases & {"для"} and root == "07")
                                              or (cases & {"от"} and root == "10")):
                 partners.append(j)
-            elif rel in ("obl", "nmod") and cases & {"по"} and root in FORCE_ROOTS and _side_noun(tokens, j, token_mentions):
-                # "открыли огонь по северокорейскому беспилотнику", "нанесли удар по Израилю": what force is aimed
-                # at ("по приказу командира", "по подозрению" name no side)
-                partners.append(j)
             elif rel == "nmod" and (head == anchor or head in nouns) and not cases and tokens[head].pos == "NOUN" and \
                     (tokens[j].feats or {}).get("Case") == "Dat":
                 # "направил поздравительную телеграмму Ким Чен Ыну", "оказала помощь Монголии": the dative a noun
@@ -323,18 +315,19 @@ def actors_for(tokens: list[Token], anchor: int, token_mentions: dict[int, int],
         _add_actors(a2_idx, a2_groups, _conjunct_actors(tokens, j, token_mentions, mentions, verb, taken), a2_heads)
     a1_idx.extend(_own_adjectives(tokens, anchor, covered, mentions, code, any(a1_groups)))
 
-    def _place_genitives(indexes: list[int]) -> list[str]:
-        # "Глава МИД Японии", "Полиция Южной Кореи": a country or city in the genitive qualifying the side's phrase
-        # gives its country, whichever name the side's mention is
+    def _place_genitives(indexes: list[int], groups: list[list[int]]) -> list[str]:
+        # "Глава МИД Японии", "Полиция Южной Кореи": a country or city in the genitive qualifying a name of the side
+        # gives the side its country ("Уроженец Японии, гражданин США Джон Смит": a birthplace qualifies no name)
+        names = {m for g in groups for m in g}
         found = (entity_country(mentions[token_mentions[k]].entity_id) for k in sorted(set(indexes))
                  if k in token_mentions and mentions[token_mentions[k]].type == "LOC" and tokens[k].rel == "nmod"
-                 and not _case_words(tokens, k))
+                 and not _case_words(tokens, k) and token_mentions.get(tokens[k].parent) in names)
         return [c for c in dict.fromkeys(found) if c]
     a1_groups = [g for g in a1_groups if g]
     a2_groups = [g for g in a2_groups if g]
     from_syntax = bool(a1_groups or a2_groups)
-    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx, mentions) + _place_genitives(a1_idx),
-            _adjective_countries(tokens, a2_idx, mentions) + _place_genitives(a2_idx),
+    return (a1_groups, a2_groups, _adjective_countries(tokens, a1_idx, mentions) + _place_genitives(a1_idx, a1_groups),
+            _adjective_countries(tokens, a2_idx, mentions) + _place_genitives(a2_idx, a2_groups),
             from_syntax, subject_lemma, coordinated, (a1_heads, a2_heads))
 
 

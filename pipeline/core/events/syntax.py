@@ -218,13 +218,6 @@ def _own_adjectives(tokens: list[Token], anchor: int, covered, mentions, code: s
     return []
 
 
-def _side_noun(tokens: list[Token], j: int, token_mentions: dict[int, int]) -> bool:
-    """Whether the phrase head at ``j`` can be a side by itself: a name, a person or a group of people, or what a
-    country adjective qualifies ("северокорейскому беспилотнику")."""
-    return j in token_mentions or (tokens[j].feats or {}).get("Animacy") == "Anim" or \
-        bool(_adjective_countries(tokens, tokens[j].kids))
-
-
 def token_lemma(tok) -> str:
     """The lemma the event extractor matches triggers on: natasha's lemma (or the word), lower case, ё as е."""
     return (tok.lemma or tok.text).lower().replace("ё", "е")

@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from typing import Callable
 
 from ..dates import fold_case, month_number
+from .modality import REPORT_WORDS, _predicate
+from .syntax import Token
 
 #: a day-month without a year up to this many days after publication is an upcoming date of the same year;
 #: further ahead it must be last year's ("22 декабря" in a January article)
@@ -171,24 +173,28 @@ def _relative_dates(sentence: str, published: date, future: bool) -> list[EventD
 
 
 #: precisions of a period ("с 1977 по 1983", "в 1970-х"): the setting of the clause it is stated in, not of another
-#: clause's act ("встреча ... освобождение граждан, похищенных в период с 1977 по 1983 годы")
+#: trigger's act ("встреча ... освобождение граждан, похищенных в период с 1977 по 1983 годы"); a phase verb or a
+#: clause describing the trigger passes it on ("В 1990-х годах Япония пыталась провести переговоры", "Переговоры,
+#: проходившие в 1990-х годах")
 PERIODS = frozenset({"year_range", "decade"})
 _RANK = {"day": 0, "day_of_year_unknown": 1, "month": 2, "year": 3, "year_range": 4, "decade": 5}
 
 
 def find_event_date(sentence: str, published: date | None,
                     exclude: Callable[[int, int], bool] | None = None, future: bool = False,
-                    trigger_at: int | None = None, own: Callable[[int, int], bool] | None = None) -> EventDate | None:
+                    trigger_at: int | None = None, own: Callable[[int, int], bool] | None = None,
+                    foreign: Callable[[int, int], bool] | None = None) -> EventDate | None:
     """The event's date in the sentence: the most precise stated date that ``exclude`` (offsets within the
     sentence) does not rule out, e.g. the date of the report or speech; or None. Of equal precision, a date stated
     outright comes before one resolved from the publication date, a date with its year before one whose year is
     inferred, and then the one nearest the trigger (``trigger_at``, its offset in the sentence; else the first):
     "Документ одобрен 29 ноября, а Медведев подписал закон 5 декабря 2011 года" signed it on 5 December. Before
     all of these, a date of the trigger's own clause (``own``, on offsets in the sentence) wins: "Одобренный
-    12 апреля и подписанный 29 апреля закон отменяет ... 1 июля 2016 года" was signed on 29 April."""
+    12 апреля и подписанный 29 апреля закон отменяет ... 1 июля 2016 года" was signed on 29 April. A period
+    (:data:`PERIODS`) in another trigger's clause (``foreign``) is none of this one's."""
     found = [c for c in date_candidates(sentence, published, future)
              if not (exclude and exclude(c.start_char, c.end_char))
-             and not (c.precision in PERIODS and own is not None and not own(c.start_char, c.end_char))]
+             and not (c.precision in PERIODS and foreign is not None and foreign(c.start_char, c.end_char))]
     if not found:
         return None
     # a date the text states outright wins over one resolved from the publication date ("Сегодня стало известно,
@@ -198,3 +204,71 @@ def find_event_date(sentence: str, published: date | None,
 
     return sorted(found, key=lambda c: (not (own is None or own(c.start_char, c.end_char)), _RANK[c.precision],
                                         c.relative, c.text.startswith("--"), distance(c), c.start_char))[0]
+
+
+# ---- which of a sentence's dates belong to which trigger, read off the parse (the predicates find_event_date takes)
+def date_of_clause(tokens: list[Token], sent_start: int, anchor: int):
+    """A predicate on date offsets (within the sentence): True for a date whose phrase hangs on the trigger or its
+    predicate before it reaches another verb ("подписанный 29 апреля" in "Одобренный 12 апреля и подписанный 29
+    апреля закон ..."). Without a parse every date counts as the trigger's own."""
+    if all(t.parent is None for t in tokens):
+        return lambda start, end: True
+    own = {anchor, _predicate(tokens, anchor)}
+
+    def of_clause(start: int, end: int) -> bool:
+        k = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
+        steps = 0
+        while k is not None and steps < 12:
+            if k in own:
+                return True
+            if steps and tokens[k].pos in ("VERB", "AUX"):
+                return False
+            k = tokens[k].parent
+            steps += 1
+        return False
+
+    return of_clause
+
+
+def date_of_other_trigger(tokens: list[Token], sent_start: int, anchor: int, anchors: set[int]):
+    """A predicate on date offsets (within the sentence): True for a date whose phrase reaches another trigger of
+    the sentence (``anchors``) before the trigger at ``anchor`` or its predicate ("похищенных в период с 1977 по
+    1983 годы" for the meeting the sentence opens with)."""
+    own = {anchor, _predicate(tokens, anchor)}
+    others = set(anchors) - own
+
+    def of_other(start: int, end: int) -> bool:
+        k = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
+        for _ in range(12):
+            if k is None or k in own:
+                return False
+            if k in others:
+                return True
+            k = tokens[k].parent
+        return False
+
+    return of_other
+
+
+def date_excluder(tokens: list[Token], sent_start: int, anchor: int):
+    """A predicate on date offsets (within the sentence): True for a date that belongs to a report of the event
+    ("заявил 5 мая", "в речи 22 сентября") rather than to the event: walking up from the date's first token,
+    a reporting word comes before the trigger or its predicate."""
+    pred = _predicate(tokens, anchor)
+    own = {anchor, pred}
+
+    def exclude(start: int, end: int) -> bool:
+        first = next((k for k, t in enumerate(tokens) if t.start - sent_start >= start), None)
+        if first is None:
+            return False
+        k, steps = first, 0
+        while k is not None and steps < 12:
+            if k in own:
+                return False
+            if tokens[k].lemma in REPORT_WORDS:
+                return True
+            k = tokens[k].parent
+            steps += 1
+        return False
+
+    return exclude
