@@ -202,8 +202,8 @@ def rule_sides(view: SentenceView, anchor: int, code: str, covered, mentions, pr
     if root in SYMMETRIC_ROOTS and not actor2 and not a2c and len(a1c) > 1 and \
             {entity_country(mentions[m].entity_id) for m in actor1} <= set(a1c[:1]):
         # "японско-китайские переговоры", "Японские и китайские дипломаты провели переговоры": the countries the
-        # adjectives name act on each other, the first named as actor1 (with actor1's names when they are of that
-        # country; "переговоры при посредничестве Эрдогана": a name of no such country stays with both)
+        # adjectives name act on each other, the first named as actor1 (only when actor1's names, if any, are all of
+        # that country: "Кисида провел японско-китайские переговоры")
         a1c, a2c = a1c[:1], a1c[1:]
         symmetric = True
     heads, symmetric = _symmetric_heads(view, heads, root, actor1, actor2, symmetric, mentions, covered)
